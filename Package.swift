@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+//
+// caec: a learned image codec (convolutional autoencoders as a real codec).
+// Module graph and conventions: see README.md ("Layout").
+
+import PackageDescription
+
+// MARK: - Products
+
+let products: [Product] = [
+    .executable(name: "caec", targets: ["CaecCLI"])
+]
+
+// MARK: - Dependencies
+
+let dependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+]
+
+// MARK: - System libraries and C shims
+
+let systemTargets: [Target] = [
+    .systemLibrary(name: "CCaecZlib", path: "Sources/CCaecZlib"),
+    .systemLibrary(name: "CCaecBLAS", path: "Sources/CCaecBLAS"),
+]
+
+// MARK: - Library modules
+
+let libraryTargets: [Target] = [
+    .target(name: "CaecCore", dependencies: ["CCaecZlib"])
+]
+
+// MARK: - Executable
+
+let executableTargets: [Target] = [
+    .executableTarget(
+        name: "CaecCLI",
+        dependencies: [
+            "CaecCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]
+    )
+]
+
+// MARK: - Tests
+
+let testTargets: [Target] = [
+    .target(name: "CaecTestSupport", dependencies: ["CaecCore"], path: "Sources/CaecTestSupport"),
+    .testTarget(name: "CaecCoreTests", dependencies: ["CaecCore", "CaecTestSupport"]),
+]
+
+let package = Package(
+    name: "caec",
+    products: products,
+    dependencies: dependencies,
+    targets: systemTargets + libraryTargets + executableTargets + testTargets
+)

@@ -47,6 +47,7 @@ let executableTargets: [Target] = [
 let testTargets: [Target] = [
     .target(name: "CaecTestSupport", dependencies: ["CaecCore"], path: "Sources/CaecTestSupport"),
     .testTarget(name: "CaecCoreTests", dependencies: ["CaecCore", "CaecTestSupport"]),
+    .testTarget(name: "CaecCLITests", dependencies: ["CaecCLI", "CaecTestSupport"]),
 ]
 
 let package = Package(

@@ -4,6 +4,44 @@ import ArgumentParser
 struct CaecCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "caec",
-        abstract: "A learned image codec: convolutional autoencoders as a real codec."
+        abstract: "A learned image codec: convolutional autoencoders as a real codec.",
+        discussion: """
+            Exit status: 0 success, 64 usage error, 65 invalid input data, 66 input missing or unreadable, \
+            70 internal error, 73 output exists / is the input / cannot be created, 74 I/O error, \
+            78 model weights missing or corrupt.
+            """,
+        version: "caec \(CaecVersion.string)",
+        subcommands: []
     )
+
+    static func main() {
+        TempFileRegistry.installHandlers()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// The version of the caec command-line tool.
+enum CaecVersion {
+    static let string = "0.1.0"
+}
+
+/// A subcommand whose failures are `CLIFailure`s: printed as one line on standard error, mapped to an exit status.
+protocol FailableCommand: ParsableCommand {
+    func execute() throws(CLIFailure)
+}
+
+extension FailableCommand {
+    func run() throws {
+        do {
+            try execute()
+        } catch {
+            printError(error.message)
+            throw ExitCode(error.exitStatus)
+        }
+    }
 }

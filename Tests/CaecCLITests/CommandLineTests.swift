@@ -1,0 +1,22 @@
+import Foundation
+import Testing
+
+@Suite struct CommandLineTests {
+    @Test func versionPrintsTheVersion() throws {
+        let result = try CaecProcess.run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdoutText.hasPrefix("caec "))
+    }
+
+    @Test func unknownSubcommandIsAUsageError() throws {
+        let result = try CaecProcess.run(["frobnicate"])
+        #expect(result.status == 64)
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test func helpListsExitStatuses() throws {
+        let result = try CaecProcess.run(["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdoutText.contains("65 invalid input data"))
+    }
+}

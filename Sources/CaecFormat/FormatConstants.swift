@@ -1,0 +1,22 @@
+/// Every constant of the `.cae` container (Spec/cae-format.md), in one place.
+package enum CAEConstants {
+    /// Spec/cae-format.md §3: the first byte of every file.
+    package static let signature: UInt8 = 0xCA
+    /// Spec/cae-format.md §3: the version this code writes, and the newest major it reads.
+    package static let versionMajor: UInt8 = 1
+    package static let versionMinor: UInt8 = 0
+    /// Spec/cae-format.md §4: colour code 0 is 8-bit sRGB, 3 channels; 1-3 are reserved.
+    package static let colourSRGB8: UInt8 = 0
+    /// Spec/cae-format.md §3: quality indices fit in 6 bits.
+    package static let maxQuality: UInt8 = 63
+    /// Spec/cae-format.md §6: hard limits on what a reader accepts, whatever the caller's limits.
+    package static let maxSide = 65536
+    package static let maxPayloadLength = 1 << 30
+    /// Spec/cae-format.md §5: the registered model codes. A code is never reused for another model.
+    package static let modelCodes: [(code: UInt8, id: String)] = [
+        (1, "cae-r2"), (2, "cae-r4"), (3, "cae-r8"), (4, "cae-r16"),
+    ]
+
+    package static func modelID(code: UInt8) -> String? { modelCodes.first { $0.code == code }?.id }
+    package static func modelCode(id: String) -> UInt8? { modelCodes.first { $0.id == id }?.code }
+}

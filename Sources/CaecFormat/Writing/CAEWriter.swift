@@ -1,0 +1,36 @@
+import CaecCore
+
+/// Serialises a `.cae` container (Spec/cae-format.md §3).
+package enum CAEWriter {
+    /// The header's bytes, header CRC included.
+    package static func headerBytes(_ header: CAEHeader) -> [UInt8] {
+        precondition(header.width >= 1 && header.height >= 1, "CAEWriter: empty image")
+        precondition(
+            header.width <= CAEConstants.maxSide && header.height <= CAEConstants.maxSide, "CAEWriter: too big")
+        precondition(header.quality <= CAEConstants.maxQuality && header.colour <= 3, "CAEWriter: field out of range")
+        precondition(header.versionMajor <= 15 && header.versionMinor <= 15, "CAEWriter: version out of range")
+        var writer = ByteWriter(capacity: 16)
+        writer.write(CAEConstants.signature)  // §3.1
+        writer.write(header.versionMajor << 4 | header.versionMinor)  // §3.2
+        writer.write(header.modelCode)  // §3.3
+        writer.write(header.colour << 6 | header.quality)  // §3.4
+        writer.write(header.fingerprint)  // §3.5
+        writer.writeVarUInt(UInt64(header.width - 1))  // §3.6
+        writer.writeVarUInt(UInt64(header.height - 1))
+        writer.writeVarUInt(UInt64(header.payloadLength))  // §3.7
+        writer.write(UInt16(truncatingIfNeeded: CRC32.checksum(writer.bytes)))  // §3.8
+        return writer.bytes
+    }
+
+    /// The whole file: header, payload and payload CRC. `header.payloadLength` is set from `payload`.
+    package static func file(header: CAEHeader, payload: [UInt8]) -> [UInt8] {
+        var header = header
+        header.payloadLength = payload.count
+        var bytes = headerBytes(header)
+        bytes.append(contentsOf: payload)
+        var trailer = ByteWriter(capacity: 4)
+        trailer.write(CRC32.checksum(payload))  // §3.9
+        bytes.append(contentsOf: trailer.bytes)
+        return bytes
+    }
+}

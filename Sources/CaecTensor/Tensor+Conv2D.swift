@@ -1,13 +1,3 @@
-/// Gradients of a convolution (plain or transposed) with respect to its three operands.
-package struct ConvolutionGradients: Sendable {
-    /// dL/dInput, the shape of the input.
-    package var dInput: Tensor
-    /// dL/dWeight, the shape of the weight.
-    package var dWeight: Tensor
-    /// dL/dBias, shape (outChannels).
-    package var dBias: Tensor
-}
-
 extension Tensor {
     /// 2-D convolution (cross-correlation, as PyTorch's `Conv2d` with dilation 1 and one group).
     ///
@@ -55,12 +45,12 @@ extension Tensor {
     /// bias gradients in parallel and adds them in sample order.
     package static func conv2dBackward(
         _ gradOutput: Tensor, input: Tensor, weight: Tensor, geometry: Conv2DGeometry, path: KernelPath = .fast
-    ) -> ConvolutionGradients {
+    ) -> LayerGradients {
         let (N, IC, H, W) = input.nchw
         let (OC, _, KH, KW) = weight.nchw
         let (OH, OW) = geometry.outputSize(height: H, width: W)
         precondition(gradOutput.shape == [N, OC, OH, OW], "conv2dBackward: gradOutput must be \([N, OC, OH, OW])")
-        var gradients = ConvolutionGradients(
+        var gradients = LayerGradients(
             dInput: Tensor(shape: input.shape), dWeight: Tensor(shape: [OC, IC, KH, KW]), dBias: Tensor(shape: [OC]))
         switch path {
         case .reference:
@@ -106,7 +96,7 @@ extension Tensor {
     }
 
     private static func conv2dBackwardReference(
-        _ dy: [Float], _ x: [Float], _ w: [Float], _ gradients: inout ConvolutionGradients,
+        _ dy: [Float], _ x: [Float], _ w: [Float], _ gradients: inout LayerGradients,
         _ N: Int, _ IC: Int, _ H: Int, _ W: Int, _ OC: Int, _ OH: Int, _ OW: Int, _ g: Conv2DGeometry
     ) {
         // dy is (N, OC, OH, OW), x and dx are (N, IC, H, W), w and dw are (OC, IC, KH, KW), db is (OC)
@@ -177,7 +167,7 @@ extension Tensor {
     }
 
     private static func conv2dBackwardFast(
-        _ dy: [Float], _ x: [Float], _ w: [Float], _ gradients: inout ConvolutionGradients,
+        _ dy: [Float], _ x: [Float], _ w: [Float], _ gradients: inout LayerGradients,
         _ N: Int, _ IC: Int, _ H: Int, _ W: Int, _ OC: Int, _ OH: Int, _ OW: Int, _ g: Conv2DGeometry
     ) {
         // dy is (N, OC, P), x and dx are (N, IC, H, W), w is (OC, K); per-sample partials: dw (N, OC, K), db (N, OC)

@@ -49,3 +49,15 @@ func expectGradient(
     expectClose(
         analytic.data, numeric, maxAbs: relative * magnitude(numeric), sourceLocation: sourceLocation)
 }
+
+/// A tensor of `shape` whose elements are distinct multiples of `spacing`, shuffled, centred on zero: finite
+/// differences with a step below `spacing / 2` never cross a kink of max-pooling or ReLU.
+func distinctTensor(_ shape: [Int], _ random: inout SeededRandom, spacing: Float = 0.05) -> Tensor {
+    let count = shape.reduce(1, *)
+    var values = (0..<count).map { (Float($0) - Float(count) / 2 + 0.5) * spacing }
+    values.shuffle(using: &random)
+    return Tensor(shape: shape, data: values)
+}
+
+/// Wraps a scalar loss as a one-element tensor so that `expectGradient` can check it.
+func scalar(_ value: Float) -> Tensor { Tensor(shape: [1], data: [value]) }

@@ -29,6 +29,8 @@ let systemTargets: [Target] = [
 let libraryTargets: [Target] = [
     .target(name: "CaecCore", dependencies: ["CCaecZlib"]),
     .target(name: "CaecFormat", dependencies: ["CaecCore"]),
+    .target(name: "CaecTensor", dependencies: ["CCaecBLAS"]),
+    .target(name: "CaecModel", dependencies: ["CaecTensor", "CaecCore"]),
 ]
 
 // MARK: - Executable
@@ -50,6 +52,8 @@ let testTargets: [Target] = [
     .testTarget(name: "CaecCoreTests", dependencies: ["CaecCore", "CaecTestSupport"]),
     .testTarget(name: "CaecFormatTests", dependencies: ["CaecFormat", "CaecTestSupport"]),
     .testTarget(name: "CaecCLITests", dependencies: ["CaecCLI", "CaecTestSupport"]),
+    .testTarget(name: "CaecTensorTests", dependencies: ["CaecTensor", "CaecTestSupport"]),
+    .testTarget(name: "CaecModelTests", dependencies: ["CaecModel", "CaecTestSupport"]),
 ]
 
 let package = Package(

@@ -1,0 +1,28 @@
+import CaecTensor
+
+/// `y = max(x, 0)`.
+package struct ReLU: Layer {
+    package init() {}
+
+    package func forward(_ input: Tensor, _ parameters: Parameters) -> Tensor { Tensor.relu(input) }
+
+    package func forwardTraining(_ input: Tensor, _ parameters: inout Parameters) -> (
+        output: Tensor, pullback: Pullback
+    ) {
+        (Tensor.relu(input), { gradOutput, _ in Tensor.reluBackward(gradOutput, input: input) })
+    }
+}
+
+/// `y = 1 / (1 + exp(-x))`: maps the decoder's output into [0, 1] pixel values.
+package struct Sigmoid: Layer {
+    package init() {}
+
+    package func forward(_ input: Tensor, _ parameters: Parameters) -> Tensor { Tensor.sigmoid(input) }
+
+    package func forwardTraining(_ input: Tensor, _ parameters: inout Parameters) -> (
+        output: Tensor, pullback: Pullback
+    ) {
+        let output = Tensor.sigmoid(input)
+        return (output, { gradOutput, _ in Tensor.sigmoidBackward(gradOutput, output: output) })
+    }
+}

@@ -1,0 +1,60 @@
+import CaecTensor
+
+/// 2-D convolution: `y = conv(x, weight) + bias`, weight (OC, IC, KH, KW), bias (OC), keys `<key>.weight`,
+/// `<key>.bias`. Initialised as PyTorch does for ReLU networks (He uniform weights, fan-in uniform bias).
+package struct Conv2D: Layer {
+    package let key: String
+    package let inChannels: Int
+    package let outChannels: Int
+    package let geometry: Conv2DGeometry
+    package let path: KernelPath
+
+    package init(
+        _ key: String, inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        path: KernelPath = .fast
+    ) {
+        self.key = key
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.geometry = Conv2DGeometry(kernelSize: kernelSize, stride: stride, padding: padding)
+        self.path = path
+    }
+
+    private var fanIn: Int { inChannels * geometry.kernelHeight * geometry.kernelWidth }
+
+    package var parameterSpecs: [ParameterSpec] {
+        [
+            ParameterSpec(
+                "\(key).weight", shape: [outChannels, inChannels, geometry.kernelHeight, geometry.kernelWidth],
+                initializer: .heUniform(fanIn: fanIn)),
+            ParameterSpec("\(key).bias", shape: [outChannels], initializer: .biasUniform(fanIn: fanIn)),
+        ]
+    }
+
+    package func forward(_ input: Tensor, _ parameters: Parameters) -> Tensor {
+        Tensor.conv2d(
+            input, weight: parameters.tensor("\(key).weight"), bias: parameters.tensor("\(key).bias"),
+            geometry: geometry, path: path)
+    }
+
+    package func forwardTraining(_ input: Tensor, _ parameters: inout Parameters) -> (
+        output: Tensor, pullback: Pullback
+    ) {
+        let weight = parameters.tensor("\(key).weight")
+        let output = Tensor.conv2d(
+            input, weight: weight, bias: parameters.tensor("\(key).bias"), geometry: geometry, path: path)
+        let weightOffset = parameters.offset(of: "\(key).weight")
+        let biasOffset = parameters.offset(of: "\(key).bias")
+        let geometry = geometry
+        let path = path
+        return (
+            output,
+            { gradOutput, gradients in
+                let g = Tensor.conv2dBackward(gradOutput, input: input, weight: weight, geometry: geometry, path: path)
+                accumulate(g.dWeight, into: &gradients, at: weightOffset)
+                accumulate(g.dBias, into: &gradients, at: biasOffset)
+                return g.dInput
+            }
+        )
+    }
+}

@@ -1,0 +1,30 @@
+/// Every model caec knows, by stable string id (never by position in a list).
+package enum ModelRegistry {
+    /// The paper's autoencoders: encoder channels per block; the latent is always 32 channels.
+    package static let autoencoderChannels: [(id: String, channels: [Int])] = [
+        ("cae-r2", [32]),
+        ("cae-r4", [16, 32]),
+        ("cae-r8", [16, 32, 32]),
+        ("cae-r16", [16, 32, 32, 32]),
+    ]
+
+    package static var autoencoderIDs: [String] { autoencoderChannels.map(\.id) }
+    package static let classifierIDs = ["lenet5"]
+    package static var allIDs: [String] { autoencoderIDs + classifierIDs }
+
+    package static func autoencoder(_ id: String) -> Autoencoder? {
+        autoencoderChannels.first { $0.id == id }.map { Autoencoder(id: $0.id, channels: $0.channels) }
+    }
+
+    package static func classifier(_ id: String) -> Classifier? {
+        switch id {
+        case "lenet5": Classifier.lenet5()
+        default: nil
+        }
+    }
+
+    /// The key table (names, kinds, shapes) of model `id`: the contract for its weights file.
+    package static func parameterSpecs(_ id: String) -> [ParameterSpec]? {
+        autoencoder(id)?.parameterSpecs ?? classifier(id)?.parameterSpecs
+    }
+}

@@ -1,0 +1,35 @@
+extension Parameters {
+    /// The weights file holding these parameters under `modelID`, in key-table order.
+    package func weightsFile(modelID: String, metadata: [(key: String, value: String)] = []) -> WeightsFile {
+        let tensors = specs.map { spec in
+            let offset = offsets[spec.name]!
+            return NamedTensor(
+                name: spec.name, kind: spec.kind, shape: spec.shape,
+                storage: .float32(Array(values[offset..<offset + spec.count])))
+        }
+        return WeightsFile(modelID: modelID, metadata: metadata, tensors: tensors)
+    }
+
+    /// Loads `file` into the layout of `specs`, checking the model id and that names, kinds, element types and
+    /// shapes equal the key table exactly (Spec/model-weights.md §4, checks 6-7). There is no lenient mode.
+    package init(loading file: WeightsFile, modelID: String, specs: [ParameterSpec]) throws(WeightsError) {
+        guard file.modelID == modelID else { throw .wrongModel(expected: modelID, found: file.modelID) }
+        var byName: [String: NamedTensor] = [:]
+        for tensor in file.tensors { byName[tensor.name] = tensor }
+        for spec in specs where byName[spec.name] == nil { throw .missingTensor(spec.name) }
+        let known = Set(specs.map(\.name))
+        if let extra = file.tensors.first(where: { !known.contains($0.name) }) { throw .unexpectedTensor(extra.name) }
+        self.init(specs: specs, seed: 0)
+        for spec in specs {
+            let tensor = byName[spec.name]!
+            guard tensor.shape == spec.shape else {
+                throw .shapeMismatch(name: spec.name, expected: spec.shape, found: tensor.shape)
+            }
+            guard tensor.kind == spec.kind, case .float32(let data) = tensor.storage else {
+                throw .typeMismatch(name: spec.name)
+            }
+            let offset = offsets[spec.name]!
+            values.replaceSubrange(offset..<offset + spec.count, with: data)
+        }
+    }
+}

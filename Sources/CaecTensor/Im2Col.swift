@@ -1,0 +1,88 @@
+/// im2col / col2im over a band of output rows of one sample (the shared core of the GEMM convolutions).
+///
+/// The column matrix of rows `oh0..<oh1` is (C * KH * KW, (oh1 - oh0) * OW), row-major: row `(c, kh, kw)`,
+/// column `(oh - oh0) * OW + ow` holds `image[c, oh * strideH - padH + kh, ow * strideW - padW + kw]`, or 0 where
+/// that falls into the padding (llm.c and Caffe lay columns out the same way).
+enum Im2Col {
+    /// Band height (output rows per column buffer): about 2^21 floats (8 MB) of columns, at least one row.
+    /// Depends on the shapes only, so the work split, and hence the result, never depends on the thread count.
+    static func bandRows(columnRows K: Int, outputHeight OH: Int, outputWidth OW: Int) -> Int {
+        let rows = (1 << 21) / max(1, K * OW)
+        return min(OH, max(1, rows))
+    }
+
+    /// Output columns `ow` whose input column `ow * stride - pad + offset` lies inside `0..<size`.
+    @inline(__always)
+    static func validRange(offset: Int, pad: Int, stride: Int, size: Int, outputSize: Int) -> Range<Int> {
+        // ow * stride >= pad - offset, and ow * stride <= size - 1 + pad - offset.
+        let low = pad - offset > 0 ? (pad - offset + stride - 1) / stride : 0
+        let last = size - 1 + pad - offset
+        let high = last < 0 ? 0 : last / stride + 1
+        let lower = min(low, outputSize)
+        return lower..<max(lower, min(high, outputSize))
+    }
+
+    /// Writes the columns of output rows `rows`. image is (C, H, W); columns is (C * KH * KW, rows.count * OW).
+    static func im2col(
+        image: UnsafePointer<Float>, channels C: Int, height H: Int, width W: Int, geometry g: Conv2DGeometry,
+        outputWidth OW: Int, rows: Range<Int>, columns: UnsafeMutablePointer<Float>
+    ) {
+        let bandP = rows.count * OW
+        var rowPointer = columns
+        for c in 0..<C {
+            for kh in 0..<g.kernelHeight {
+                for kw in 0..<g.kernelWidth {
+                    let valid = validRange(offset: kw, pad: g.padW, stride: g.strideW, size: W, outputSize: OW)
+                    for (r, oh) in rows.enumerated() {
+                        let destination = rowPointer + r * OW
+                        let ih = oh * g.strideH - g.padH + kh
+                        guard ih >= 0 && ih < H else {
+                            destination.update(repeating: 0, count: OW)
+                            continue
+                        }
+                        // source[ow] is image[c, ih, ow * strideW - padW + kw]
+                        let source = image + (c * H + ih) * W + kw - g.padW
+                        destination.update(repeating: 0, count: valid.lowerBound)
+                        if g.strideW == 1 {
+                            (destination + valid.lowerBound).update(
+                                from: source + valid.lowerBound, count: valid.count)
+                        } else {
+                            for ow in valid { destination[ow] = source[ow * g.strideW] }
+                        }
+                        (destination + valid.upperBound).update(repeating: 0, count: OW - valid.upperBound)
+                    }
+                    rowPointer += bandP
+                }
+            }
+        }
+    }
+
+    /// Adds the columns of output rows `rows` back into the image (the adjoint of `im2col`).
+    /// columns is (C * KH * KW, rows.count * OW); image is (C, H, W) and is accumulated into.
+    static func col2im(
+        columns: UnsafePointer<Float>, channels C: Int, height H: Int, width W: Int, geometry g: Conv2DGeometry,
+        outputWidth OW: Int, rows: Range<Int>, image: UnsafeMutablePointer<Float>
+    ) {
+        let bandP = rows.count * OW
+        var rowPointer = columns
+        for c in 0..<C {
+            for kh in 0..<g.kernelHeight {
+                for kw in 0..<g.kernelWidth {
+                    let valid = validRange(offset: kw, pad: g.padW, stride: g.strideW, size: W, outputSize: OW)
+                    for (r, oh) in rows.enumerated() {
+                        let ih = oh * g.strideH - g.padH + kh
+                        guard ih >= 0 && ih < H else { continue }
+                        let source = rowPointer + r * OW
+                        let destination = image + (c * H + ih) * W + kw - g.padW
+                        if g.strideW == 1 {
+                            for ow in valid { destination[ow] += source[ow] }
+                        } else {
+                            for ow in valid { destination[ow * g.strideW] += source[ow] }
+                        }
+                    }
+                    rowPointer += bandP
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+extension Tensor {
+    /// Nearest-neighbour upsampling by an integer factor in both directions.
+    ///
+    /// `output[n, c, h, w] = input[n, c, h / factor, w / factor]` (integer division).
+    /// - Parameters:
+    ///   - input: (N, C, H, W).
+    ///   - factor: at least 1.
+    /// - Returns: (N, C, H * factor, W * factor).
+    package static func upsampleNearest(_ input: Tensor, factor: Int, path: KernelPath = .fast) -> Tensor {
+        precondition(factor >= 1, "upsampleNearest: factor must be at least 1")
+        let (N, C, H, W) = input.nchw
+        let (OH, OW) = (H * factor, W * factor)
+        var output = Tensor(shape: [N, C, OH, OW])
+        switch path {
+        case .reference:
+            for plane in 0..<N * C {
+                for oh in 0..<OH {
+                    for ow in 0..<OW {
+                        output.data[(plane * OH + oh) * OW + ow] =
+                            input.data[(plane * H + oh / factor) * W + ow / factor]
+                    }
+                }
+            }
+        case .fast:
+            input.data.withUnsafeBufferPointer { x in
+                output.data.withUnsafeMutableBufferPointer { y in
+                    let (x, y) = (x.baseAddress!, y.baseAddress!)
+                    // x plane is (H, W), y plane is (OH, OW): build one output row, then copy it factor - 1 times.
+                    TensorParallelism.forEach(N * C) { plane in
+                        for h in 0..<H {
+                            let source = x + (plane * H + h) * W
+                            let row = y + (plane * OH + h * factor) * OW
+                            for w in 0..<W {
+                                let value = source[w]
+                                for f in 0..<factor { row[w * factor + f] = value }
+                            }
+                            for f in 1..<factor { (row + f * OW).update(from: row, count: OW) }
+                        }
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    /// Backward of `upsampleNearest`: `dInput[n, c, h, w]` is the sum of the factor x factor block of `gradOutput`
+    /// it was copied to. gradOutput is (N, C, H * factor, W * factor); returns (N, C, H, W).
+    package static func upsampleNearestBackward(_ gradOutput: Tensor, factor: Int, path: KernelPath = .fast) -> Tensor {
+        precondition(factor >= 1, "upsampleNearestBackward: factor must be at least 1")
+        let (N, C, OH, OW) = gradOutput.nchw
+        precondition(OH % factor == 0 && OW % factor == 0, "upsampleNearestBackward: size not a multiple of factor")
+        let (H, W) = (OH / factor, OW / factor)
+        var dInput = Tensor(shape: [N, C, H, W])
+        switch path {
+        case .reference:
+            for plane in 0..<N * C {
+                for oh in 0..<OH {
+                    for ow in 0..<OW {
+                        dInput.data[(plane * H + oh / factor) * W + ow / factor] +=
+                            gradOutput.data[(plane * OH + oh) * OW + ow]
+                    }
+                }
+            }
+        case .fast:
+            gradOutput.data.withUnsafeBufferPointer { dy in
+                dInput.data.withUnsafeMutableBufferPointer { dx in
+                    let (dy, dx) = (dy.baseAddress!, dx.baseAddress!)
+                    // dy plane is (OH, OW), dx plane is (H, W); rows are added in the same order as the reference.
+                    TensorParallelism.forEach(N * C) { plane in
+                        for oh in 0..<OH {
+                            let source = dy + (plane * OH + oh) * OW
+                            let row = dx + (plane * H + oh / factor) * W
+                            for ow in 0..<OW { row[ow / factor] += source[ow] }
+                        }
+                    }
+                }
+            }
+        }
+        return dInput
+    }
+}

@@ -1,0 +1,94 @@
+import CaecTensor
+import CaecTestSupport
+import Testing
+
+/// A convolution case: batch, channels, input size, kernel, stride, padding.
+struct ConvCase: Sendable, CustomTestStringConvertible {
+    var n: Int, inChannels: Int, height: Int, width: Int, outChannels: Int
+    var geometry: Conv2DGeometry
+    var testDescription: String { "N\(n) \(inChannels)->\(outChannels) \(height)x\(width) \(geometry)" }
+}
+
+let convCases: [ConvCase] = [
+    ConvCase(n: 2, inChannels: 3, height: 7, width: 9, outChannels: 4, geometry: .init(kernelSize: 3, padding: 1)),
+    ConvCase(
+        n: 1, inChannels: 2, height: 8, width: 8, outChannels: 3, geometry: .init(kernelSize: 5, stride: 2, padding: 2)),
+    ConvCase(n: 3, inChannels: 1, height: 5, width: 6, outChannels: 2, geometry: .init(kernelSize: 3)),
+    ConvCase(
+        n: 2, inChannels: 3, height: 9, width: 6, outChannels: 5,
+        geometry: .init(kernelHeight: 3, kernelWidth: 2, strideH: 2, strideW: 1, padH: 1, padW: 0)),
+    ConvCase(
+        n: 1, inChannels: 4, height: 11, width: 13, outChannels: 3,
+        geometry: .init(kernelSize: 5, stride: 2, padding: 1)),
+    ConvCase(n: 2, inChannels: 2, height: 4, width: 5, outChannels: 2, geometry: .init(kernelSize: 1, stride: 2)),
+]
+
+@Suite struct Conv2DTests {
+    @Test(arguments: convCases.indices)
+    func fastMatchesReference(index: Int) {
+        let c = convCases[index]
+        var random = SeededRandom(seed: 100 + UInt64(index))
+        let g = c.geometry
+        let x = randomTensor([c.n, c.inChannels, c.height, c.width], &random)
+        let w = randomTensor([c.outChannels, c.inChannels, g.kernelHeight, g.kernelWidth], &random)
+        let b = randomTensor([c.outChannels], &random)
+        let reference = Tensor.conv2d(x, weight: w, bias: b, geometry: g, path: .reference)
+        let fast = Tensor.conv2d(x, weight: w, bias: b, geometry: g, path: .fast)
+        #expect(fast.shape == reference.shape)
+        // Tolerance: sums of K = IC*KH*KW products of values in [-1, 1]; 1e-5 * K covers Float reordering.
+        let k = Float(c.inChannels * g.kernelHeight * g.kernelWidth)
+        expectClose(fast.data, reference.data, maxAbs: 1e-5 * k, nmse: 1e-10)
+
+        let dy = randomTensor(reference.shape, &random)
+        let gradReference = Tensor.conv2dBackward(dy, input: x, weight: w, geometry: g, path: .reference)
+        let gradFast = Tensor.conv2dBackward(dy, input: x, weight: w, geometry: g, path: .fast)
+        let p = Float(c.n * reference.shape[2] * reference.shape[3])
+        expectClose(
+            gradFast.dInput.data, gradReference.dInput.data, maxAbs: 1e-5 * Float(c.outChannels) * k, nmse: 1e-10)
+        expectClose(gradFast.dWeight.data, gradReference.dWeight.data, maxAbs: 1e-5 * p, nmse: 1e-10)
+        expectClose(gradFast.dBias.data, gradReference.dBias.data, maxAbs: 1e-5 * p, nmse: 1e-10)
+    }
+
+    @Test(arguments: convCases.indices)
+    func backwardMatchesFiniteDifferences(index: Int) {
+        let c = convCases[index]
+        var random = SeededRandom(seed: 200 + UInt64(index))
+        let g = c.geometry
+        let inputs = [
+            randomTensor([c.n, c.inChannels, c.height, c.width], &random),
+            randomTensor([c.outChannels, c.inChannels, g.kernelHeight, g.kernelWidth], &random),
+            randomTensor([c.outChannels], &random),
+        ]
+        let forward = { (t: [Tensor]) in Tensor.conv2d(t[0], weight: t[1], bias: t[2], geometry: g, path: .reference) }
+        let dy = randomTensor(forward(inputs).shape, &random)
+        let grads = Tensor.conv2dBackward(dy, input: inputs[0], weight: inputs[1], geometry: g, path: .fast)
+        expectGradient(grads.dInput, of: forward, at: inputs, which: 0, weights: dy)
+        expectGradient(grads.dWeight, of: forward, at: inputs, which: 1, weights: dy)
+        expectGradient(grads.dBias, of: forward, at: inputs, which: 2, weights: dy)
+    }
+
+    @Test func parallelEqualsSerialBitExactly() {
+        var random = SeededRandom(seed: 300)
+        let g = Conv2DGeometry(kernelSize: 5, stride: 2, padding: 2)
+        let x = randomTensor([4, 3, 16, 12], &random)
+        let w = randomTensor([6, 3, 5, 5], &random)
+        let b = randomTensor([6], &random)
+        let dy = randomTensor([4, 6, 8, 6], &random)
+        let serial = TensorParallelism.$maxWorkers.withValue(1) {
+            (
+                Tensor.conv2d(x, weight: w, bias: b, geometry: g),
+                Tensor.conv2dBackward(dy, input: x, weight: w, geometry: g)
+            )
+        }
+        let parallel = TensorParallelism.$maxWorkers.withValue(2) {
+            (
+                Tensor.conv2d(x, weight: w, bias: b, geometry: g),
+                Tensor.conv2dBackward(dy, input: x, weight: w, geometry: g)
+            )
+        }
+        #expect(serial.0 == parallel.0)
+        #expect(serial.1.dInput == parallel.1.dInput)
+        #expect(serial.1.dWeight == parallel.1.dWeight)
+        #expect(serial.1.dBias == parallel.1.dBias)
+    }
+}

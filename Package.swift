@@ -31,6 +31,7 @@ let libraryTargets: [Target] = [
     .target(name: "CaecFormat", dependencies: ["CaecCore"]),
     .target(name: "CaecTensor", dependencies: ["CCaecBLAS"]),
     .target(name: "CaecModel", dependencies: ["CaecTensor", "CaecCore"]),
+    .target(name: "CaecTrain", dependencies: ["CaecModel", "CaecTensor", "CaecCore"]),
 ]
 
 // MARK: - Executable
@@ -39,7 +40,7 @@ let executableTargets: [Target] = [
     .executableTarget(
         name: "CaecCLI",
         dependencies: [
-            "CaecCore",
+            "CaecCore", "CaecModel", "CaecTensor", "CaecTrain",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]
     )
@@ -54,6 +55,7 @@ let testTargets: [Target] = [
     .testTarget(name: "CaecCLITests", dependencies: ["CaecCLI", "CaecTestSupport"]),
     .testTarget(name: "CaecTensorTests", dependencies: ["CaecTensor", "CaecTestSupport"]),
     .testTarget(name: "CaecModelTests", dependencies: ["CaecModel", "CaecTestSupport"]),
+    .testTarget(name: "CaecTrainTests", dependencies: ["CaecTrain", "CaecTestSupport"]),
 ]
 
 let package = Package(

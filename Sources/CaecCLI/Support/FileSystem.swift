@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+enum FileSystem {
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+}
+
+/// A run or report folder, created (with parents) if missing.
+enum RunDirectory {
+    static func create(_ path: String) throws(CLIFailure) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component
+            if !DataLocator.isDirectory(prefix) {
+                if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                    throw CLIFailure(.cannotCreateOutput, path: prefix, "cannot create directory: \(describe(errno))")
+                }
+            }
+            prefix += "/"
+        }
+    }
+}
+
+/// Rows of a CSV file, kept in memory and rewritten whole (atomically) by `flush()`.
+struct CSVLog {
+    let path: String
+    private var lines: [String]
+
+    /// Starts a log; with `append`, keeps the rows already in `path` (when resuming a run).
+    init(path: String, header: String, append: Bool) throws(CLIFailure) {
+        self.path = path
+        if append && FileSystem.exists(path) {
+            let text = String(decoding: try FileInput.read(path), as: UTF8.self)
+            lines = text.split(separator: "\n").map(String.init)
+        } else {
+            lines = [header]
+        }
+    }
+
+    mutating func append(_ row: String) { lines.append(row) }
+
+    func flush() throws(CLIFailure) {
+        try SafeOutput(path: path, force: true).write(Array((lines.joined(separator: "\n") + "\n").utf8), inputs: [])
+    }
+}

@@ -27,7 +27,8 @@ let systemTargets: [Target] = [
 // MARK: - Library modules
 
 let libraryTargets: [Target] = [
-    .target(name: "CaecCore", dependencies: ["CCaecZlib"])
+    .target(name: "CaecCore", dependencies: ["CCaecZlib"]),
+    .target(name: "CaecEntropy"),
 ]
 
 // MARK: - Executable
@@ -47,6 +48,7 @@ let executableTargets: [Target] = [
 let testTargets: [Target] = [
     .target(name: "CaecTestSupport", dependencies: ["CaecCore"], path: "Sources/CaecTestSupport"),
     .testTarget(name: "CaecCoreTests", dependencies: ["CaecCore", "CaecTestSupport"]),
+    .testTarget(name: "CaecEntropyTests", dependencies: ["CaecEntropy", "CaecTestSupport"]),
 ]
 
 let package = Package(

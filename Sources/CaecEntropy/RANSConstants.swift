@@ -10,6 +10,8 @@ package enum RANSConstants {
     package static let precisionRange: ClosedRange<Int> = 12...16
     /// Precision used when a caller does not choose one (Spec §3.1).
     package static let defaultPrecisionBits = 15
+    /// `log2` of the number of buckets in a table's decoding lookup (Spec §4.3); at most the smallest precision.
+    package static let lookupBits = 10
     /// Version byte of a serialised table (Spec §3.3).
     package static let tableVersion: UInt8 = 1
     /// Bytes of a serialised table before its frequencies (Spec §3.3).

@@ -57,38 +57,36 @@ extension RANSDecoder {
     ) -> (next: Int, reason: RunStop) {
         let n = UInt32(table.precisionBits)
         let mask: UInt32 = (1 << n) - 1
+        let shift = n - UInt32(RANSConstants.lookupBits)
         let escape = table.escapeIndex
         let minSymbol = table.minSymbol
         let lowerBound = RANSConstants.lowerBound
-        var x = state
-        var position = offset
-        var i = start
-        var reason = RunStop.done
-        bytes.withUnsafeBufferPointer { source in
-            table.slotToSymbol.withUnsafeBufferPointer { slots in
-                table.packed.withUnsafeBufferPointer { packed in
+        // The loop keeps its state in locals of the innermost closure so that they live in registers.
+        let (x, position, i, reason) = bytes.withUnsafeBufferPointer { source in
+            table.buckets.withUnsafeBufferPointer { buckets in
+                table.cumulative.withUnsafeBufferPointer { cumulative in
                     output.withUnsafeMutableBufferPointer { out in
-                        run: while i < end {
+                        var x = state
+                        var position = offset
+                        var i = start
+                        while i < end {
                             let slot = x & mask
-                            let index = Int(slots[Int(slot)])
-                            let entry = packed[index]
+                            var index = Int(buckets[Int(slot >> shift)])
+                            // Terminates: cumulative[symbolCount + 1] = 2^n > slot.
+                            while cumulative[index + 1] <= slot { index += 1 }
+                            let low = cumulative[index]
                             // Spec §4.3: x = f * (x >> n) + slot - c; stays below 2^31, no wrap.
-                            x = ((entry & 0xFFFF) &+ 1) &* (x >> n) &+ slot &- (entry >> 16)
+                            x = (cumulative[index + 1] &- low) &* (x >> n) &+ slot &- low
                             while x < lowerBound {
-                                guard position < source.count else {
-                                    reason = .truncated
-                                    break run
-                                }
+                                guard position < source.count else { return (x, position, i, RunStop.truncated) }
                                 x = x << 8 | UInt32(source[position])
                                 position += 1
                             }
-                            if index == escape {
-                                reason = .escape
-                                break run
-                            }
+                            if index == escape { return (x, position, i, RunStop.escape) }
                             out[i] = minSymbol &+ Int32(truncatingIfNeeded: index)
                             i += 1
                         }
+                        return (x, position, i, RunStop.done)
                     }
                 }
             }

@@ -54,9 +54,9 @@ package struct RANSDecoder: Sendable {
     mutating func take(table: FrequencyTable) throws(EntropyError) -> Int {
         let n = UInt32(table.precisionBits)
         let slot = state & ((1 << n) - 1)
-        let index = Int(table.slotToSymbol[Int(slot)])
-        let packed = table.packed[index]
-        state = ((packed & 0xFFFF) &+ 1) &* (state >> n) &+ slot &- (packed >> 16)
+        let index = table.symbol(atSlot: slot)
+        let low = table.cumulative[index]
+        state = (table.cumulative[index + 1] &- low) &* (state >> n) &+ slot &- low
         try renormalize()
         return index
     }

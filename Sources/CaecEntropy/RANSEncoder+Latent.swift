@@ -30,7 +30,7 @@ extension RANSEncoder {
         let symbolCount = Int64(table.symbolCount)
         var x = state
         symbols.withUnsafeBufferPointer { source in
-            table.packed.withUnsafeBufferPointer { packed in
+            table.cumulative.withUnsafeBufferPointer { cumulative in
                 var i = start + count
                 while i > start {
                     i -= 1
@@ -42,14 +42,14 @@ extension RANSEncoder {
                         x = state
                         continue
                     }
-                    let entry = packed[Int(index)]
-                    let frequency = (entry & 0xFFFF) &+ 1
+                    let low = cumulative[Int(index)]
+                    let frequency = cumulative[Int(index) + 1] &- low
                     let limit = scaledBound &* frequency
                     while x >= limit {
                         emitted.append(UInt8(truncatingIfNeeded: x))
                         x >>= 8
                     }
-                    x = ((x / frequency) << n) &+ (x % frequency) &+ (entry >> 16)
+                    x = ((x / frequency) << n) &+ (x % frequency) &+ low
                 }
             }
         }

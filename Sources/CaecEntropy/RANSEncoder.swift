@@ -51,8 +51,8 @@ package struct RANSEncoder: Sendable {
 
     @inline(__always)
     mutating func put(symbol index: Int, table: FrequencyTable) {
-        let packed = table.packed[index]
-        put(cumulative: packed >> 16, frequency: (packed & 0xFFFF) + 1, precisionBits: UInt32(table.precisionBits))
+        let low = table.cumulative[index]
+        put(cumulative: low, frequency: table.cumulative[index + 1] - low, precisionBits: UInt32(table.precisionBits))
     }
 
     /// `count` (1...16) raw bits as one step with frequency 1 out of `2^count` (Spec §5).

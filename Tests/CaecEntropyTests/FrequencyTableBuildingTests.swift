@@ -81,7 +81,7 @@ import Testing
         var slot = 0
         for (index, frequency) in table.frequencies.enumerated() {
             #expect(table.cumulativeFrequency(of: index) == UInt32(slot))
-            for s in slot..<slot + Int(frequency) { #expect(table.slotToSymbol[s] == UInt16(index)) }
+            for s in slot..<slot + Int(frequency) { #expect(table.symbol(atSlot: UInt32(s)) == index) }
             slot += Int(frequency)
         }
     }

@@ -34,3 +34,13 @@ import Testing
         try decoder.finish()
     }
 }
+
+extension WorkedExampleTests {
+    @Test func everyPrefixOfTheExampleIsTruncated() {
+        for length in 0..<Self.streamBytes.count {
+            #expect(throws: EntropyError.truncated(offset: length)) {
+                try RANSDecoder.decode(Self.streamBytes[..<length], planeSize: 7, tables: [Self.table])
+            }
+        }
+    }
+}

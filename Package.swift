@@ -32,6 +32,7 @@ let libraryTargets: [Target] = [
     .target(name: "CaecTensor", dependencies: ["CCaecBLAS"]),
     .target(name: "CaecModel", dependencies: ["CaecTensor", "CaecCore"]),
     .target(name: "CaecTrain", dependencies: ["CaecModel", "CaecTensor", "CaecCore"]),
+    .target(name: "CaecEntropy"),
 ]
 
 // MARK: - Executable
@@ -56,6 +57,7 @@ let testTargets: [Target] = [
     .testTarget(name: "CaecTensorTests", dependencies: ["CaecTensor", "CaecTestSupport"]),
     .testTarget(name: "CaecModelTests", dependencies: ["CaecModel", "CaecTestSupport"]),
     .testTarget(name: "CaecTrainTests", dependencies: ["CaecTrain", "CaecTestSupport"]),
+    .testTarget(name: "CaecEntropyTests", dependencies: ["CaecEntropy", "CaecTestSupport"]),
 ]
 
 let package = Package(

@@ -8,7 +8,8 @@ import PackageDescription
 // MARK: - Products
 
 let products: [Product] = [
-    .executable(name: "caec", targets: ["CaecCLI"])
+    .executable(name: "caec", targets: ["CaecCLI"]),
+    .library(name: "CaecImageIO", targets: ["CaecImageIO"]),
 ]
 
 // MARK: - Dependencies
@@ -22,12 +23,18 @@ let dependencies: [Package.Dependency] = [
 let systemTargets: [Target] = [
     .systemLibrary(name: "CCaecZlib", path: "Sources/CCaecZlib"),
     .systemLibrary(name: "CCaecBLAS", path: "Sources/CCaecBLAS"),
+    .target(
+        name: "CCaecImageIO",
+        path: "Sources/CCaecImageIO",
+        linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
+    ),
 ]
 
 // MARK: - Library modules
 
 let libraryTargets: [Target] = [
-    .target(name: "CaecCore", dependencies: ["CCaecZlib"])
+    .target(name: "CaecCore", dependencies: ["CCaecZlib"]),
+    .target(name: "CaecImageIO", dependencies: ["CaecCore", "CCaecImageIO"]),
 ]
 
 // MARK: - Executable
@@ -47,6 +54,7 @@ let executableTargets: [Target] = [
 let testTargets: [Target] = [
     .target(name: "CaecTestSupport", dependencies: ["CaecCore"], path: "Sources/CaecTestSupport"),
     .testTarget(name: "CaecCoreTests", dependencies: ["CaecCore", "CaecTestSupport"]),
+    .testTarget(name: "CaecImageIOTests", dependencies: ["CaecImageIO", "CaecTestSupport"]),
 ]
 
 let package = Package(

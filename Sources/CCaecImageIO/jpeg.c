@@ -125,7 +125,8 @@ static int caec_jpeg_decode(caec_jpeg_reader *reader, const uint8_t *bytes, size
     reader->out->height = cinfo->image_height;
 
     if (cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK) {
-        caec_imageio_set_message(reader->out->message, "%s", cinfo->jpeg_color_space == JCS_CMYK ? "CMYK" : "YCCK");
+        // YCCK is CMYK with the CMY part stored as YCbCr (Adobe transform 2): to the user both are CMYK.
+        caec_imageio_set_message(reader->out->message, "CMYK");
         return CAEC_IMAGEIO_UNSUPPORTED_COLOR_SPACE;
     }
     // Before jpeg_start_decompress, which allocates the coefficient and sample buffers.

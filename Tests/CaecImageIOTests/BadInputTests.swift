@@ -21,13 +21,14 @@ import Testing
         #expect(throws: error) { try ImageReader.read(bytes) }
     }
 
-    @Test(arguments: [
-        ([], ImageIOError.empty),
-        (Array("hello, world".utf8), .notAnImage),
-        (Array("GIF89a\u{1}\u{0}\u{1}\u{0}".utf8), .notAnImage),
-        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], .truncated(format: .png)),
-        ([0xFF, 0xD8, 0xFF], .truncated(format: .jpeg)),
-    ] as [([UInt8], ImageIOError)])
+    @Test(
+        arguments: [
+            ([], ImageIOError.empty),
+            (Array("hello, world".utf8), .notAnImage),
+            (Array("GIF89a\u{1}\u{0}\u{1}\u{0}".utf8), .notAnImage),
+            ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], .truncated(format: .png)),
+            ([0xFF, 0xD8, 0xFF], .truncated(format: .jpeg)),
+        ] as [([UInt8], ImageIOError)])
     func bytesFail(bytes: [UInt8], error: ImageIOError) {
         #expect(throws: error) { try ImageReader.read(bytes) }
     }
@@ -43,6 +44,18 @@ import Testing
         let bytes = try Fixtures.bytes("progressive.jpg")
         for length in stride(from: 1, to: bytes.count - 2, by: 5) {
             #expect(throws: ImageIOError.self) { try ImageReader.read(Array(bytes[..<length])) }
+        }
+    }
+
+    /// Refused from the header alone. Peak memory of this test's process, measured with
+    /// `/usr/bin/time -v .build/debug/caecPackageTests.xctest --testing-library swift-testing
+    /// --filter hugeDeclaredSizeIsRefusedFromTheHeader`, stays at the runner's own baseline (about 25 MB).
+    @Test func hugeDeclaredSizeIsRefusedFromTheHeader() throws {
+        let bytes = try Fixtures.bytes("huge-100000x100000.png")
+        for lenient in [false, true] {
+            #expect(throws: ImageIOError.tooLarge(width: 100_000, height: 100_000, limits: .default)) {
+                try ImageReader.read(bytes, options: .init(lenient: lenient))
+            }
         }
     }
 

@@ -21,7 +21,8 @@ import Testing
     @Test func lenientReadMatchesDjpegOnCorruptData() throws {
         // djpeg also continues past libjpeg warnings by default.
         let image = try ImageReader.read(try Fixtures.bytes("bad-huffman.jpg"), options: .init(lenient: true))
-        let reference = try Fixtures.netpbm(try Fixtures.run("djpeg", ["-pnm", Fixtures.path("bad-huffman.jpg")], exitCodes: [2]))
+        let reference = try Fixtures.netpbm(
+            try Fixtures.run("djpeg", ["-pnm", Fixtures.path("bad-huffman.jpg")], exitCodes: [2]))
         #expect(image == reference)
     }
 }

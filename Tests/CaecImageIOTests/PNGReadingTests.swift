@@ -14,7 +14,8 @@ import Testing
         let image = try ImageReader.read(try Fixtures.bytes(name + ".png"))
         let expected = try Fixtures.netpbm(try Fixtures.bytes(name + ".expected.ppm"))
         #expect(image.width == expected.width && image.height == expected.height)
-        let firstMismatch = zip(image.pixels, expected.pixels).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        let firstMismatch = zip(image.pixels, expected.pixels).enumerated().first { $0.element.0 != $0.element.1 }?
+            .offset
         #expect(image.pixels == expected.pixels, "first mismatch at byte \(firstMismatch ?? -1)")
     }
 

@@ -1,7 +1,7 @@
-import Foundation
 import CaecCore
 import CaecImageIO
 import CaecTestSupport
+import Foundation
 import Testing
 
 @Suite struct RoundTripTests {

@@ -159,6 +159,9 @@ def main():
     # 100000 x 100000 RGB header with a 1-row IDAT: must be refused before any allocation.
     write("huge-100000x100000.png", b"\x89PNG\r\n\x1a\n" + ihdr(100000, 100000, 8, 2)
           + chunk(b"IDAT", zlib.compress(b"\x00" * 300001, 9)) + chunk(b"IEND", b""))
+    # 4096 x 4096 RGB (48 MiB of pixels) declared, 1 KiB of IDAT: refused before the pixel buffer exists.
+    write("bad-idat-4096x4096.png", b"\x89PNG\r\n\x1a\n" + ihdr(4096, 4096, 8, 2)
+          + chunk(b"IDAT", bytes(random.Random(3).randrange(256) for _ in range(1024))) + chunk(b"IEND", b""))
     # 1x1 gray image whose IDAT inflates to 32 MiB instead of 2 bytes.
     write("bomb-idat.png", b"\x89PNG\r\n\x1a\n" + ihdr(1, 1, 8, 0)
           + chunk(b"IDAT", zlib.compress(b"\x00" * (32 << 20), 9)) + chunk(b"IEND", b""))

@@ -8,6 +8,10 @@ import Testing
     @Test(arguments: [
         ("bad-truncated.png", ImageIOError.truncated(format: .png)),
         ("bad-crc-idat.png", .corrupt(format: .png, detail: "IDAT: CRC error")),
+        (
+            "bad-idat-4096x4096.png",
+            .corrupt(format: .png, detail: "1024 bytes of IDAT data cannot hold 4096x4096 pixels")
+        ),
         ("bomb-idat.png", .corrupt(format: .png, detail: "IDAT: Too much image data")),
         ("huge-100000x100000.png", .tooLarge(width: 100_000, height: 100_000, limits: .default)),
         ("bad-truncated.jpg", .truncated(format: .jpeg)),
@@ -57,6 +61,11 @@ import Testing
                 try ImageReader.read(bytes, options: .init(lenient: lenient))
             }
         }
+    }
+
+    @Test func missingIDATDataIsTruncationWhenTheFileIsCut() throws {
+        let bytes = try Fixtures.bytes("bad-idat-4096x4096.png")
+        #expect(throws: ImageIOError.truncated(format: .png)) { try ImageReader.read(Array(bytes.dropLast(12))) }
     }
 
     @Test func compressedTextIsSkippedNotInflated() throws {

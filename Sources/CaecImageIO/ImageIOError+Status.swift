@@ -18,7 +18,10 @@ extension ImageIOError {
         case CAEC_IMAGEIO_OUT_OF_MEMORY:
             self = .outOfMemory(detail: message)
         default:
-            self = .corrupt(format: format, detail: message)
+            // libjpeg words its corruption warnings "Corrupt JPEG data: <what>"; the case already says that.
+            let prefix = "Corrupt JPEG data: "
+            let detail = message.hasPrefix(prefix) ? String(message.dropFirst(prefix.count)) : message
+            self = .corrupt(format: format, detail: detail)
         }
     }
 

@@ -8,7 +8,8 @@ import PackageDescription
 // MARK: - Products
 
 let products: [Product] = [
-    .executable(name: "caec", targets: ["CaecCLI"])
+    .executable(name: "caec", targets: ["CaecCLI"]),
+    .library(name: "CaecImageIO", targets: ["CaecImageIO"]),
 ]
 
 // MARK: - Dependencies
@@ -22,6 +23,11 @@ let dependencies: [Package.Dependency] = [
 let systemTargets: [Target] = [
     .systemLibrary(name: "CCaecZlib", path: "Sources/CCaecZlib"),
     .systemLibrary(name: "CCaecBLAS", path: "Sources/CCaecBLAS"),
+    .target(
+        name: "CCaecImageIO",
+        path: "Sources/CCaecImageIO",
+        linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
+    ),
 ]
 
 // MARK: - Library modules
@@ -33,6 +39,7 @@ let libraryTargets: [Target] = [
     .target(name: "CaecModel", dependencies: ["CaecTensor", "CaecCore"]),
     .target(name: "CaecTrain", dependencies: ["CaecModel", "CaecTensor", "CaecCore"]),
     .target(name: "CaecEntropy"),
+    .target(name: "CaecImageIO", dependencies: ["CaecCore", "CCaecImageIO"]),
 ]
 
 // MARK: - Executable
@@ -41,7 +48,7 @@ let executableTargets: [Target] = [
     .executableTarget(
         name: "CaecCLI",
         dependencies: [
-            "CaecCore", "CaecModel", "CaecTensor", "CaecTrain",
+            "CaecCore", "CaecImageIO", "CaecModel", "CaecTensor", "CaecTrain",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]
     )
@@ -58,6 +65,7 @@ let testTargets: [Target] = [
     .testTarget(name: "CaecModelTests", dependencies: ["CaecModel", "CaecTestSupport"]),
     .testTarget(name: "CaecTrainTests", dependencies: ["CaecTrain", "CaecTestSupport"]),
     .testTarget(name: "CaecEntropyTests", dependencies: ["CaecEntropy", "CaecTestSupport"]),
+    .testTarget(name: "CaecImageIOTests", dependencies: ["CaecImageIO", "CaecTestSupport"]),
 ]
 
 let package = Package(

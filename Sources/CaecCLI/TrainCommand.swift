@@ -95,7 +95,8 @@ struct TrainCommand: FailableCommand {
             }
             printError("caec: resuming \(model) after epoch \(state.epoch) (step \(state.step))")
         }
-        let commandLine = "caec train --model \(model) --epochs \(configuration.epochs) --batch "
+        let commandLine =
+            "caec train --model \(model) --epochs \(configuration.epochs) --batch "
             + "\(configuration.batchSize) --lr \(configuration.learningRate) --seed \(seed)"
             + (limit.map { " --limit \($0)" } ?? "")
         let settings: [(key: String, value: String)] = [
@@ -125,7 +126,8 @@ struct TrainCommand: FailableCommand {
                 case .epochEnd(let epoch, let step, let trainLoss, let testLoss, let accuracy, let seconds):
                     epochLog.append(
                         "\(epoch + 1),\(step),\(trainLoss),\(testLoss),\(accuracy.map { "\($0)" } ?? ""),\(seconds)")
-                    let figure = accuracy.map { "test accuracy \(fixed($0 * 100, 2))%" } ?? "test MSE \(fixed(testLoss, 5))"
+                    let figure =
+                        accuracy.map { "test accuracy \(fixed($0 * 100, 2))%" } ?? "test MSE \(fixed(testLoss, 5))"
                     progress.finish(
                         "\(model) epoch \(epoch + 1)/\(totalEpochs): train loss \(fixed(trainLoss, 5)), \(figure), "
                             + "\(formatDuration(seconds))")
@@ -158,7 +160,8 @@ struct TrainCommand: FailableCommand {
         let weights = state.parameters.weightsFile(modelID: model, metadata: metadata)
         let weightsPath = runDirectory + "/\(model).caew"
         try SafeOutput(path: weightsPath, force: true).write(weights.serialized(), inputs: [])
-        let summary = accuracy1000.map { "accuracy \(fixed($0 * 100, 2))% on the first 1,000 test images" }
+        let summary =
+            accuracy1000.map { "accuracy \(fixed($0 * 100, 2))% on the first 1,000 test images" }
             ?? "MSE \(fixed(loss1000, 5)) on the first 1,000 test images"
         progress.finish("caec: wrote \(weightsPath): \(summary)")
     }

@@ -14,7 +14,8 @@ package enum Checkpoint {
         let optimizerState = state.optimizer.state
         for (name, values) in optimizerState.arrays.sorted(by: { $0.key < $1.key }) {
             file.tensors.append(
-                NamedTensor(name: optimizerPrefix + name, kind: .buffer, shape: [values.count], storage: .float32(values)))
+                NamedTensor(
+                    name: optimizerPrefix + name, kind: .buffer, shape: [values.count], storage: .float32(values)))
         }
         file.metadata.append(("optimizer_step", "\(optimizerState.step)"))
         return file

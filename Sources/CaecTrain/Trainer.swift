@@ -38,7 +38,8 @@ package struct TrainingState: Sendable {
 /// What the trainer reports while it runs.
 package enum TrainingEvent: Sendable {
     /// Every `logEvery` steps: mean loss over those steps, throughput over the epoch so far.
-    case progress(epoch: Int, batch: Int, batchesPerEpoch: Int, step: Int, meanLoss: Float, learningRate: Float,
+    case progress(
+        epoch: Int, batch: Int, batchesPerEpoch: Int, step: Int, meanLoss: Float, learningRate: Float,
         imagesPerSecond: Double)
     /// After each epoch: mean training loss, and the held-out loss and accuracy (accuracy nil for non-classifiers).
     case epochEnd(epoch: Int, step: Int, trainLoss: Double, evalLoss: Double, evalAccuracy: Double?, seconds: Double)
@@ -57,14 +58,16 @@ package struct Trainer {
     /// A fresh state: parameters initialised from the seed, optimiser state zero.
     package func initialState() -> TrainingState {
         let parameters = Parameters(specs: objective.parameterSpecs, seed: configuration.seed)
-        return TrainingState(parameters: parameters, optimizer: makeOptimizer(count: parameters.count), epoch: 0, step: 0)
+        return TrainingState(
+            parameters: parameters, optimizer: makeOptimizer(count: parameters.count), epoch: 0, step: 0)
     }
 
     package func makeOptimizer(count: Int) -> any Optimizer {
         switch configuration.optimizer {
         case .adam: Adam(count: count)
         case .adamw: Adam(count: count, weightDecay: configuration.weightDecay)
-        case .sgd: SGD(count: count, momentum: configuration.momentum, weightDecay: configuration.weightDecay, nesterov: true)
+        case .sgd:
+            SGD(count: count, momentum: configuration.momentum, weightDecay: configuration.weightDecay, nesterov: true)
         }
     }
 
@@ -114,7 +117,8 @@ package struct Trainer {
                 }
             }
             state.epoch += 1
-            let (evalLoss, evalAccuracy) = evaluation.map { Self.evaluate(objective, state.parameters, on: $0) } ?? (0, nil)
+            let (evalLoss, evalAccuracy) =
+                evaluation.map { Self.evaluate(objective, state.parameters, on: $0) } ?? (0, nil)
             report(
                 .epochEnd(
                     epoch: epoch, step: state.step, trainLoss: epochLoss / Double(data.count), evalLoss: evalLoss,

@@ -1,9 +1,10 @@
+import CaecCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import CaecCore
 
 /// Finds CIFAR-10 and the shipped model weights without the user having to say where they are.
 enum DataLocator {
@@ -17,7 +18,8 @@ enum DataLocator {
         }
         throw CLIFailure(
             .missingInput, path: nil,
-            "CIFAR-10 not found: pass --data DIR (the folder with data_batch_1.bin ... test_batch.bin) or set CAEC_DATA")
+            "CIFAR-10 not found: pass --data DIR (the folder with data_batch_1.bin ... test_batch.bin) or set CAEC_DATA"
+        )
     }
 
     /// Reads and parses the CIFAR-10 batch files `names` from `directory`.

@@ -1,0 +1,22 @@
+#include "imageio_common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void caec_imageio_set_message(char *message, const char *format, ...) {
+    va_list arguments;
+    va_start(arguments, format);
+    vsnprintf(message, CAEC_IMAGEIO_MESSAGE_SIZE, format, arguments);
+    va_end(arguments);
+}
+
+int caec_imageio_admits(const caec_read_options *options, uint64_t width, uint64_t height) {
+    if (width == 0 || height == 0) return 0;
+    if (width > options->max_width || height > options->max_height) return 0;
+    // Both factors fit in 32 bits whenever the limits are sane; guard the product anyway.
+    if (width > UINT32_MAX || height > UINT32_MAX) return 0;
+    return width * height <= options->max_pixels;
+}
+
+void caec_imageio_free(void *pointer) { free(pointer); }

@@ -1,0 +1,112 @@
+// CCaecImageIO: the only place where caec calls libpng and libjpeg.
+//
+// Every setjmp/longjmp and every library callback stays inside this C target: each function sets up its own
+// jump buffer, has a single cleanup path, and reports the outcome as a `caec_imageio_status` plus a
+// human-readable message in a fixed buffer. Swift never sees a jmp_buf and no longjmp crosses a Swift frame.
+//
+// Buffers handed back to the caller (`pixels`, `exif`, `data`) are allocated with malloc and must be released
+// with `caec_imageio_free`.
+
+#ifndef CCAEC_IMAGEIO_H
+#define CCAEC_IMAGEIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Outcome of every caec_* image function.
+typedef enum caec_imageio_status {
+    CAEC_IMAGEIO_OK = 0,
+    /// The data ended before the image did (message says where).
+    CAEC_IMAGEIO_TRUNCATED = 1,
+    /// The data is malformed: bad CRC, bad Huffman code, bad zlib stream, library warning when not lenient...
+    CAEC_IMAGEIO_CORRUPT = 2,
+    /// The declared size is over the caller's limits; `width` and `height` hold the declared size.
+    CAEC_IMAGEIO_TOO_LARGE = 3,
+    /// A colour space caec does not convert (CMYK, YCCK); the message names it.
+    CAEC_IMAGEIO_UNSUPPORTED_COLOR_SPACE = 4,
+    /// malloc failed.
+    CAEC_IMAGEIO_OUT_OF_MEMORY = 5,
+    /// Writing failed inside libpng or libjpeg.
+    CAEC_IMAGEIO_ENCODING_FAILED = 6,
+} caec_imageio_status;
+
+/// Size of every message buffer, terminating NUL included.
+#define CAEC_IMAGEIO_MESSAGE_SIZE 256
+
+/// What a reader accepts and how it flattens alpha.
+typedef struct caec_read_options {
+    /// Largest accepted width, height and width * height.
+    uint64_t max_width;
+    uint64_t max_height;
+    uint64_t max_pixels;
+    /// Colour that transparent pixels are composited over, in sRGB (no linearisation).
+    uint8_t background_r;
+    uint8_t background_g;
+    uint8_t background_b;
+    /// Nonzero: library warnings (extra or missing data, recoverable corruption) do not fail the read.
+    int lenient;
+} caec_read_options;
+
+/// A decoded image: 8-bit RGB, interleaved, rows top to bottom, no padding.
+typedef struct caec_decoded_image {
+    /// `width * height * 3` bytes on success, NULL otherwise. Free with caec_imageio_free.
+    uint8_t *pixels;
+    /// Size as declared by the header (also filled for CAEC_IMAGEIO_TOO_LARGE).
+    uint64_t width;
+    uint64_t height;
+    /// JPEG only: the TIFF payload of the first APP1 "Exif" segment (after "Exif\0\0"), or NULL.
+    uint8_t *exif;
+    size_t exif_size;
+    /// Warnings the library reported (only nonzero when lenient).
+    uint32_t warning_count;
+    /// Why the call failed, or the first warning; NUL-terminated.
+    char message[CAEC_IMAGEIO_MESSAGE_SIZE];
+} caec_decoded_image;
+
+/// An encoded file in memory.
+typedef struct caec_encoded_data {
+    /// Free with caec_imageio_free.
+    uint8_t *data;
+    size_t size;
+    char message[CAEC_IMAGEIO_MESSAGE_SIZE];
+} caec_encoded_data;
+
+/// JPEG chroma subsampling for caec_jpeg_write.
+typedef enum caec_jpeg_subsampling {
+    CAEC_JPEG_SUBSAMPLING_420 = 0,
+    CAEC_JPEG_SUBSAMPLING_444 = 1,
+} caec_jpeg_subsampling;
+
+/// Decodes a PNG held in memory to 8-bit RGB.
+///
+/// Any bit depth and colour type, Adam7 included. 16-bit samples are scaled to 8 bits with rounding; alpha
+/// (and tRNS) is composited over the background as `(c * a + bg * (255 - a) + 127) / 255`. The size is checked
+/// against the limits right after IHDR, before any pixel buffer exists. Text, ICC and other ancillary chunks are
+/// skipped without being decompressed.
+int caec_png_read(const uint8_t *bytes, size_t size, const caec_read_options *options, caec_decoded_image *out);
+
+/// Decodes a baseline or progressive JPEG held in memory to 8-bit RGB with libjpeg's default settings
+/// (ISLOW DCT, fancy upsampling), so the pixels equal `djpeg -pnm` output. Grayscale is expanded to RGB,
+/// CMYK and YCCK are refused. Libjpeg warnings are errors unless `options->lenient`.
+int caec_jpeg_read(const uint8_t *bytes, size_t size, const caec_read_options *options, caec_decoded_image *out);
+
+/// Encodes 8-bit RGB pixels (`width * height * 3` bytes) as an 8-bit RGB PNG, zlib level 0...9.
+int caec_png_write(const uint8_t *pixels, uint32_t width, uint32_t height, int compression_level,
+                   caec_encoded_data *out);
+
+/// Encodes 8-bit RGB pixels as a baseline JPEG, quality 1...100, optimised Huffman tables.
+int caec_jpeg_write(const uint8_t *pixels, uint32_t width, uint32_t height, int quality,
+                    caec_jpeg_subsampling subsampling, caec_encoded_data *out);
+
+/// Releases a buffer returned by one of the functions above (NULL is fine).
+void caec_imageio_free(void *pointer);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,51 @@
+import ArgumentParser
+import CaecCore
+import CaecImageIO
+
+/// Options that control how PNG and JPEG inputs are read.
+struct ImageInputOptions: ParsableArguments {
+    @Option(help: "Refuse images with more pixels than this, checked before decoding (default: 67108864, 64 Mpx).")
+    var maxPixels: Int = ImageLimits.default.maxPixels
+
+    @Option(help: "Refuse images wider or taller than this many pixels (default: 16384).")
+    var maxSide: Int = ImageLimits.default.maxWidth
+
+    @Option(
+        help: ArgumentHelp(
+            "Colour that transparent pixels are composited over, as RRGGBB hex.",
+            valueName: "RRGGBB"))
+    var background: String = "ffffff"
+
+    @Flag(help: "Decode JPEG files with recoverable errors (truncated or corrupt data) instead of failing.")
+    var lenient = false
+
+    func validate() throws {
+        guard maxPixels > 0, maxSide > 0 else { throw ValidationError("--max-pixels and --max-side must be positive") }
+        guard parsedBackground != nil else { throw ValidationError("--background must be six hex digits, like ffffff") }
+    }
+
+    private var parsedBackground: (UInt8, UInt8, UInt8)? {
+        guard background.count == 6, let value = UInt32(background, radix: 16) else { return nil }
+        return (UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF))
+    }
+
+    var readOptions: ImageReadOptions {
+        var options = ImageReadOptions()
+        options.limits = ImageLimits(maxWidth: maxSide, maxHeight: maxSide, maxPixels: maxPixels)
+        let rgb = parsedBackground ?? (255, 255, 255)
+        options.background = .init(red: rgb.0, green: rgb.1, blue: rgb.2)
+        options.lenient = lenient
+        return options
+    }
+
+    /// Reads and decodes the PNG or JPEG at `path` (`-` for standard input).
+    func readImage(_ path: String) throws(CLIFailure) -> RGBImage {
+        let bytes = try FileInput.read(path)
+        do {
+            return try ImageReader.read(bytes, options: readOptions)
+        } catch {
+            if case .outOfMemory = error { throw CLIFailure(.internalError, path: path, error.description) }
+            throw CLIFailure(.badInput, path: path, error.description)
+        }
+    }
+}

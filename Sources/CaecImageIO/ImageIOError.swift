@@ -1,0 +1,48 @@
+import CaecCore
+
+/// Why an image could not be read or written.
+///
+/// Every case carries what is needed to say so in one line; `description` is that line, lower case, without the
+/// file name (the CLI prints `caec: error: <path>: <description>`).
+public enum ImageIOError: Error, Equatable, CustomStringConvertible {
+    /// The input has no bytes at all.
+    case empty
+    /// The input starts with neither the PNG nor the JPEG signature.
+    case notAnImage
+    /// The data ends before the image does.
+    case truncated(format: ImageFormat)
+    /// The data is malformed; `detail` is the library's own wording (bad CRC, bad Huffman code, a libjpeg
+    /// warning in strict mode, ...).
+    case corrupt(format: ImageFormat, detail: String)
+    /// The header declares a size over the reader's limits; nothing was allocated for it.
+    case tooLarge(width: Int, height: Int, limits: ImageLimits)
+    /// The image uses a colour space caec does not convert, such as `CMYK` or `YCCK`.
+    case unsupportedColorSpace(String)
+    /// A buffer could not be allocated; `detail` says which.
+    case outOfMemory(detail: String)
+    /// libpng or libjpeg refused to encode; `detail` is its message.
+    case encodingFailed(String)
+
+    /// One line, lower case, e.g. `truncated PNG data`.
+    public var description: String {
+        switch self {
+        case .empty:
+            "empty input (0 bytes)"
+        case .notAnImage:
+            "not a PNG or JPEG image (unrecognised signature)"
+        case .truncated(let format):
+            "truncated \(format) data"
+        case .corrupt(let format, let detail):
+            "corrupt \(format) data: \(detail)"
+        case .tooLarge(let width, let height, let limits):
+            "image is \(width)x\(height), over the limit of \(limits.maxWidth)x\(limits.maxHeight) and "
+                + "\(limits.maxPixels) pixels (see --max-pixels)"
+        case .unsupportedColorSpace(let name):
+            "unsupported colour space (\(name))"
+        case .outOfMemory(let detail):
+            "out of memory: \(detail)"
+        case .encodingFailed(let detail):
+            "cannot encode image: \(detail)"
+        }
+    }
+}

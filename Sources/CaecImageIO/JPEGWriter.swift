@@ -1,0 +1,40 @@
+import CCaecImageIO
+import CaecCore
+
+/// Encodes images as baseline JPEG/JFIF files in memory with libjpeg.
+public enum JPEGWriter {
+    /// The JPEG file for `image`.
+    ///
+    /// libjpeg's defaults otherwise (ISLOW DCT, standard quantisation tables scaled by `quality`), with
+    /// optimised Huffman tables, so the result matches `cjpeg -quality Q -optimize` (plus `-sample 1x1` for
+    /// 4:4:4).
+    ///
+    /// - Parameters:
+    ///   - image: the pixels.
+    ///   - quality: libjpeg quality, 1 (smallest) to 100.
+    ///   - subsampling: chroma resolution; default `.yuv420`.
+    /// - Returns: the complete file.
+    /// - Throws: `ImageIOError.encodingFailed` when libjpeg refuses (e.g. a side over 65500 pixels).
+    /// - Precondition: `quality` is in `1...100`.
+    public static func encode(
+        _ image: RGBImage, quality: Int, subsampling: ChromaSubsampling = .yuv420
+    ) throws(ImageIOError) -> [UInt8] {
+        precondition((1...100).contains(quality), "JPEGWriter: quality must be in 1...100")
+        guard let width = UInt32(exactly: image.width), let height = UInt32(exactly: image.height) else {
+            throw .encodingFailed("image is \(image.width)x\(image.height), too large for JPEG")
+        }
+        let sampling =
+            switch subsampling {
+            case .yuv420: CAEC_JPEG_SUBSAMPLING_420
+            case .yuv444: CAEC_JPEG_SUBSAMPLING_444
+            }
+        var encoded = caec_encoded_data()
+        let status = image.pixels.withUnsafeBufferPointer { pixels in
+            caec_jpeg_write(pixels.baseAddress, width, height, Int32(quality), sampling, &encoded)
+        }
+        defer { caec_imageio_free(encoded.data) }
+        if let error = ImageIOError(writeStatus: status, encoded: encoded) { throw error }
+        guard let data = encoded.data else { throw .encodingFailed("encoder returned no data") }
+        return [UInt8](UnsafeBufferPointer(start: data, count: encoded.size))
+    }
+}

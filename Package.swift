@@ -8,6 +8,8 @@ import PackageDescription
 // MARK: - Products
 
 let products: [Product] = [
+    // The embeddable codec: pixels in memory <-> .cae bytes. No Foundation, no libpng/libjpeg.
+    .library(name: "Caec", targets: ["Caec"]),
     .executable(name: "caec", targets: ["CaecCLI"]),
     .library(name: "CaecImageIO", targets: ["CaecImageIO"]),
 ]
@@ -40,6 +42,7 @@ let libraryTargets: [Target] = [
     .target(name: "CaecTrain", dependencies: ["CaecModel", "CaecTensor", "CaecCore"]),
     .target(name: "CaecEntropy"),
     .target(name: "CaecImageIO", dependencies: ["CaecCore", "CCaecImageIO"]),
+    .target(name: "Caec", dependencies: ["CaecCore", "CaecEntropy", "CaecFormat", "CaecModel", "CaecTensor"]),
 ]
 
 // MARK: - Executable
@@ -48,7 +51,7 @@ let executableTargets: [Target] = [
     .executableTarget(
         name: "CaecCLI",
         dependencies: [
-            "CaecCore", "CaecImageIO", "CaecModel", "CaecTensor", "CaecTrain",
+            "Caec", "CaecCore", "CaecImageIO", "CaecModel", "CaecTensor", "CaecTrain",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]
     )

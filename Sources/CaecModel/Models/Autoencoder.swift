@@ -18,7 +18,9 @@ package struct Autoencoder: Sendable {
     package let encoder: Sequential
     package let decoder: Sequential
 
-    package init(id: String, channels: [Int]) {
+    /// - Parameter encoderPath: the kernels of the encoder's convolutions. The codec encodes with `.reference`,
+    ///   whose fixed summation order makes the quantised latent, and so the `.cae` bytes, the same on every machine.
+    package init(id: String, channels: [Int], encoderPath: KernelPath = .fast) {
         precondition(!channels.isEmpty, "Autoencoder: at least one block")
         self.id = id
         self.channels = channels
@@ -27,7 +29,9 @@ package struct Autoencoder: Sendable {
         var inChannels = 3
         for (i, outChannels) in channels.enumerated() {
             encoderLayers += [
-                Conv2D("enc.\(i)", inChannels: inChannels, outChannels: outChannels, kernelSize: 3, padding: 1),
+                Conv2D(
+                    "enc.\(i)", inChannels: inChannels, outChannels: outChannels, kernelSize: 3, padding: 1,
+                    path: encoderPath),
                 ReLU(), MaxPool(size: 2),
             ]
             inChannels = outChannels

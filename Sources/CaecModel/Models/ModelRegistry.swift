@@ -1,3 +1,5 @@
+import CaecTensor
+
 /// Every model caec knows, by stable string id (never by position in a list).
 package enum ModelRegistry {
     /// The paper's autoencoders: encoder channels per block; the latent is always 32 channels.
@@ -12,8 +14,10 @@ package enum ModelRegistry {
     package static let classifierIDs = ["lenet5"]
     package static var allIDs: [String] { autoencoderIDs + classifierIDs }
 
-    package static func autoencoder(_ id: String) -> Autoencoder? {
-        autoencoderChannels.first { $0.id == id }.map { Autoencoder(id: $0.id, channels: $0.channels) }
+    package static func autoencoder(_ id: String, encoderPath: KernelPath = .fast) -> Autoencoder? {
+        autoencoderChannels.first { $0.id == id }.map {
+            Autoencoder(id: $0.id, channels: $0.channels, encoderPath: encoderPath)
+        }
     }
 
     package static func classifier(_ id: String) -> Classifier? {

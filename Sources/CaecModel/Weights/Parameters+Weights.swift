@@ -1,3 +1,6 @@
+/// Tensors under this prefix hold the codec's operating points, not model parameters (Spec/model-weights.md §7).
+package let codecPrefix = "codec."
+
 extension Parameters {
     /// The weights file holding these parameters under `modelID`, in key-table order.
     package func weightsFile(modelID: String, metadata: [(key: String, value: String)] = []) -> WeightsFile {
@@ -15,10 +18,11 @@ extension Parameters {
     package init(loading file: WeightsFile, modelID: String, specs: [ParameterSpec]) throws(WeightsError) {
         guard file.modelID == modelID else { throw .wrongModel(expected: modelID, found: file.modelID) }
         var byName: [String: NamedTensor] = [:]
-        for tensor in file.tensors { byName[tensor.name] = tensor }
+        let modelTensors = file.tensors.filter { !$0.name.hasPrefix(codecPrefix) }
+        for tensor in modelTensors { byName[tensor.name] = tensor }
         for spec in specs where byName[spec.name] == nil { throw .missingTensor(spec.name) }
         let known = Set(specs.map(\.name))
-        if let extra = file.tensors.first(where: { !known.contains($0.name) }) { throw .unexpectedTensor(extra.name) }
+        if let extra = modelTensors.first(where: { !known.contains($0.name) }) { throw .unexpectedTensor(extra.name) }
         self.init(specs: specs, seed: 0)
         for spec in specs {
             let tensor = byName[spec.name]!

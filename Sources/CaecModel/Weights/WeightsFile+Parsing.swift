@@ -79,7 +79,7 @@ extension WeightsFile {
                     throw WeightsError.invalidField("tensor \(name) has an unknown kind")
                 }
                 let dtype = try reader.readUInt8()
-                guard dtype <= 1 else { throw WeightsError.invalidField("tensor \(name) has an unknown dtype") }
+                guard dtype <= 2 else { throw WeightsError.invalidField("tensor \(name) has an unknown dtype") }
                 let rank = Int(try reader.readUInt8())
                 guard rank <= 8 else { throw WeightsError.invalidField("tensor \(name) has rank \(rank) > 8") }
                 var shape: [Int] = []
@@ -95,7 +95,7 @@ extension WeightsFile {
                         throw WeightsError.invalidField("tensor \(name) has too many elements")
                     }
                 }
-                totalBytes += elements * 4
+                totalBytes += dtype == 2 ? elements : elements * 4
                 entries.append((name, kind, dtype, shape))
             }
             let headerEnd = reader.offset
@@ -113,12 +113,11 @@ extension WeightsFile {
             tensors.reserveCapacity(count)
             for entry in entries {
                 let elements = entry.shape.reduce(1, *)
-                let raw = try reader.readBytes(elements * 4)
                 let storage: NamedTensor.Storage
-                if entry.dtype == 0 {
-                    storage = .float32(Self.decodeWords(raw).map { Float(bitPattern: $0) })
-                } else {
-                    storage = .int32(Self.decodeWords(raw).map { Int32(bitPattern: $0) })
+                switch entry.dtype {
+                case 0: storage = .float32(Self.decodeWords(try reader.readBytes(elements * 4)).map { Float(bitPattern: $0) })
+                case 1: storage = .int32(Self.decodeWords(try reader.readBytes(elements * 4)).map { Int32(bitPattern: $0) })
+                default: storage = .uint8(Array(try reader.readBytes(elements)))
                 }
                 tensors.append(NamedTensor(name: entry.name, kind: entry.kind, shape: entry.shape, storage: storage))
             }

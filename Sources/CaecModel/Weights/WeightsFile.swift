@@ -5,21 +5,30 @@ package struct NamedTensor: Equatable, Sendable {
     /// Whether the tensor is trained, or derived from training (statistics, probability tables).
     package enum Kind: UInt8, Sendable { case parameter = 0, buffer = 1 }
 
-    /// Element storage; both types are 4 bytes per element in the file.
+    /// Element storage: f32 and i32 take 4 bytes per element in the file, u8 one.
     package enum Storage: Equatable, Sendable {
         case float32([Float])
         case int32([Int32])
+        case uint8([UInt8])
 
         var count: Int {
             switch self {
             case .float32(let values): values.count
             case .int32(let values): values.count
+            case .uint8(let values): values.count
             }
         }
         var dtypeCode: UInt8 {
             switch self {
             case .float32: 0
             case .int32: 1
+            case .uint8: 2
+            }
+        }
+        var byteCount: Int {
+            switch self {
+            case .uint8(let values): values.count
+            default: count * 4
             }
         }
     }
@@ -90,11 +99,12 @@ package struct WeightsFile: Equatable, Sendable {
             for extent in tensor.shape { header.write(UInt32(extent)) }
         }
         header.write(CRC32.checksum(header.bytes))
-        var data = ByteWriter(capacity: tensors.reduce(0) { $0 + $1.storage.count * 4 })
+        var data = ByteWriter(capacity: tensors.reduce(0) { $0 + $1.storage.byteCount })
         for tensor in tensors {
             switch tensor.storage {
             case .float32(let values): for v in values { data.write(v.bitPattern) }
             case .int32(let values): for v in values { data.write(UInt32(bitPattern: v)) }
+            case .uint8(let values): data.write(values)
             }
         }
         let dataCRC = CRC32.checksum(data.bytes)

@@ -1,0 +1,60 @@
+import CaecCore
+import CaecFormat
+
+/// What a `.cae` header says, read without decoding (`Caec.peek`).
+public struct CaecFileInfo: Sendable, Equatable {
+    /// Format version, e.g. (1, 0).
+    public let version: (major: Int, minor: Int)
+    /// The model's stable id, or nil if this caec does not know the model code.
+    public let modelID: String?
+    public let modelCode: Int
+    public let quality: Int
+    public let width: Int
+    public let height: Int
+    /// Entropy-coded payload bytes.
+    public let payloadBytes: Int
+    /// Header, payload and checksum: the whole file.
+    public let fileBytes: Int
+    /// The 16-bit model-and-quality fingerprint.
+    public let fingerprint: UInt16
+
+    public static func == (a: CaecFileInfo, b: CaecFileInfo) -> Bool {
+        a.version == b.version && a.modelID == b.modelID && a.modelCode == b.modelCode && a.quality == b.quality
+            && a.width == b.width && a.height == b.height && a.payloadBytes == b.payloadBytes
+            && a.fileBytes == b.fileBytes && a.fingerprint == b.fingerprint
+    }
+}
+
+/// Entry points that need no model.
+public enum Caec {
+    /// The library's version.
+    public static let version = "0.1.0"
+
+    /// Reads a `.cae` header (checking signature, version and header checksum) without touching the payload.
+    public static func peek(_ bytes: [UInt8]) throws(CaecError) -> CaecFileInfo {
+        let header: CAEHeader
+        do { header = try CAEReader.peek(bytes).header } catch { throw map(error) }
+        return CaecFileInfo(
+            version: (Int(header.versionMajor), Int(header.versionMinor)), modelID: header.modelID,
+            modelCode: Int(header.modelCode), quality: Int(header.quality), width: header.width,
+            height: header.height, payloadBytes: header.payloadLength, fileBytes: bytes.count,
+            fingerprint: header.fingerprint)
+    }
+
+    /// Whether `bytes` start like a `.cae` file (signature and a readable header).
+    public static func isCAE(_ bytes: [UInt8]) -> Bool { (try? CAEReader.peek(bytes)) != nil }
+
+    package static func readContainer(_ bytes: [UInt8], limits: ImageLimits) throws(CaecError) -> (
+        header: CAEHeader, payload: ArraySlice<UInt8>
+    ) {
+        do { return try CAEReader.read(bytes, limits: limits) } catch { throw map(error) }
+    }
+
+    private static func map(_ error: CAEFormatError) -> CaecError {
+        switch error {
+        case .unsupportedVersion: CaecError(.unsupportedVersion, error.description)
+        case .dimensionsTooLarge: CaecError(.tooLarge, error.description)
+        default: CaecError(.invalidFile, error.description)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+@_exported import struct CaecCore.ImageLimits
+@_exported import struct CaecCore.RGBImage
+import CaecEntropy
+import CaecFormat
+import CaecTensor
+
+/// A learned image codec bound to one model: encodes RGB pixels to `.cae` bytes and decodes them back.
+///
+/// Load it once from the model's weights file (`Models/<model-id>.caew`), then call `encode` and `decode` from any
+/// number of threads: the codec is an immutable value.
+///
+/// ```swift
+/// let codec = try CaecCodec(weights: weightsBytes)
+/// let file = try codec.encode(image, quality: 4)
+/// let back = try codec.decode(file)
+/// ```
+public struct CaecCodec: Sendable {
+    package let model: CodecModel
+
+    /// Loads a model's weights file, checking every tensor and the codec's tables.
+    ///
+    /// - Throws: `CaecError` with code `.invalidModel` if the file is corrupt, incomplete or not a codec model.
+    public init(weights: [UInt8]) throws(CaecError) {
+        model = try CodecModel(weights: weights)
+    }
+
+    /// The model's stable id, such as `cae-r8`.
+    public var modelID: String { model.id }
+
+    /// How many times the latent is smaller than the image in width and height.
+    public var rate: Int { model.rate }
+
+    /// The qualities this model offers; higher is larger and closer to the original.
+    public var qualities: ClosedRange<Int> { 1...model.operatingPoints.count }
+
+    /// Compresses `image` at `quality`.
+    ///
+    /// The same pixels, model and quality give the same bytes on every machine: the encoder runs kernels with a
+    /// fixed summation order. Images whose sides are not multiples of `rate` are padded by repeating their last
+    /// row and column; the decoder crops the padding away.
+    ///
+    /// - Throws: `CaecError` `.invalidArgument` for a quality outside `qualities`.
+    public func encode(_ image: RGBImage, quality: Int) throws(CaecError) -> [UInt8] {
+        guard qualities.contains(quality) else {
+            throw CaecError(.invalidArgument, "quality \(quality) is outside \(qualities) for \(modelID)")
+        }
+        guard image.width <= CAEConstants.maxSide, image.height <= CAEConstants.maxSide else {
+            throw CaecError(.tooLarge, "image is \(image.width)x\(image.height), over the .cae limit of 65536 a side")
+        }
+        let point = model.operatingPoints[quality - 1]
+        let input = PixelConversion.paddedTensor(image, multiple: rate)
+        let latent = model.autoencoder.encode(input, model.parameters)
+        let planeSize = latent.shape[2] * latent.shape[3]
+        let symbols = point.quantize(latent.data, planeSize: planeSize)
+        let payload = RANSEncoder.encode(symbols: symbols, planeSize: planeSize, tables: point.tables)
+        let header = CAEHeader(
+            modelCode: model.modelCode, quality: UInt8(quality), fingerprint: model.fingerprint(quality: quality),
+            width: image.width, height: image.height, payloadLength: payload.count)
+        return CAEWriter.file(header: header, payload: payload)
+    }
+
+    /// Decompresses a `.cae` file made with this codec's model.
+    ///
+    /// - Parameter limits: the largest image accepted, checked from the header before anything is allocated.
+    /// - Throws: `CaecError` `.invalidFile` (corrupt, truncated, trailing data), `.unsupportedVersion`,
+    ///   `.modelMismatch` (another model or other weights), `.tooLarge`.
+    public func decode(_ bytes: [UInt8], limits: ImageLimits = .default) throws(CaecError) -> RGBImage {
+        let (header, payload) = try Caec.readContainer(bytes, limits: limits)
+        guard header.modelCode == model.modelCode else {
+            throw CaecError(
+                .modelMismatch,
+                "file was made by model \(header.modelID ?? "code \(header.modelCode)"), not \(modelID)")
+        }
+        let quality = Int(header.quality)
+        guard qualities.contains(quality) else {
+            throw CaecError(.modelMismatch, "file uses quality \(quality), which \(modelID) does not have")
+        }
+        let expected = model.fingerprint(quality: quality)
+        guard header.fingerprint == expected else {
+            throw CaecError(
+                .modelMismatch,
+                "fingerprint mismatch: the file was made by other \(modelID) weights (file \(hex16(header.fingerprint)), "
+                    + "these weights \(hex16(expected)))")
+        }
+        let point = model.operatingPoints[quality - 1]
+        let paddedHeight = (header.height + rate - 1) / rate * rate
+        let paddedWidth = (header.width + rate - 1) / rate * rate
+        let planeSize = (paddedHeight / rate) * (paddedWidth / rate)
+        let symbols: [Int32]
+        do {
+            symbols = try RANSDecoder.decode(payload, planeSize: planeSize, tables: point.tables)
+        } catch { throw CaecError(.invalidFile, "payload: \(error.description)") }
+        let latent = Tensor(
+            shape: [1, point.steps.count, paddedHeight / rate, paddedWidth / rate],
+            data: point.dequantize(symbols, planeSize: planeSize))
+        let output = model.autoencoder.decode(latent, model.parameters)
+        return PixelConversion.image(output, width: header.width, height: header.height)
+    }
+}
+
+private func hex16(_ value: UInt16) -> String {
+    let digits = String(value, radix: 16)
+    return "0x" + String(repeating: "0", count: 4 - digits.count) + digits
+}

@@ -1,0 +1,13 @@
+import CaecTensor
+import Testing
+
+@Suite struct TensorBenchmarkTests {
+    /// A tiny run: the lines are produced and the deterministic counter is right (no timing is checked).
+    @Test func smallRunReportsCounters() {
+        let lines = TensorBenchmark.run(repetitions: 1, width: 8, height: 6)
+        #expect(lines.count == 5)
+        #expect(lines[0].hasPrefix("cpu: "))
+        // 128 * 128 * 25 MACs per output pixel, output 4 x 3.
+        #expect(lines[2].contains("\(128 * 128 * 25 * 12) MACs"))
+    }
+}

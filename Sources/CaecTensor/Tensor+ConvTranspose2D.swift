@@ -145,34 +145,43 @@ extension Tensor {
     ) {
         // x is (N, IC, HW), w is (IC, K) with K = OC * KH * KW, b is (OC), y is (N, OC, OH, OW).
         // The columns are those of a convolution from (OC, OH, OW) to (H, W): the input rows are its output rows.
-        let K = OC * g.kernelHeight * g.kernelWidth
+        // Items are (sample, group of output channels): col2im of a channel group writes only its own planes, so a
+        // single image (the decoder at inference) still runs in parallel. The split depends on OC only.
+        let KHW = g.kernelHeight * g.kernelWidth
+        let K = OC * KHW
         let HW = H * W
-        let bandRows = Im2Col.bandRows(columnRows: K, outputHeight: H, outputWidth: W)
+        let groupSize = convTransposeGroupSize
+        let groups = (OC + groupSize - 1) / groupSize
+        let bandRows = Im2Col.bandRows(columnRows: min(OC, groupSize) * KHW, outputHeight: H, outputWidth: W)
         x.withUnsafeBufferPointer { x in
             w.withUnsafeBufferPointer { w in
                 b.withUnsafeBufferPointer { b in
                     y.withUnsafeMutableBufferPointer { y in
                         let (x, w, b, y) = (x.baseAddress!, w.baseAddress!, b.baseAddress!, y.baseAddress!)
-                        TensorParallelism.forEach(N) { n in
-                            // columns is (K, bandP)
-                            let columns = UnsafeMutablePointer<Float>.allocate(capacity: K * bandRows * W)
+                        TensorParallelism.forEach(N * groups) { item in
+                            let (n, group) = item.quotientAndRemainder(dividingBy: groups)
+                            let channels = group * groupSize..<min(OC, (group + 1) * groupSize)
+                            let KG = channels.count * KHW
+                            // columns is (KG, bandP): rows (oc, kh, kw) of this group
+                            let columns = UnsafeMutablePointer<Float>.allocate(capacity: KG * bandRows * W)
                             defer { columns.deallocate() }
-                            let yn = y + n * OC * OH * OW
+                            let yn = y + (n * OC + channels.lowerBound) * OH * OW
                             var ih0 = 0
                             while ih0 < H {
                                 let rows = ih0..<min(H, ih0 + bandRows)
                                 let bandP = rows.count * W
-                                // columns = w^T (K, IC) * x[n][:, band] (IC, bandP)
+                                // columns = w[:, group]^T (KG, IC) * x[n][:, band] (IC, bandP)
                                 BLAS.gemm(
-                                    transposeA: true, transposeB: false, m: K, n: bandP, k: IC, a: w, lda: K,
-                                    b: x + n * IC * HW + ih0 * W, ldb: HW, beta: 0, c: columns, ldc: bandP)
+                                    transposeA: true, transposeB: false, m: KG, n: bandP, k: IC,
+                                    a: w + channels.lowerBound * KHW, lda: K, b: x + n * IC * HW + ih0 * W, ldb: HW,
+                                    beta: 0, c: columns, ldc: bandP)
                                 Im2Col.col2im(
-                                    columns: columns, channels: OC, height: OH, width: OW, geometry: g, outputWidth: W,
-                                    rows: rows, image: yn)
+                                    columns: columns, channels: channels.count, height: OH, width: OW, geometry: g,
+                                    outputWidth: W, rows: rows, image: yn)
                                 ih0 = rows.upperBound
                             }
-                            for oc in 0..<OC {
-                                let plane = yn + oc * OH * OW
+                            for (index, oc) in channels.enumerated() {
+                                let plane = yn + index * OH * OW
                                 for i in 0..<OH * OW { plane[i] += b[oc] }
                             }
                         }
@@ -181,6 +190,9 @@ extension Tensor {
             }
         }
     }
+
+    /// Output channels per work item of the fast transposed convolution.
+    private static let convTransposeGroupSize = 32
 
     private static func convTranspose2dBackwardFast(
         _ dy: [Float], _ x: [Float], _ w: [Float], _ gradients: inout LayerGradients,

@@ -27,6 +27,11 @@ let deconvCases: [DeconvCase] = [
         n: 1, inChannels: 3, height: 5, width: 3, outChannels: 4,
         geometry: .init(kernelHeight: 4, kernelWidth: 3, strideH: 2, strideW: 3, padH: 1, padW: 0),
         outputPadding: (1, 2)),
+    // 70 output channels: three channel groups (32, 32, 6) on the fast path.
+    DeconvCase(
+        n: 1, inChannels: 1, height: 2, width: 3, outChannels: 70,
+        geometry: .init(kernelSize: 5, stride: 2, padding: 2),
+        outputPadding: (1, 1)),
 ]
 
 @Suite struct ConvTranspose2DTests {
@@ -103,5 +108,13 @@ let deconvCases: [DeconvCase] = [
         let parallel = TensorParallelism.$maxWorkers.withValue(2) { run() }
         #expect(serial.0 == parallel.0)
         #expect(serial.1 == parallel.1)
+        // One image, 70 output channels: the forward splits into three channel groups.
+        let image = randomTensor([1, 5, 7, 6], &random)
+        let wide = randomTensor([5, 70, 5, 5], &random)
+        let forward = {
+            Tensor.convTranspose2d(image, weight: wide, bias: nil, geometry: g, outputPaddingH: 1, outputPaddingW: 1)
+        }
+        let serialWide = TensorParallelism.$maxWorkers.withValue(1) { forward() }
+        #expect(serialWide == TensorParallelism.$maxWorkers.withValue(2) { forward() })
     }
 }

@@ -7,7 +7,8 @@ package enum TensorBenchmark {
     /// Measures, best of `repetitions` runs each:
     /// 1. `cblas_sgemm` 1024 x 1024 x 1024 on one thread (the peak the kernels are compared with);
     /// 2. the forward 5x5 stride-2 padding-2 convolution 128 -> 128 channels of a 768x512 image (one sample),
-    ///    fast path, with one worker and with `TensorParallelism.maxWorkers` workers.
+    ///    fast path, with one worker and with `TensorParallelism.maxWorkers` workers;
+    /// 3. the matching transposed convolution from 384x256 back to 768x512, likewise.
     /// Returns printable lines: CPU model, times, GFLOP/s and share of the sgemm peak (per worker), and the
     /// deterministic counters (multiply-adds).
     package static func run(repetitions: Int = 3, width: Int = 768, height: Int = 512) -> [String] {
@@ -41,6 +42,23 @@ package enum TensorBenchmark {
             let share = rate / (peak * Double(workers)) * 100
             lines.append(
                 "conv forward, \(workers) worker(s): \(format(seconds * 1e3)) ms, \(format(rate)) GFLOP/s, "
+                    + "\(format(share))% of \(workers) x sgemm peak")
+        }
+        // The decoder's upsampler: the transposed convolution back from (OW, OH) to (width, height).
+        let latent = Tensor(shape: [1, C, OH, OW], data: random.floats(C * OH * OW))
+        lines.append("deconv 5x5/2 \(C)->\(C) from \(OW)x\(OH) to \(width)x\(height): \(macs) MACs")
+        for workers in Set([1, TensorParallelism.maxWorkers]).sorted() {
+            let seconds = TensorParallelism.$maxWorkers.withValue(workers) {
+                best(of: repetitions) {
+                    _ = Tensor.convTranspose2d(
+                        latent, weight: weight, bias: bias, geometry: geometry, outputPaddingH: (height + 1) % 2,
+                        outputPaddingW: (width + 1) % 2)
+                }
+            }
+            let rate = 2 * Double(macs) / seconds / 1e9
+            let share = rate / (peak * Double(workers)) * 100
+            lines.append(
+                "deconv forward, \(workers) worker(s): \(format(seconds * 1e3)) ms, \(format(rate)) GFLOP/s, "
                     + "\(format(share))% of \(workers) x sgemm peak")
         }
         return lines

@@ -5,9 +5,10 @@ import Testing
     /// A tiny run: the lines are produced and the deterministic counter is right (no timing is checked).
     @Test func smallRunReportsCounters() {
         let lines = TensorBenchmark.run(repetitions: 1, width: 8, height: 6)
-        #expect(lines.count == 5)
+        #expect(lines.count == 8)
         #expect(lines[0].hasPrefix("cpu: "))
         // 128 * 128 * 25 MACs per output pixel, output 4 x 3.
         #expect(lines[2].contains("\(128 * 128 * 25 * 12) MACs"))
+        #expect(lines[5].contains("\(128 * 128 * 25 * 12) MACs"))
     }
 }

@@ -92,3 +92,37 @@ let convCases: [ConvCase] = [
         #expect(serial.1.dBias == parallel.1.dBias)
     }
 }
+
+@Suite struct Conv2DBandTests {
+    /// 64 channels, 5x5 on 80x80: K * OW = 128000 floats per output row, so the fast path splits the single
+    /// sample into 5 bands of 16 rows (2^21 floats of columns each): bands, their parallel split and the weight
+    /// gradient accumulated across bands are checked against the reference.
+    @Test func multipleBandsMatchReferenceAndThreadCount() {
+        var random = SeededRandom(seed: 310)
+        let g = Conv2DGeometry(kernelSize: 5, padding: 2)
+        let x = randomTensor([1, 64, 80, 80], &random)
+        let w = randomTensor([2, 64, 5, 5], &random)
+        let b = randomTensor([2], &random)
+        let dy = randomTensor([1, 2, 80, 80], &random)
+        let serial = TensorParallelism.$maxWorkers.withValue(1) {
+            (
+                Tensor.conv2d(x, weight: w, bias: b, geometry: g),
+                Tensor.conv2dBackward(dy, input: x, weight: w, geometry: g)
+            )
+        }
+        let parallel = TensorParallelism.$maxWorkers.withValue(2) {
+            (
+                Tensor.conv2d(x, weight: w, bias: b, geometry: g),
+                Tensor.conv2dBackward(dy, input: x, weight: w, geometry: g)
+            )
+        }
+        #expect(serial.0 == parallel.0)
+        #expect(serial.1 == parallel.1)
+        let reference = Tensor.conv2d(x, weight: w, bias: b, geometry: g, path: .reference)
+        expectClose(parallel.0.data, reference.data, maxAbs: 1e-5 * 1600, nmse: 1e-10)
+        let gradients = Tensor.conv2dBackward(dy, input: x, weight: w, geometry: g, path: .reference)
+        expectClose(parallel.1.dInput.data, gradients.dInput.data, maxAbs: 1e-5 * 2 * 25, nmse: 1e-10)
+        expectClose(parallel.1.dWeight.data, gradients.dWeight.data, maxAbs: 1e-5 * 6400, nmse: 1e-10)
+        expectClose(parallel.1.dBias.data, gradients.dBias.data, maxAbs: 1e-5 * 6400, nmse: 1e-10)
+    }
+}

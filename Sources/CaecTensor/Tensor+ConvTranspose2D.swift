@@ -1,0 +1,251 @@
+extension Tensor {
+    /// 2-D transposed convolution (PyTorch `ConvTranspose2d`, one group, dilation 1): the adjoint of `conv2d` with
+    /// the same geometry, used as the learned upsampler of Ballé-style decoders (5x5, stride 2, padding 2, output
+    /// padding 1 doubles the size).
+    ///
+    /// `output[n, oc, ih * strideH - padH + kh, iw * strideW - padW + kw] += input[n, ic, ih, iw]
+    ///     * weight[ic, oc, kh, kw]` for every in-range position, plus `bias[oc]`.
+    ///
+    /// - Parameters:
+    ///   - input: (N, IC, H, W).
+    ///   - weight: (IC, OC, KH, KW) (PyTorch's layout: input channels first).
+    ///   - bias: (OC), or nil.
+    ///   - geometry: kernel, stride and padding of the convolution this transposes.
+    ///   - outputPaddingH, outputPaddingW: extra rows/columns at the bottom/right, each below its stride.
+    ///   - path: `.fast` computes `columns = weight^T * input` with sgemm and scatters them with col2im, in parallel
+    ///     over samples.
+    /// - Returns: (N, OC, OH, OW) with OH = (H - 1) * strideH - 2 * padH + KH + outputPaddingH, likewise OW.
+    package static func convTranspose2d(
+        _ input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, outputPaddingH: Int = 0,
+        outputPaddingW: Int = 0, path: KernelPath = .fast
+    ) -> Tensor {
+        let (N, IC, H, W) = input.nchw
+        let (weightIC, OC, KH, KW) = weight.nchw
+        precondition(weightIC == IC, "convTranspose2d: weight \(weight.shape) does not take \(IC) input channels")
+        precondition(
+            KH == geometry.kernelHeight && KW == geometry.kernelWidth,
+            "convTranspose2d: weight \(weight.shape) does not match \(geometry)")
+        precondition(bias == nil || bias!.shape == [OC], "convTranspose2d: bias must be (\(OC))")
+        let (OH, OW) = geometry.transposedOutputSize(
+            height: H, width: W, outputPaddingH: outputPaddingH, outputPaddingW: outputPaddingW)
+        var output = Tensor(shape: [N, OC, OH, OW])
+        let biasData = bias?.data ?? [Float](repeating: 0, count: OC)
+        switch path {
+        case .reference:
+            convTranspose2dReference(input.data, weight.data, biasData, &output.data, N, IC, H, W, OC, OH, OW, geometry)
+        case .fast:
+            convTranspose2dFast(input.data, weight.data, biasData, &output.data, N, IC, H, W, OC, OH, OW, geometry)
+        }
+        return output
+    }
+
+    /// Backward of `convTranspose2d`: given dL/dOutput (N, OC, OH, OW) (its size fixes the output padding), returns
+    /// dL/dInput (N, IC, H, W), dL/dWeight (IC, OC, KH, KW) and dL/dBias (OC).
+    ///
+    /// `dInput = weight * im2col(dOutput)` (a plain convolution of dOutput), `dWeight = sum_n input_n *
+    /// im2col(dOutput_n)^T`, `dBias[oc] = sum_{n, oh, ow} dOutput[n, oc, oh, ow]`.
+    package static func convTranspose2dBackward(
+        _ gradOutput: Tensor, input: Tensor, weight: Tensor, geometry: Conv2DGeometry, path: KernelPath = .fast
+    ) -> LayerGradients {
+        let (N, IC, H, W) = input.nchw
+        let (_, OC, KH, KW) = weight.nchw
+        let (_, _, OH, OW) = gradOutput.nchw
+        precondition(
+            gradOutput.shape[0] == N && gradOutput.shape[1] == OC
+                && geometry.outputSize(height: OH, width: OW) == (H, W)
+                && OH >= geometry.transposedOutputSize(height: H, width: W).height
+                && OW >= geometry.transposedOutputSize(height: H, width: W).width,
+            "convTranspose2dBackward: gradOutput \(gradOutput.shape) does not fit input \(input.shape), \(geometry)")
+        var gradients = LayerGradients(
+            dInput: Tensor(shape: input.shape), dWeight: Tensor(shape: [IC, OC, KH, KW]), dBias: Tensor(shape: [OC]))
+        switch path {
+        case .reference:
+            convTranspose2dBackwardReference(
+                gradOutput.data, input.data, weight.data, &gradients, N, IC, H, W, OC, OH, OW, geometry)
+        case .fast:
+            convTranspose2dBackwardFast(
+                gradOutput.data, input.data, weight.data, &gradients, N, IC, H, W, OC, OH, OW, geometry)
+        }
+        return gradients
+    }
+
+    // MARK: Reference
+
+    private static func convTranspose2dReference(
+        _ x: [Float], _ w: [Float], _ b: [Float], _ y: inout [Float],
+        _ N: Int, _ IC: Int, _ H: Int, _ W: Int, _ OC: Int, _ OH: Int, _ OW: Int, _ g: Conv2DGeometry
+    ) {
+        // x is (N, IC, H, W), w is (IC, OC, KH, KW), b is (OC), y is (N, OC, OH, OW)
+        let (KH, KW) = (g.kernelHeight, g.kernelWidth)
+        for n in 0..<N {
+            for oc in 0..<OC {
+                for i in 0..<OH * OW { y[(n * OC + oc) * OH * OW + i] = b[oc] }
+            }
+            for ic in 0..<IC {
+                for ih in 0..<H {
+                    for iw in 0..<W {
+                        let value = x[((n * IC + ic) * H + ih) * W + iw]
+                        for oc in 0..<OC {
+                            for kh in 0..<KH {
+                                let oh = ih * g.strideH - g.padH + kh
+                                guard oh >= 0 && oh < OH else { continue }
+                                for kw in 0..<KW {
+                                    let ow = iw * g.strideW - g.padW + kw
+                                    guard ow >= 0 && ow < OW else { continue }
+                                    y[((n * OC + oc) * OH + oh) * OW + ow] +=
+                                        value * w[((ic * OC + oc) * KH + kh) * KW + kw]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func convTranspose2dBackwardReference(
+        _ dy: [Float], _ x: [Float], _ w: [Float], _ gradients: inout LayerGradients,
+        _ N: Int, _ IC: Int, _ H: Int, _ W: Int, _ OC: Int, _ OH: Int, _ OW: Int, _ g: Conv2DGeometry
+    ) {
+        // dy is (N, OC, OH, OW), x and dx are (N, IC, H, W), w and dw are (IC, OC, KH, KW), db is (OC)
+        let (KH, KW) = (g.kernelHeight, g.kernelWidth)
+        for n in 0..<N {
+            for oc in 0..<OC {
+                for i in 0..<OH * OW { gradients.dBias.data[oc] += dy[(n * OC + oc) * OH * OW + i] }
+            }
+            for ic in 0..<IC {
+                for ih in 0..<H {
+                    for iw in 0..<W {
+                        let xi = ((n * IC + ic) * H + ih) * W + iw
+                        for oc in 0..<OC {
+                            for kh in 0..<KH {
+                                let oh = ih * g.strideH - g.padH + kh
+                                guard oh >= 0 && oh < OH else { continue }
+                                for kw in 0..<KW {
+                                    let ow = iw * g.strideW - g.padW + kw
+                                    guard ow >= 0 && ow < OW else { continue }
+                                    let grad = dy[((n * OC + oc) * OH + oh) * OW + ow]
+                                    let wi = ((ic * OC + oc) * KH + kh) * KW + kw
+                                    gradients.dInput.data[xi] += grad * w[wi]
+                                    gradients.dWeight.data[wi] += grad * x[xi]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Fast
+
+    private static func convTranspose2dFast(
+        _ x: [Float], _ w: [Float], _ b: [Float], _ y: inout [Float],
+        _ N: Int, _ IC: Int, _ H: Int, _ W: Int, _ OC: Int, _ OH: Int, _ OW: Int, _ g: Conv2DGeometry
+    ) {
+        // x is (N, IC, HW), w is (IC, K) with K = OC * KH * KW, b is (OC), y is (N, OC, OH, OW).
+        // The columns are those of a convolution from (OC, OH, OW) to (H, W): the input rows are its output rows.
+        // Items are (sample, group of output channels): col2im of a channel group writes only its own planes, so a
+        // single image (the decoder at inference) still runs in parallel. The split depends on OC only.
+        let KHW = g.kernelHeight * g.kernelWidth
+        let K = OC * KHW
+        let HW = H * W
+        let groupSize = convTransposeGroupSize
+        let groups = (OC + groupSize - 1) / groupSize
+        let bandRows = Im2Col.bandRows(columnRows: min(OC, groupSize) * KHW, outputHeight: H, outputWidth: W)
+        x.withUnsafeBufferPointer { x in
+            w.withUnsafeBufferPointer { w in
+                b.withUnsafeBufferPointer { b in
+                    y.withUnsafeMutableBufferPointer { y in
+                        let (x, w, b, y) = (x.baseAddress!, w.baseAddress!, b.baseAddress!, y.baseAddress!)
+                        TensorParallelism.forEach(N * groups) { item in
+                            let (n, group) = item.quotientAndRemainder(dividingBy: groups)
+                            let channels = group * groupSize..<min(OC, (group + 1) * groupSize)
+                            let KG = channels.count * KHW
+                            // columns is (KG, bandP): rows (oc, kh, kw) of this group
+                            let columns = UnsafeMutablePointer<Float>.allocate(capacity: KG * bandRows * W)
+                            defer { columns.deallocate() }
+                            let yn = y + (n * OC + channels.lowerBound) * OH * OW
+                            var ih0 = 0
+                            while ih0 < H {
+                                let rows = ih0..<min(H, ih0 + bandRows)
+                                let bandP = rows.count * W
+                                // columns = w[:, group]^T (KG, IC) * x[n][:, band] (IC, bandP)
+                                BLAS.gemm(
+                                    transposeA: true, transposeB: false, m: KG, n: bandP, k: IC,
+                                    a: w + channels.lowerBound * KHW, lda: K, b: x + n * IC * HW + ih0 * W, ldb: HW,
+                                    beta: 0, c: columns, ldc: bandP)
+                                Im2Col.col2im(
+                                    columns: columns, channels: channels.count, height: OH, width: OW, geometry: g,
+                                    outputWidth: W, rows: rows, image: yn)
+                                ih0 = rows.upperBound
+                            }
+                            for (index, oc) in channels.enumerated() {
+                                let plane = yn + index * OH * OW
+                                for i in 0..<OH * OW { plane[i] += b[oc] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Output channels per work item of the fast transposed convolution.
+    private static let convTransposeGroupSize = 32
+
+    private static func convTranspose2dBackwardFast(
+        _ dy: [Float], _ x: [Float], _ w: [Float], _ gradients: inout LayerGradients,
+        _ N: Int, _ IC: Int, _ H: Int, _ W: Int, _ OC: Int, _ OH: Int, _ OW: Int, _ g: Conv2DGeometry
+    ) {
+        // dy is (N, OC, OH, OW), x and dx are (N, IC, HW), w is (IC, K); per-sample partials dw (N, IC, K), db (N, OC)
+        let K = OC * g.kernelHeight * g.kernelWidth
+        let HW = H * W
+        let bandRows = Im2Col.bandRows(columnRows: K, outputHeight: H, outputWidth: W)
+        var partialWeight = [Float](repeating: 0, count: N * IC * K)
+        var partialBias = [Float](repeating: 0, count: N * OC)
+        dy.withUnsafeBufferPointer { dy in
+            x.withUnsafeBufferPointer { x in
+                w.withUnsafeBufferPointer { w in
+                    gradients.dInput.data.withUnsafeMutableBufferPointer { dx in
+                        partialWeight.withUnsafeMutableBufferPointer { dw in
+                            partialBias.withUnsafeMutableBufferPointer { db in
+                                let (dy, x, w) = (dy.baseAddress!, x.baseAddress!, w.baseAddress!)
+                                let (dx, dw, db) = (dx.baseAddress!, dw.baseAddress!, db.baseAddress!)
+                                TensorParallelism.forEach(N) { n in
+                                    // columns is (K, bandP)
+                                    let columns = UnsafeMutablePointer<Float>.allocate(capacity: K * bandRows * W)
+                                    defer { columns.deallocate() }
+                                    let dyn = dy + n * OC * OH * OW
+                                    var ih0 = 0
+                                    while ih0 < H {
+                                        let rows = ih0..<min(H, ih0 + bandRows)
+                                        let bandP = rows.count * W
+                                        Im2Col.im2col(
+                                            image: dyn, channels: OC, height: OH, width: OW, geometry: g,
+                                            outputWidth: W, rows: rows, columns: columns)
+                                        // dx[n][:, band] (IC, bandP) = w (IC, K) * columns (K, bandP)
+                                        BLAS.gemm(
+                                            transposeA: false, transposeB: false, m: IC, n: bandP, k: K, a: w, lda: K,
+                                            b: columns, ldb: bandP, beta: 0, c: dx + n * IC * HW + ih0 * W, ldc: HW)
+                                        // dw[n] (IC, K) += x[n][:, band] (IC, bandP) * columns^T (bandP, K)
+                                        BLAS.gemm(
+                                            transposeA: false, transposeB: true, m: IC, n: K, k: bandP,
+                                            a: x + n * IC * HW + ih0 * W, lda: HW, b: columns, ldb: bandP,
+                                            beta: ih0 == 0 ? 0 : 1, c: dw + n * IC * K, ldc: K)
+                                        ih0 = rows.upperBound
+                                    }
+                                    for oc in 0..<OC {
+                                        db[n * OC + oc] = Elementwise.sum(dyn + oc * OH * OW, count: OH * OW)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Elementwise.sumSlices(partialWeight, slices: N, into: &gradients.dWeight.data)
+        Elementwise.sumSlices(partialBias, slices: N, into: &gradients.dBias.data)
+    }
+}

@@ -1,0 +1,134 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Speed figures of the fast kernels against the machine's sgemm peak, measured in the same run (`caec bench`).
+package enum TensorBenchmark {
+    /// Measures, best of `repetitions` runs each:
+    /// 1. `cblas_sgemm` 1024 x 1024 x 1024 on one thread, and one such sgemm per worker at once (the peaks the
+    ///    kernels are compared with: two vCPUs may give one core's worth, or be busy with other work);
+    /// 2. the forward 5x5 stride-2 padding-2 convolution 128 -> 128 channels of a 768x512 image (one sample),
+    ///    fast path, with one worker and with `TensorParallelism.maxWorkers` workers;
+    /// 3. the matching transposed convolution from 384x256 back to 768x512, likewise.
+    /// Returns printable lines: CPU model, times, GFLOP/s and share of the sgemm peak on as many workers, and the
+    /// deterministic counters (multiply-adds).
+    package static func run(repetitions: Int = 3, width: Int = 768, height: Int = 512) -> [String] {
+        warmUpBLAS()
+        let (model, flags) = cpuDescription()
+        var lines = ["cpu: \(model) [\(flags)], workers: \(TensorParallelism.maxWorkers)"]
+
+        let size = 1024
+        let a = Tensor(shape: [size, size], repeating: 0.5)
+        let flopsGemm = 2 * Double(size * size * size)
+        let secondsGemm = best(of: repetitions) {
+            _ = Tensor.linear(a, weight: a, bias: nil)  // (N, IN) x (OUT, IN)^T: one sgemm
+        }
+        let peak = flopsGemm / secondsGemm / 1e9
+        lines.append("sgemm \(size)^3 (1 thread): \(format(secondsGemm * 1e3)) ms, \(format(peak)) GFLOP/s")
+        // What the machine gives several workers at once (vCPUs may share a core or be busy elsewhere).
+        var peaks = [1: peak]
+        for workers in Set([1, TensorParallelism.maxWorkers]).sorted() where workers > 1 {
+            let seconds = best(of: repetitions) {
+                TensorParallelism.forEach(workers) { _ in _ = Tensor.linear(a, weight: a, bias: nil) }
+            }
+            peaks[workers] = flopsGemm * Double(workers) / seconds / 1e9
+            lines.append(
+                "sgemm \(size)^3 on \(workers) workers at once: \(format(seconds * 1e3)) ms, "
+                    + "\(format(peaks[workers]!)) GFLOP/s in total")
+        }
+
+        var random = BenchmarkRandom(seed: 1)
+        let (C, K) = (128, 5)
+        let geometry = Conv2DGeometry(kernelSize: K, stride: 2, padding: 2)
+        let input = Tensor(shape: [1, C, height, width], data: random.floats(C * height * width))
+        let weight = Tensor(shape: [C, C, K, K], data: random.floats(C * C * K * K).map { $0 * 0.05 })
+        let bias = Tensor(shape: [C], data: random.floats(C))
+        let (OH, OW) = geometry.outputSize(height: height, width: width)
+        let macs = C * C * K * K * OH * OW
+        lines.append("conv 5x5/2 \(C)->\(C) on \(width)x\(height): \(macs) MACs, output \(OW)x\(OH)")
+        for workers in Set([1, TensorParallelism.maxWorkers]).sorted() {
+            let seconds = TensorParallelism.$maxWorkers.withValue(workers) {
+                best(of: repetitions) { _ = Tensor.conv2d(input, weight: weight, bias: bias, geometry: geometry) }
+            }
+            let rate = 2 * Double(macs) / seconds / 1e9
+            let share = rate / peaks[workers]! * 100
+            lines.append(
+                "conv forward, \(workers) worker(s): \(format(seconds * 1e3)) ms, \(format(rate)) GFLOP/s, "
+                    + "\(format(share))% of sgemm on \(workers) worker(s)")
+        }
+        // The decoder's upsampler: the transposed convolution back from (OW, OH) to (width, height).
+        let latent = Tensor(shape: [1, C, OH, OW], data: random.floats(C * OH * OW))
+        lines.append("deconv 5x5/2 \(C)->\(C) from \(OW)x\(OH) to \(width)x\(height): \(macs) MACs")
+        for workers in Set([1, TensorParallelism.maxWorkers]).sorted() {
+            let seconds = TensorParallelism.$maxWorkers.withValue(workers) {
+                best(of: repetitions) {
+                    _ = Tensor.convTranspose2d(
+                        latent, weight: weight, bias: bias, geometry: geometry, outputPaddingH: (height + 1) % 2,
+                        outputPaddingW: (width + 1) % 2)
+                }
+            }
+            let rate = 2 * Double(macs) / seconds / 1e9
+            let share = rate / peaks[workers]! * 100
+            lines.append(
+                "deconv forward, \(workers) worker(s): \(format(seconds * 1e3)) ms, \(format(rate)) GFLOP/s, "
+                    + "\(format(share))% of sgemm on \(workers) worker(s)")
+        }
+        return lines
+    }
+
+    private static func best(of repetitions: Int, _ body: () -> Void) -> Double {
+        let clock = ContinuousClock()
+        var bestSeconds = Double.infinity
+        for _ in 0..<max(1, repetitions) {
+            let elapsed = clock.measure(body)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            bestSeconds = min(bestSeconds, seconds)
+        }
+        return bestSeconds
+    }
+
+    private static func format(_ value: Double) -> String {
+        let tenths = (value * 10).rounded()
+        return "\(Int(tenths) / 10).\(abs(Int(tenths)) % 10)"
+    }
+
+    /// "model name" of the first processor in /proc/cpuinfo and which of the vector extensions that matter to
+    /// OpenBLAS's kernel choice it lists.
+    private static func cpuDescription() -> (model: String, flags: String) {
+        var model = "unknown"
+        var flags: [String] = []
+        #if canImport(Glibc)
+            guard let file = fopen("/proc/cpuinfo", "r") else { return (model, "") }
+            defer { fclose(file) }
+            var line = [CChar](repeating: 0, count: 8192)
+            while fgets(&line, Int32(line.count), file) != nil {
+                let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                guard let colon = text.firstIndex(of: ":") else { continue }
+                let value = text[text.index(after: colon)...].drop { $0 == " " }.prefix { $0 != "\n" }
+                if text.hasPrefix("model name") && model == "unknown" { model = String(value) }
+                if text.hasPrefix("flags") && flags.isEmpty {
+                    let present = Set(value.split(separator: " ").map(String.init))
+                    flags = ["sse4_2", "avx", "fma", "avx2", "avx512f", "avx512_bf16"].filter(present.contains)
+                    break
+                }
+            }
+        #endif
+        return (model, flags.joined(separator: " "))
+    }
+}
+
+/// SplitMix64 for benchmark inputs (CaecTestSupport is not a dependency of the library).
+private struct BenchmarkRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func floats(_ count: Int) -> [Float] {
+        (0..<count).map { _ in
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            return Float(z >> 40) / Float(1 << 23) - 1
+        }
+    }
+}

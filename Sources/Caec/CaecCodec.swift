@@ -1,8 +1,9 @@
-@_exported import struct CaecCore.ImageLimits
-@_exported import struct CaecCore.RGBImage
 import CaecEntropy
 import CaecFormat
 import CaecTensor
+
+@_exported import struct CaecCore.ImageLimits
+@_exported import struct CaecCore.RGBImage
 
 /// A learned image codec bound to one model: encodes RGB pixels to `.cae` bytes and decodes them back.
 ///

@@ -115,8 +115,11 @@ extension WeightsFile {
                 let elements = entry.shape.reduce(1, *)
                 let storage: NamedTensor.Storage
                 switch entry.dtype {
-                case 0: storage = .float32(Self.decodeWords(try reader.readBytes(elements * 4)).map { Float(bitPattern: $0) })
-                case 1: storage = .int32(Self.decodeWords(try reader.readBytes(elements * 4)).map { Int32(bitPattern: $0) })
+                case 0:
+                    storage = .float32(
+                        Self.decodeWords(try reader.readBytes(elements * 4)).map { Float(bitPattern: $0) })
+                case 1:
+                    storage = .int32(Self.decodeWords(try reader.readBytes(elements * 4)).map { Int32(bitPattern: $0) })
                 default: storage = .uint8(Array(try reader.readBytes(elements)))
                 }
                 tensors.append(NamedTensor(name: entry.name, kind: entry.kind, shape: entry.shape, storage: storage))

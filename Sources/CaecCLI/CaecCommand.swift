@@ -11,7 +11,10 @@ struct CaecCommand: ParsableCommand {
             78 model weights missing or corrupt.
             """,
         version: "caec \(CaecVersion.string)",
-        subcommands: [ConvertCommand.self, TrainCommand.self]
+        subcommands: [
+            EncodeCommand.self, DecodeCommand.self, InfoCommand.self, ModelsCommand.self, ConvertCommand.self,
+            TrainCommand.self, CalibrateCommand.self,
+        ]
     )
 
     static func main() {

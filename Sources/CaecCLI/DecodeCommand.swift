@@ -1,0 +1,71 @@
+import ArgumentParser
+import Caec
+import CaecCore
+import CaecImageIO
+
+/// `caec decode`: `.cae` to PNG or JPEG.
+struct DecodeCommand: FailableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode",
+        abstract: "Decompress a .cae file to PNG or JPEG.",
+        discussion: """
+            The model is the one named in the file's header, loaded from the models folder. The output format \
+            comes from --format, or else from the output's extension (.png, .jpg, .jpeg); standard output needs \
+            --format.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Input .cae file, or - for standard input.", valueName: "input"))
+    var input: String
+
+    @Argument(help: ArgumentHelp("Output PNG or JPEG, or - for standard output.", valueName: "output"))
+    var output: String
+
+    @Option(help: "Output format: png or jpeg (default: from the output's extension).")
+    var format: OutputImageFormat?
+
+    @Option(help: "JPEG quality when writing JPEG, 1-100.")
+    var jpegQuality: Int = 95
+
+    @Option(help: "Refuse images with more pixels than this, checked before decoding (default: 67108864).")
+    var maxPixels: Int = ImageLimits.default.maxPixels
+
+    @Option(help: "Models folder (default: $CAEC_MODELS, else Models/ beside the executable or here).")
+    var models: String?
+
+    @Flag(help: "Replace the output if it exists.")
+    var force = false
+
+    func validate() throws {
+        guard (1...100).contains(jpegQuality) else { throw ValidationError("--jpeg-quality must be in 1...100") }
+        guard maxPixels > 0 else { throw ValidationError("--max-pixels must be positive") }
+        if format == nil && OutputImageFormat(path: output) == nil {
+            throw ValidationError("cannot tell the output format from '\(output)': use --format png or --format jpeg")
+        }
+    }
+
+    func execute() throws(CLIFailure) {
+        let destination = SafeOutput(path: output, force: force)
+        try destination.checkWritable(inputs: [input])
+        let bytes = try FileInput.read(input)
+        let info: CaecFileInfo
+        do { info = try Caec.peek(bytes) } catch { throw CLIFailure(.badInput, path: input, error.message) }
+        guard let modelID = info.modelID else {
+            throw CLIFailure(.model, path: input, "unknown model code \(info.modelCode): this caec does not know it")
+        }
+        let codec = try ModelStore(option: models).codec(modelID)
+        let limits = ImageLimits(maxWidth: 65536, maxHeight: 65536, maxPixels: maxPixels)
+        let image: RGBImage
+        do { image = try codec.decode(bytes, limits: limits) } catch {
+            throw CLIFailure(error.code == .modelMismatch ? .model : .badInput, path: input, error.message)
+        }
+        let encoded: [UInt8]
+        do {
+            switch format ?? OutputImageFormat(path: output)! {
+            case .png: encoded = try PNGWriter.encode(image)
+            case .jpeg: encoded = try JPEGWriter.encode(image, quality: jpegQuality)
+            }
+        } catch { throw CLIFailure(.internalError, path: output, error.description) }
+        try destination.write(encoded, inputs: [input])
+    }
+}

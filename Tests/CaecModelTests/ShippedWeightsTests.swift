@@ -1,0 +1,62 @@
+import CaecCore
+import CaecModel
+import CaecTensor
+import CaecTestSupport
+import Foundation
+import Testing
+
+/// The weights shipped in Models/ load, and reproduce the figures recorded in their metadata on the first 1,000
+/// CIFAR-10 test images (read from ../shared/data, or $CAEC_DATA).
+@Suite struct ShippedWeightsTests {
+    static func testImages() throws -> CIFAR10.Batch {
+        let directory =
+            ProcessInfo.processInfo.environment["CAEC_DATA"]
+            ?? Golden.url("../shared/data/cifar-10-batches-bin").standardized.path
+        let path = directory + "/test_batch.bin"
+        guard let data = FileManager.default.contents(atPath: path) else { throw Golden.MissingFile(path: path) }
+        return try CIFAR10.Batch(parsing: Array(data)).prefix(1000)
+    }
+
+    static func load(_ id: String) throws -> (WeightsFile, Parameters) {
+        let file = try WeightsFile(parsing: Golden.required("Models/\(id).caew"))
+        return (file, try Parameters(loading: file, modelID: id, specs: ModelRegistry.parameterSpecs(id)!))
+    }
+
+    /// Pixels / 255 of images `range`, (N, 3, 32, 32).
+    static func tensor(_ batch: CIFAR10.Batch, _ range: Range<Int>) -> Tensor {
+        Tensor(
+            shape: [range.count, 3, 32, 32],
+            data: batch.planes[range.lowerBound * 3072..<range.upperBound * 3072].map { Float($0) / 255 })
+    }
+
+    @Test(arguments: ["cae-r2", "cae-r4", "cae-r8", "cae-r16"])
+    func autoencoderReproducesItsRecordedMSE(id: String) throws {
+        let (file, parameters) = try Self.load(id)
+        let recorded = try #require(file.metadata("test1000_mse").flatMap(Double.init))
+        let model = ModelRegistry.autoencoder(id)!
+        let batch = try Self.testImages()
+        var sum: Double = 0
+        for start in stride(from: 0, to: 1000, by: 250) {
+            let x = Self.tensor(batch, start..<start + 250)
+            let y = model.reconstruct(x, parameters)
+            for i in 0..<x.count { sum += Double(y.data[i] - x.data[i]) * Double(y.data[i] - x.data[i]) }
+        }
+        let mse = sum / Double(1000 * 3072)
+        #expect(abs(mse - recorded) <= recorded * 0.01, "MSE \(mse), recorded \(recorded)")
+    }
+
+    @Test(arguments: ["lenet5"])
+    func classifierReproducesItsRecordedAccuracy(id: String) throws {
+        let (file, parameters) = try Self.load(id)
+        let recorded = try #require(file.metadata("test1000_accuracy").flatMap(Double.init))
+        let model = ModelRegistry.classifier(id)!
+        let batch = try Self.testImages()
+        var correct = 0
+        for start in stride(from: 0, to: 1000, by: 250) {
+            let predictions = Classifier.predictions(model.logits(Self.tensor(batch, start..<start + 250), parameters))
+            correct += zip(predictions, batch.labels[start..<start + 250]).filter { $0 == Int($1) }.count
+        }
+        // Within 0.3 points: kernels may differ in the last bits between machines, flipping a near-tie or two.
+        #expect(abs(Double(correct) / 1000 - recorded) <= 0.003, "accuracy \(correct)/1000, recorded \(recorded)")
+    }
+}

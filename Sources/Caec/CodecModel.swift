@@ -22,7 +22,7 @@ package struct CodecModel: Sendable {
     package init(weights bytes: [UInt8]) throws(CaecError) {
         let file: WeightsFile
         do { file = try WeightsFile(parsing: bytes) } catch { throw CaecError(.invalidModel, error.description) }
-        guard let autoencoder = ModelRegistry.autoencoder(file.modelID, encoderPath: .reference) else {
+        guard let autoencoder = ModelRegistry.autoencoder(file.modelID, encoderPath: .portable) else {
             throw CaecError(.invalidModel, "weights are for '\(file.modelID)', which is not a codec model")
         }
         guard let code = CAEConstants.modelCode(id: file.modelID) else {

@@ -7,7 +7,7 @@ extension Tensor {
     package static func relu(_ input: Tensor, path: KernelPath = .fast) -> Tensor {
         var output = input
         switch path {
-        case .reference:
+        case .reference, .portable:
             for i in 0..<output.count where !(output.data[i] > 0) { output.data[i] = 0 }
         case .fast:
             output.data.withUnsafeMutableBufferPointer { y in
@@ -23,7 +23,7 @@ extension Tensor {
         precondition(gradOutput.shape == input.shape, "reluBackward: shapes \(gradOutput.shape) and \(input.shape)")
         var dInput = gradOutput
         switch path {
-        case .reference:
+        case .reference, .portable:
             for i in 0..<dInput.count where !(input.data[i] > 0) { dInput.data[i] = 0 }
         case .fast:
             dInput.data.withUnsafeMutableBufferPointer { dx in
@@ -39,7 +39,7 @@ extension Tensor {
     package static func sigmoid(_ input: Tensor, path: KernelPath = .fast) -> Tensor {
         var output = input
         switch path {
-        case .reference:
+        case .reference, .portable:
             for i in 0..<output.count { output.data[i] = Float(1 / (1 + exp(-Double(input.data[i])))) }
         case .fast:
             output.data.withUnsafeMutableBufferPointer { y in
@@ -54,7 +54,7 @@ extension Tensor {
         precondition(gradOutput.shape == output.shape, "sigmoidBackward: shapes \(gradOutput.shape), \(output.shape)")
         var dInput = gradOutput
         switch path {
-        case .reference:
+        case .reference, .portable:
             for i in 0..<dInput.count { dInput.data[i] *= output.data[i] * (1 - output.data[i]) }
         case .fast:
             dInput.data.withUnsafeMutableBufferPointer { dx in

@@ -48,7 +48,7 @@ extension Tensor {
                 for n in 0..<N {
                     let plane = x.baseAddress! + (n * C + c) * P
                     switch path {
-                    case .reference: for p in 0..<P { total += Double(plane[p]) }
+                    case .reference, .portable: for p in 0..<P { total += Double(plane[p]) }
                     case .fast: total += Double(Elementwise.sum(plane, count: P))
                     }
                 }
@@ -138,7 +138,7 @@ extension Tensor {
                                 }
                             }
                             switch path {
-                            case .reference: for c in 0..<C { channel(c) }
+                            case .reference, .portable: for c in 0..<C { channel(c) }
                             case .fast: TensorParallelism.forEach(C, channel)
                             }
                         }

@@ -31,6 +31,8 @@ extension Tensor {
         case .reference:
             conv2dReference(
                 input.data, weight.data, biasData, &output.data, N, IC, H, W, OC, OH, OW, geometry)
+        case .portable:
+            conv2dPortable(input.data, weight.data, biasData, &output.data, N, IC, H, W, OC, OH, OW, geometry)
         case .fast:
             conv2dFast(input.data, weight.data, biasData, &output.data, N, IC, H, W, OC, OH, OW, geometry)
         }
@@ -53,7 +55,7 @@ extension Tensor {
         var gradients = LayerGradients(
             dInput: Tensor(shape: input.shape), dWeight: Tensor(shape: [OC, IC, KH, KW]), dBias: Tensor(shape: [OC]))
         switch path {
-        case .reference:
+        case .reference, .portable:
             conv2dBackwardReference(
                 gradOutput.data, input.data, weight.data, &gradients, N, IC, H, W, OC, OH, OW, geometry)
         case .fast:

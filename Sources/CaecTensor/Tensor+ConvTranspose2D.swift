@@ -31,7 +31,7 @@ extension Tensor {
         var output = Tensor(shape: [N, OC, OH, OW])
         let biasData = bias?.data ?? [Float](repeating: 0, count: OC)
         switch path {
-        case .reference:
+        case .reference, .portable:
             convTranspose2dReference(input.data, weight.data, biasData, &output.data, N, IC, H, W, OC, OH, OW, geometry)
         case .fast:
             convTranspose2dFast(input.data, weight.data, biasData, &output.data, N, IC, H, W, OC, OH, OW, geometry)
@@ -59,7 +59,7 @@ extension Tensor {
         var gradients = LayerGradients(
             dInput: Tensor(shape: input.shape), dWeight: Tensor(shape: [IC, OC, KH, KW]), dBias: Tensor(shape: [OC]))
         switch path {
-        case .reference:
+        case .reference, .portable:
             convTranspose2dBackwardReference(
                 gradOutput.data, input.data, weight.data, &gradients, N, IC, H, W, OC, OH, OW, geometry)
         case .fast:

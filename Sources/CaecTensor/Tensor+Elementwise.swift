@@ -14,7 +14,7 @@ extension Tensor {
         precondition(a.shape == b.shape, "addScaled: shapes \(a.shape) and \(b.shape) differ")
         var output = a
         switch path {
-        case .reference:
+        case .reference, .portable:
             for i in 0..<output.count { output.data[i] += scale * b.data[i] }
         case .fast:
             output.data.withUnsafeMutableBufferPointer { y in
@@ -42,7 +42,7 @@ extension Tensor {
     package static func scale(_ a: Tensor, by scale: Float, path: KernelPath = .fast) -> Tensor {
         var output = a
         switch path {
-        case .reference:
+        case .reference, .portable:
             for i in 0..<output.count { output.data[i] *= scale }
         case .fast:
             output.data.withUnsafeMutableBufferPointer { y in
@@ -59,7 +59,7 @@ extension Tensor {
         precondition(a.shape == b.shape, "multiply: shapes \(a.shape) and \(b.shape) differ")
         var output = a
         switch path {
-        case .reference:
+        case .reference, .portable:
             for i in 0..<output.count { output.data[i] *= b.data[i] }
         case .fast:
             output.data.withUnsafeMutableBufferPointer { y in

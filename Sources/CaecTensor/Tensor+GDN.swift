@@ -30,7 +30,7 @@ extension Tensor {
         var output = Tensor(shape: input.shape)
         let P = H * W
         switch path {
-        case .reference:
+        case .reference, .portable:
             // x, y are (N, C, P)
             for n in 0..<N {
                 for p in 0..<P {
@@ -69,7 +69,7 @@ extension Tensor {
             dInput: Tensor(shape: input.shape), dBeta: Tensor(shape: [C]), dGamma: Tensor(shape: [C, C]))
         let e: Float = inverse ? 0.5 : -0.5
         switch path {
-        case .reference:
+        case .reference, .portable:
             var s = [Float](repeating: 0, count: C)
             var v = [Float](repeating: 0, count: C)
             for n in 0..<N {

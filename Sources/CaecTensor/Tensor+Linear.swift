@@ -11,7 +11,7 @@ extension Tensor {
         precondition(bias == nil || bias!.shape == [OUT], "linear: bias must be (\(OUT))")
         var output = Tensor(shape: [N, OUT])
         switch path {
-        case .reference:
+        case .reference, .portable:
             for n in 0..<N {
                 for o in 0..<OUT {
                     var sum = bias?.data[o] ?? 0
@@ -50,7 +50,7 @@ extension Tensor {
             for o in 0..<OUT { gradients.dBias.data[o] += gradOutput.data[n * OUT + o] }
         }
         switch path {
-        case .reference:
+        case .reference, .portable:
             for n in 0..<N {
                 for o in 0..<OUT {
                     let grad = gradOutput.data[n * OUT + o]

@@ -13,7 +13,7 @@ extension Tensor {
             let row = n * K..<(n + 1) * K
             let maximum = logits.data[row].max() ?? 0
             switch path {
-            case .reference:
+            case .reference, .portable:
                 var total: Double = 0
                 for i in row { total += exp(Double(logits.data[i] - maximum)) }
                 for i in row { output.data[i] = Float(exp(Double(logits.data[i] - maximum)) / total) }
@@ -70,7 +70,7 @@ extension Tensor {
         var gradient = prediction
         var loss: Double = 0
         switch path {
-        case .reference:
+        case .reference, .portable:
             for i in 0..<count {
                 let difference = prediction.data[i] - target.data[i]
                 loss += Double(difference) * Double(difference)

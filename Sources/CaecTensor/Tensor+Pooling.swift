@@ -78,7 +78,7 @@ extension Tensor {
                 argmax.withUnsafeMutableBufferPointer { index in
                     let (x, y, index) = (x.baseAddress!, y.baseAddress!, index.baseAddress!)
                     switch path {
-                    case .reference:
+                    case .reference, .portable:
                         for plane in 0..<N * C {
                             pool(x + plane * H * W, y + plane * OH * OW, index + plane * OH * OW)
                         }
@@ -125,7 +125,7 @@ extension Tensor {
                         for i in 0..<OH * OW { dx[planeIn + Int(index[planeOut + i])] += dy[planeOut + i] }
                     }
                     switch path {
-                    case .reference: for plane in 0..<N * C { scatter(plane) }
+                    case .reference, .portable: for plane in 0..<N * C { scatter(plane) }
                     case .fast: TensorParallelism.forEach(N * C, scatter)
                     }
                 }
@@ -169,7 +169,7 @@ extension Tensor {
                     }
                 }
                 switch path {
-                case .reference: for plane in 0..<N * C { pool(plane) }
+                case .reference, .portable: for plane in 0..<N * C { pool(plane) }
                 case .fast: TensorParallelism.forEach(N * C, pool)
                 }
             }
@@ -210,7 +210,7 @@ extension Tensor {
                     }
                 }
                 switch path {
-                case .reference: for plane in 0..<N * C { spread(plane) }
+                case .reference, .portable: for plane in 0..<N * C { spread(plane) }
                 case .fast: TensorParallelism.forEach(N * C, spread)
                 }
             }
@@ -227,7 +227,7 @@ extension Tensor {
         input.data.withUnsafeBufferPointer { x in
             for plane in 0..<N * C {
                 switch path {
-                case .reference:
+                case .reference, .portable:
                     var sum: Float = 0
                     for i in 0..<H * W { sum += x[plane * H * W + i] }
                     output.data[plane] = sum * scale

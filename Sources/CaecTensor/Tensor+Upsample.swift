@@ -12,7 +12,7 @@ extension Tensor {
         let (OH, OW) = (H * factor, W * factor)
         var output = Tensor(shape: [N, C, OH, OW])
         switch path {
-        case .reference:
+        case .reference, .portable:
             for plane in 0..<N * C {
                 for oh in 0..<OH {
                     for ow in 0..<OW {
@@ -52,7 +52,7 @@ extension Tensor {
         let (H, W) = (OH / factor, OW / factor)
         var dInput = Tensor(shape: [N, C, H, W])
         switch path {
-        case .reference:
+        case .reference, .portable:
             for plane in 0..<N * C {
                 for oh in 0..<OH {
                     for ow in 0..<OW {

@@ -69,7 +69,14 @@ package struct Tensor: Sendable, Equatable {
 /// `reference` is plain loops written from the formula: the specification, the fallback and the test oracle.
 /// `fast` uses im2col + `cblas_sgemm`, unsafe-buffer loops and batch parallelism; it agrees with `reference` within
 /// the tolerances stated in the tests, and its results do not depend on the number of worker threads.
+///
+/// `portable` gives results that are bit-identical on every machine and for any thread count: each output element is
+/// accumulated in the reference kernel's order, one IEEE single-precision multiply and add at a time (Swift does not
+/// contract them into fused multiply-adds). Convolution has a dedicated portable kernel (im2col + a fixed-order
+/// matrix product, about 20x faster than the reference loops); every other kernel runs its reference loops. The codec's
+/// encoder runs on this path, so that the quantised latent, and hence the `.cae` bytes, never depend on the CPU.
 package enum KernelPath: Sendable, Equatable, CaseIterable {
     case reference
     case fast
+    case portable
 }

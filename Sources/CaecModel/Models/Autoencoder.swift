@@ -18,7 +18,7 @@ package struct Autoencoder: Sendable {
     package let encoder: Sequential
     package let decoder: Sequential
 
-    /// - Parameter encoderPath: the kernels of the encoder's convolutions. The codec encodes with `.reference`,
+    /// - Parameter encoderPath: the kernels of the encoder's convolutions. The codec encodes with `.portable`,
     ///   whose fixed summation order makes the quantised latent, and so the `.cae` bytes, the same on every machine.
     package init(id: String, channels: [Int], encoderPath: KernelPath = .fast) {
         precondition(!channels.isEmpty, "Autoencoder: at least one block")

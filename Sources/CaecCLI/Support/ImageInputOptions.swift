@@ -49,3 +49,13 @@ struct ImageInputOptions: ParsableArguments {
         }
     }
 }
+
+extension ImageInputOptions {
+    /// Reads an image with the default options.
+    static func readDefault(_ path: String) throws(CLIFailure) -> RGBImage {
+        let bytes = try FileInput.read(path)
+        do { return try ImageReader.read(bytes) } catch {
+            throw CLIFailure(.badInput, path: path, error.description)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Caec
+import CaecCore
+import CaecImageIO
+import CaecTensor
+import CaecTrain
+import Foundation
+
+/// `caec bench`: kernel, model and codec speed on this machine, each against references measured in the same run.
+struct BenchCommand: FailableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure kernel, model and codec speed on this machine.",
+        discussion: """
+            Prints: the CPU; cblas_sgemm GFLOP/s (the peak everything is compared with); a 5x5 stride-2 \
+            128->128 convolution and its transposed twin on a 768x512 image; each layer of the paper's rate-8 \
+            autoencoder at batch 64 with its GFLOP/s and share of the sgemm peak; images/s of that autoencoder's \
+            forward and forward + backward; and the codec's encode and decode speed on CIFAR-10 test images and \
+            on a Kodak-sized image. Times vary with the machine and its load; compare figures from one run only.
+            """
+    )
+
+    @Option(help: "Repetitions per measurement (the best is kept).")
+    var repetitions: Int = 3
+
+    @Option(help: "Model for the codec figures.")
+    var model: String = "cae-r4"
+
+    @Option(help: "Models folder (default: $CAEC_MODELS, else Models/ beside the executable or here).")
+    var models: String?
+
+    @Option(help: "CIFAR-10 folder for the codec figures (default: $CAEC_DATA, else ../shared/data/...).")
+    var data: String?
+
+    @Option(help: "A large image for the seconds-per-image figure (default: Kodak's kodim01 if present).")
+    var largeImage: String?
+
+    func execute() throws(CLIFailure) {
+        let kernelLines = TensorBenchmark.run(repetitions: repetitions)
+        kernelLines.forEach { print($0) }
+        let peak = kernelLines.first { $0.hasPrefix("sgemm") && $0.contains("workers at once") }
+            .flatMap { Self.number(before: " GFLOP/s", in: $0) }
+        ModelBenchmark.autoencoder("cae-r8", batch: 64, repetitions: repetitions, peak: peak).forEach { print($0) }
+
+        let codec = try ModelStore(option: models).codec(model)
+        let quality = (codec.qualities.lowerBound + codec.qualities.upperBound + 1) / 2
+        if let directory = try? DataLocator.cifarDirectory(data) {
+            let test = try DataLocator.loadCIFAR(directory, files: [CIFAR10.testFile]).prefix(1000)
+            let images = (0..<test.count).map(test.image)
+            var files: [[UInt8]] = []
+            let encodeSeconds = ModelBenchmark.best(of: 1) {
+                files = images.map { (try? codec.encode($0, quality: quality)) ?? [] }
+            }
+            let decodeSeconds = ModelBenchmark.best(of: 1) { for file in files { _ = try? codec.decode(file) } }
+            let bytes = files.reduce(0) { $0 + $1.count }
+            print(
+                "codec \(model) quality \(quality) on \(images.count) CIFAR-10 test images (one at a time): encode "
+                    + "\(Int(Double(images.count) / encodeSeconds)) images/s, decode "
+                    + "\(Int(Double(images.count) / decodeSeconds)) images/s, \(bytes / images.count) bytes/image")
+        } else {
+            print("codec on CIFAR-10: skipped (no CIFAR-10 folder; pass --data)")
+        }
+        let largePath = largeImage ?? "../shared/data/kodak/kodim01.png"
+        if FileSystem.exists(largePath) {
+            let image = try ImageInputOptions.readDefault(largePath)
+            var file: [UInt8] = []
+            let encodeSeconds = ModelBenchmark.best(of: repetitions) {
+                file = (try? codec.encode(image, quality: quality)) ?? []
+            }
+            let decodeSeconds = ModelBenchmark.best(of: repetitions) { _ = try? codec.decode(file) }
+            print(
+                "codec \(model) quality \(quality) on \(largePath) (\(image.width)x\(image.height)): encode "
+                    + "\(ModelBenchmark.fixed(encodeSeconds, 3)) s, decode \(ModelBenchmark.fixed(decodeSeconds, 3)) s, "
+                    + "\(file.count) bytes")
+        }
+    }
+
+    static func number(before suffix: String, in line: String) -> Double? {
+        guard let range = line.range(of: suffix) else { return nil }
+        let prefix = line[..<range.lowerBound]
+        let digits = prefix.reversed().prefix { $0.isNumber || $0 == "." }
+        return Double(String(digits.reversed()))
+    }
+}

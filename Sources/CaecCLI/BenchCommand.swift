@@ -23,6 +23,15 @@ struct BenchCommand: FailableCommand {
     @Option(help: "Repetitions per measurement (the best is kept).")
     var repetitions: Int = 3
 
+    /// Which group of figures to measure.
+    enum Part: String, ExpressibleByArgument, CaseIterable { case all, kernels, model, codec }
+
+    @Option(help: "Measure only one part: kernels, model or codec (default: all).")
+    var only: Part = .all
+
+    @Option(help: "Worker threads for the kernels (default: all CPUs).")
+    var workers: Int?
+
     @Option(help: "Model for the codec figures.")
     var model: String = "cae-r4"
 
@@ -35,12 +44,33 @@ struct BenchCommand: FailableCommand {
     @Option(help: "A large image for the seconds-per-image figure (default: Kodak's kodim01 if present).")
     var largeImage: String?
 
+    func validate() throws {
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+        guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+    }
+
     func execute() throws(CLIFailure) {
-        let kernelLines = TensorBenchmark.run(repetitions: repetitions)
-        kernelLines.forEach { print($0) }
-        let peak = kernelLines.first { $0.hasPrefix("sgemm") && $0.contains("workers at once") }
-            .flatMap { Self.number(before: " GFLOP/s", in: $0) }
-        ModelBenchmark.autoencoder("cae-r8", batch: 64, repetitions: repetitions, peak: peak).forEach { print($0) }
+        let workers = workers ?? TensorParallelism.maxWorkers
+        var failure: CLIFailure?
+        TensorParallelism.$maxWorkers.withValue(workers) {
+            do throws(CLIFailure) { try measure() } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    private func measure() throws(CLIFailure) {
+        warmUpBLAS()
+        var peak: Double?
+        if only == .all || only == .kernels {
+            let kernelLines = TensorBenchmark.run(repetitions: repetitions)
+            kernelLines.forEach { print($0) }
+            peak = kernelLines.first { $0.hasPrefix("sgemm") && $0.contains("workers at once") }
+                .flatMap { Self.number(before: " GFLOP/s", in: $0) }
+        }
+        if only == .all || only == .model {
+            ModelBenchmark.autoencoder("cae-r8", batch: 64, repetitions: repetitions, peak: peak).forEach { print($0) }
+        }
+        guard only == .all || only == .codec else { return }
 
         let codec = try ModelStore(option: models).codec(model)
         let quality = (codec.qualities.lowerBound + codec.qualities.upperBound + 1) / 2

@@ -42,6 +42,7 @@ let libraryTargets: [Target] = [
     .target(name: "CaecTrain", dependencies: ["CaecModel", "CaecTensor", "CaecCore"]),
     .target(name: "CaecEntropy"),
     .target(name: "CaecImageIO", dependencies: ["CaecCore", "CCaecImageIO"]),
+    .target(name: "CaecFuzzing", dependencies: ["Caec", "CaecCore", "CaecEntropy", "CaecFormat"]),
     .target(name: "Caec", dependencies: ["CaecCore", "CaecEntropy", "CaecFormat", "CaecModel", "CaecTensor"]),
 ]
 
@@ -54,7 +55,10 @@ let executableTargets: [Target] = [
             "Caec", "CaecCore", "CaecImageIO", "CaecModel", "CaecTensor", "CaecTrain",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]
-    )
+    ),
+    // libFuzzer targets (Fuzz/README.md); a normal build makes them replay files given as arguments.
+    .executableTarget(name: "CaecFuzzContainer", dependencies: ["CaecFuzzing"]),
+    .executableTarget(name: "CaecFuzzPayload", dependencies: ["CaecFuzzing"]),
 ]
 
 // MARK: - Tests
@@ -69,7 +73,7 @@ let testTargets: [Target] = [
     .testTarget(name: "CaecTrainTests", dependencies: ["CaecTrain", "CaecTestSupport"]),
     .testTarget(name: "CaecEntropyTests", dependencies: ["CaecEntropy", "CaecTestSupport"]),
     .testTarget(name: "CaecImageIOTests", dependencies: ["CaecImageIO", "CaecTestSupport"]),
-    .testTarget(name: "CaecTests", dependencies: ["Caec", "CaecImageIO", "CaecTestSupport"]),
+    .testTarget(name: "CaecTests", dependencies: ["Caec", "CaecImageIO", "CaecFuzzing", "CaecTestSupport"]),
 ]
 
 let package = Package(

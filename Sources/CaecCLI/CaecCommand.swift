@@ -11,7 +11,7 @@ struct CaecCommand: ParsableCommand {
             78 model weights missing or corrupt.
             """,
         version: "caec \(CaecVersion.string)",
-        subcommands: [ConvertCommand.self, TrainCommand.self]
+        subcommands: [ConvertCommand.self, TrainCommand.self, CompareCommand.self]
     )
 
     static func main() {

@@ -30,6 +30,12 @@ let systemTargets: [Target] = [
         path: "Sources/CCaecImageIO",
         linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
     ),
+    // libwebp, the second baseline of `caec compare`: linked by the evaluation side only.
+    .target(
+        name: "CCaecWebP",
+        path: "Sources/CCaecWebP",
+        linkerSettings: [.linkedLibrary("webp")]
+    ),
 ]
 
 // MARK: - Library modules
@@ -44,6 +50,10 @@ let libraryTargets: [Target] = [
     .target(name: "CaecImageIO", dependencies: ["CaecCore", "CCaecImageIO"]),
     .target(name: "CaecFuzzing", dependencies: ["Caec", "CaecCore", "CaecEntropy", "CaecFormat"]),
     .target(name: "Caec", dependencies: ["CaecCore", "CaecEntropy", "CaecFormat", "CaecModel", "CaecTensor"]),
+    .target(
+        name: "CaecEval",
+        dependencies: ["Caec", "CaecModel", "CaecImageIO", "CaecCore", "CaecTensor", "CCaecWebP"]
+    ),
 ]
 
 // MARK: - Executable
@@ -52,7 +62,7 @@ let executableTargets: [Target] = [
     .executableTarget(
         name: "CaecCLI",
         dependencies: [
-            "Caec", "CaecCore", "CaecImageIO", "CaecModel", "CaecTensor", "CaecTrain",
+            "Caec", "CaecCore", "CaecEval", "CaecImageIO", "CaecModel", "CaecTensor", "CaecTrain",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]
     ),
@@ -74,6 +84,10 @@ let testTargets: [Target] = [
     .testTarget(name: "CaecEntropyTests", dependencies: ["CaecEntropy", "CaecTestSupport"]),
     .testTarget(name: "CaecImageIOTests", dependencies: ["CaecImageIO", "CaecTestSupport"]),
     .testTarget(name: "CaecTests", dependencies: ["Caec", "CaecImageIO", "CaecFuzzing", "CaecTestSupport"]),
+    .testTarget(
+        name: "CaecEvalTests",
+        dependencies: ["CaecEval", "Caec", "CaecModel", "CaecEntropy", "CaecImageIO", "CaecCore", "CaecTestSupport"]
+    ),
 ]
 
 let package = Package(

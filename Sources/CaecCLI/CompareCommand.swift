@@ -1,0 +1,314 @@
+import ArgumentParser
+import Caec
+import CaecCore
+import CaecEval
+import CaecImageIO
+import CaecModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `caec compare`: caec models against JPEG and WebP on the same images, with reports.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Measure caec models, JPEG and WebP on the same images (rate, PSNR, SSIM, classifier agreement).",
+        subcommands: [CompareRunCommand.self, CompareMergeCommand.self],
+        defaultSubcommand: CompareRunCommand.self
+    )
+}
+
+/// The files a comparison folder holds.
+enum CompareFiles {
+    static let results = "results.csv"
+    static let settings = "run.txt"
+    static let summary = "summary.json"
+    static let report = "report.md"
+}
+
+struct CompareRunCommand: FailableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Compare codecs on PNG/JPEG files, folders (searched recursively) or the CIFAR-10 test set.",
+        discussion: """
+            Every caec model in the models folder is run at each of its qualities, JPEG (4:2:0, optimised Huffman) \
+            and WebP (lossy, method 6) at each quality of their ladders. Per image and operating point: bytes, bpp \
+            (JPEG also scan-only), MSE, PSNR, SSIM, MS-SSIM (smaller side >= 176), and for 32x32 images the \
+            classifier's top-1 agreement with the original and its accuracy when labels are known. Results go to \
+            <out>/results.csv, summary.json, report.md and rate-*.svg. An interrupted run resumes from results.csv \
+            (run with --restart to start over); --shard K/N runs every N-th image, and `caec compare merge` joins \
+            the shards.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("PNG/JPEG files or folders.", valueName: "input"))
+    var inputs: [String] = []
+
+    @Option(
+        help: ArgumentHelp("Use the CIFAR-10 test set in this folder (test_batch.bin), with labels.", valueName: "dir"))
+    var cifarTest: String?
+
+    @Option(help: "Use only the first N images.")
+    var limit: Int?
+
+    @Option(help: "Output folder.")
+    var out: String
+
+    @Option(help: "Folder with <model-id>.caew files (default: $CAEC_MODELS, else Models beside the executable).")
+    var models: String?
+
+    @Option(help: "Only these methods, comma-separated (model ids, jpeg, webp); default all.")
+    var only: String?
+
+    @Option(help: "JPEG qualities, comma-separated.")
+    var jpegQualities: String = JPEGBaseline.defaultQualities.map(String.init).joined(separator: ",")
+
+    @Option(help: "WebP qualities, comma-separated.")
+    var webpQualities: String = JPEGBaseline.defaultQualities.map(String.init).joined(separator: ",")
+
+    @Option(help: "Classifier id; its weights are <models>/<id>.caew (skipped with a note when absent).")
+    var classifier: String = "lenet5"
+
+    @Flag(help: "Do not classify.")
+    var noClassifier = false
+
+    @Option(help: ArgumentHelp("Run shard K of N (images K-1, K-1+N, ...).", valueName: "K/N"))
+    var shard: String = "1/1"
+
+    @Option(help: "Worker threads (default: the number of processors).")
+    var jobs: Int?
+
+    @Flag(help: "Discard results already in the output folder.")
+    var restart = false
+
+    @Flag(help: "No progress on standard error.")
+    var quiet = false
+
+    @OptionGroup(title: "Input options")
+    var inputOptions: ImageInputOptions
+
+    func validate() throws {
+        guard (cifarTest != nil) != !inputs.isEmpty else {
+            throw ValidationError("give input files or folders, or --cifar-test DIR (not both)")
+        }
+        guard parsedShard != nil else { throw ValidationError("--shard must be K/N with 1 <= K <= N") }
+        guard Self.qualities(jpegQualities, 1...100) != nil else {
+            throw ValidationError("--jpeg-qualities must be comma-separated numbers in 1...100")
+        }
+        guard Self.qualities(webpQualities, 0...100) != nil else {
+            throw ValidationError("--webp-qualities must be comma-separated numbers in 0...100")
+        }
+        if let limit, limit < 1 { throw ValidationError("--limit must be positive") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be positive") }
+        if !noClassifier && ModelRegistry.classifier(classifier) == nil {
+            throw ValidationError("unknown classifier '\(classifier)' (known: \(ModelRegistry.classifierIDs))")
+        }
+    }
+
+    var parsedShard: (k: Int, n: Int)? {
+        let parts = shard.split(separator: "/")
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(k) else {
+            return nil
+        }
+        return (k, n)
+    }
+
+    static func qualities(_ text: String, _ range: ClosedRange<Int>) -> [Int]? {
+        if text.isEmpty { return [] }
+        let values = text.split(separator: ",").map { Int($0.trimmingPrefix(" ")) }
+        guard values.allSatisfy({ $0.map(range.contains) ?? false }) else { return nil }
+        return values.map { $0! }
+    }
+
+    func execute() throws(CLIFailure) {
+        let onlySet = only.map { Set($0.split(separator: ",").map(String.init)) }
+        let plan = try makePlan(only: onlySet)
+        let source = try CompareSource(inputs: inputs, cifarTest: cifarTest, limit: limit, options: inputOptions)
+        let (k, n) = parsedShard!
+        let settings = plan.settings + " inputs=\(source.kind):\(source.count)"
+        let runText = settings + "\nshard=\(k)/\(n)\n"
+        try RunDirectory.create(out)
+        let csvPath = out + "/" + CompareFiles.results
+        let runPath = out + "/" + CompareFiles.settings
+
+        var doneImages = Set<Int>()
+        if !restart && FileSystem.exists(csvPath) {
+            let previous = String(decoding: try FileInput.read(runPath), as: UTF8.self)
+            guard previous == runText else {
+                throw CLIFailure(
+                    .usage, path: runPath,
+                    "the results there were made with other settings; use --restart or another --out")
+            }
+            let text = String(decoding: try FileInput.read(csvPath), as: UTF8.self)
+            let kept: [CompareRow]
+            do throws(CompareDataError) {
+                (kept, doneImages) = try CompareResults.completeImages(
+                    try CompareResults.parse(text), keys: plan.keys, settings: settings)
+            } catch { throw CLIFailure(.badInput, path: csvPath, error.description) }
+            let clean = CompareResults.csv(kept)
+            if clean != text { try writeText(clean, csvPath) }
+        } else {
+            try writeText(runText, runPath)
+            try writeText(CompareRow.csvHeader + "\n", csvPath)
+        }
+
+        let todo = stride(from: k - 1, to: source.count, by: n).filter { !doneImages.contains($0) }
+        let workers = jobs ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        var progress = ProgressLine(quiet: quiet)
+        let total = todo.count
+        let start = Clock.seconds()
+        if !doneImages.isEmpty { progress.finish("resuming: \(doneImages.count) images already done") }
+        let chunkSize = 32 * workers
+        var finished = 0
+        for chunkStart in stride(from: 0, to: todo.count, by: chunkSize) {
+            let chunk = Array(todo[chunkStart..<min(todo.count, chunkStart + chunkSize)])
+            let lines: [[String]]
+            do {
+                lines = try CompareRunner.evaluate(chunk, plan: plan, jobs: workers) { source.item($0) }
+            } catch {
+                throw CLIFailure(.badInput, path: error.name, error.reason)
+            }
+            try appendText(lines.joined().map { $0 + "\n" }.joined(), csvPath)
+            finished += chunk.count
+            let elapsed = Clock.seconds() - start
+            let eta = elapsed / Double(finished) * Double(total - finished)
+            progress.update(
+                "compare: \(finished)/\(total) images, \(fixed(Double(finished) / elapsed, 1)) images/s, "
+                    + "elapsed \(formatDuration(elapsed)), ETA \(formatDuration(eta))")
+        }
+        if total > 0 {
+            progress.finish("compare: \(total) images in \(formatDuration(Clock.seconds() - start))")
+        }
+        let rows = try readRows(csvPath)
+        try writeReports(rows: rows, settings: settings, classifier: plan.classifier?.id, out: out)
+    }
+
+    func makePlan(only: Set<String>?) throws(CLIFailure) -> ComparePlan {
+        let directory = DataLocator.modelsDirectory(models)
+        var methods: [CompareMethod] = []
+        var codecs: [CaecCodec] = []
+        for name in Self.listDirectory(directory).sorted() where name.hasSuffix(".caew") {
+            let path = directory + "/" + name
+            let bytes = try FileInput.read(path)
+            guard let file = try? WeightsFile(parsing: bytes) else {
+                throw CLIFailure(.model, path: path, "not a valid weights file")
+            }
+            guard ModelRegistry.autoencoderIDs.contains(file.modelID),
+                only.map({ $0.contains(file.modelID) }) ?? true
+            else { continue }
+            do {
+                codecs.append(try CaecCodec(weights: bytes))
+            } catch {
+                printError("caec: note: \(path): skipped: \(error.description)")
+            }
+        }
+        codecs.sort { ($0.rate, $0.modelID) < ($1.rate, $1.modelID) }
+        methods += codecs.map { .caec($0) }
+        if only?.contains("jpeg") ?? true { methods.append(.jpeg(qualities: Self.qualities(jpegQualities, 1...100)!)) }
+        if only?.contains("webp") ?? true { methods.append(.webp(qualities: Self.qualities(webpQualities, 0...100)!)) }
+        guard !methods.isEmpty else { throw CLIFailure(.usage, path: nil, "nothing to compare (check --only)") }
+        var imageClassifier: ImageClassifier?
+        if !noClassifier {
+            let path = directory + "/" + classifier + ".caew"
+            if FileSystem.exists(path) {
+                let weights = try FileInput.read(path)
+                do {
+                    imageClassifier = try ImageClassifier(id: classifier, weights: weights)
+                } catch { throw CLIFailure(.model, path: path, error.description) }
+            } else {
+                printError("caec: note: \(path): no classifier weights; classification skipped")
+            }
+        }
+        return ComparePlan(methods: methods, classifier: imageClassifier)
+    }
+
+    static func listDirectory(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
+
+struct CompareMergeCommand: FailableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Join the output folders of `caec compare --shard K/N` runs into one set of results and reports."
+    )
+
+    @Argument(help: ArgumentHelp("Output folders of the shards.", valueName: "shard-dir"))
+    var shards: [String]
+
+    @Option(help: "Output folder for the merged results.")
+    var out: String
+
+    func validate() throws {
+        guard !shards.isEmpty else { throw ValidationError("give the shards' output folders") }
+    }
+
+    func execute() throws(CLIFailure) {
+        var settings: String?
+        var all: [[CompareRow]] = []
+        for shard in shards {
+            let runPath = shard + "/" + CompareFiles.settings
+            let text = String(decoding: try FileInput.read(runPath), as: UTF8.self)
+            let first = String(text.split(separator: "\n").first ?? "")
+            if let settings, settings != first {
+                throw CLIFailure(.badInput, path: runPath, "shard was made with other settings than \(shards[0])")
+            }
+            settings = first
+            all.append(try readRows(shard + "/" + CompareFiles.results))
+        }
+        let rows: [CompareRow]
+        do { rows = try CompareResults.merge(all) } catch { throw CLIFailure(.badInput, path: out, error.description) }
+        try RunDirectory.create(out)
+        try writeText(settings! + "\nshard=merged\n", out + "/" + CompareFiles.settings)
+        try writeText(CompareResults.csv(rows), out + "/" + CompareFiles.results)
+        let classifier = settings!.split(separator: " ").first { $0.hasPrefix("classifier=") }
+            .map { String($0.dropFirst("classifier=".count)) }
+        try writeReports(rows: rows, settings: settings!, classifier: classifier == "none" ? nil : classifier, out: out)
+    }
+}
+
+private func writeText(_ text: String, _ path: String) throws(CLIFailure) {
+    try SafeOutput(path: path, force: true).write(Array(text.utf8), inputs: [])
+}
+
+/// Appends `text` with one write and an fsync, so a crash leaves at most one partial line (dropped on resume).
+private func appendText(_ text: String, _ path: String) throws(CLIFailure) {
+    let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+    guard fd >= 0 else { throw CLIFailure(.io, path: path, "cannot open for appending: \(describe(errno))") }
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw CLIFailure(.io, path: path, "write failed: \(describe(errno))")
+        }
+        offset += n
+    }
+    if fsync(fd) != 0 { throw CLIFailure(.io, path: path, "fsync failed: \(describe(errno))") }
+}
+
+private func readRows(_ path: String) throws(CLIFailure) -> [CompareRow] {
+    let text = String(decoding: try FileInput.read(path), as: UTF8.self)
+    do { return try CompareResults.parse(text) } catch { throw CLIFailure(.badInput, path: path, error.description) }
+}
+
+private func writeReports(rows: [CompareRow], settings: String, classifier: String?, out: String) throws(CLIFailure) {
+    let summary = CompareSummary(rows: rows)
+    try writeText(summary.json(settings: settings), out + "/" + CompareFiles.summary)
+    try writeText(summary.markdown(settings: settings, classifier: classifier), out + "/" + CompareFiles.report)
+    for plot in summary.plots() { try writeText(plot.svg, out + "/" + plot.name) }
+}

@@ -1,0 +1,74 @@
+import Caec
+import CaecCore
+
+/// A codec `caec compare` measures: a caec model at its qualities, or a baseline at a quality ladder.
+package enum CompareMethod: Sendable {
+    case caec(CaecCodec)
+    /// libjpeg-turbo, 4:2:0, optimised Huffman tables (see `JPEGBaseline`).
+    case jpeg(qualities: [Int])
+    /// libwebp lossy, method 6 (see `WebPCodec`).
+    case webp(qualities: [Int])
+
+    /// The name in the CSV: the model id, `jpeg` or `webp`.
+    package var name: String {
+        switch self {
+        case .caec(let codec): codec.modelID
+        case .jpeg: "jpeg"
+        case .webp: "webp"
+        }
+    }
+
+    package var qualities: [Int] {
+        switch self {
+        case .caec(let codec): Array(codec.qualities)
+        case .jpeg(let qualities), .webp(let qualities): qualities
+        }
+    }
+}
+
+/// What one run of `caec compare` measures on every image.
+package struct ComparePlan: Sendable {
+    package var methods: [CompareMethod]
+    /// Classifies 32x32 images (original and reconstructions) when present.
+    package var classifier: ImageClassifier?
+
+    package init(methods: [CompareMethod], classifier: ImageClassifier?) {
+        self.methods = methods
+        self.classifier = classifier
+    }
+
+    /// The (method, quality) pairs every image gets a row for, in row order.
+    package var keys: [RowKey] { methods.flatMap { m in m.qualities.map { RowKey(method: m.name, quality: $0) } } }
+
+    /// A one-line description of the settings results depend on; a resumed or merged run must match it.
+    package var settings: String {
+        let methodText = methods.map { "\($0.name):" + $0.qualities.map(String.init).joined(separator: "/") }
+        return "methods=" + methodText.joined(separator: ",") + " classifier=" + (classifier?.id ?? "none")
+    }
+}
+
+/// A row's method and quality.
+package struct RowKey: Hashable, Sendable {
+    package var method: String
+    package var quality: Int
+
+    package init(method: String, quality: Int) {
+        self.method = method
+        self.quality = quality
+    }
+}
+
+/// One input image of a comparison.
+package struct CompareItem: Sendable {
+    package var index: Int
+    package var name: String
+    package var image: RGBImage
+    package var label: Int?
+
+    package init(index: Int, name: String, image: RGBImage, label: Int?) {
+        self.index = index
+        self.name = name
+        self.image = image
+        self.label = label
+    }
+}

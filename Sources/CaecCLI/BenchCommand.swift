@@ -26,7 +26,7 @@ struct BenchCommand: FailableCommand {
     /// Which group of figures to measure.
     enum Part: String, ExpressibleByArgument, CaseIterable { case all, kernels, model, codec }
 
-    @Option(help: "Measure only one part: kernels, model or codec (default: all).")
+    @Option(help: "Measure only one part: all, kernels, model or codec.")
     var only: Part = .all
 
     @Option(help: "Worker threads for the kernels (default: all CPUs).")

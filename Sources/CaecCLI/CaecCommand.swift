@@ -13,7 +13,8 @@ struct CaecCommand: ParsableCommand {
         version: "caec \(CaecVersion.string)",
         subcommands: [
             EncodeCommand.self, DecodeCommand.self, InfoCommand.self, ModelsCommand.self, ConvertCommand.self,
-            CompareCommand.self, TrainCommand.self, CalibrateCommand.self, BenchCommand.self,
+            CompareCommand.self, TrainCommand.self, CalibrateCommand.self, ExperimentCommand.self,
+            BenchCommand.self,
         ]
     )
 

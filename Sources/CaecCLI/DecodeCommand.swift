@@ -27,7 +27,7 @@ struct DecodeCommand: FailableCommand {
     @Option(help: "JPEG quality when writing JPEG, 1-100.")
     var jpegQuality: Int = 95
 
-    @Option(help: "Refuse images with more pixels than this, checked before decoding (default: 67108864).")
+    @Option(help: "Refuse images with more pixels than this, checked before decoding.")
     var maxPixels: Int = ImageLimits.default.maxPixels
 
     @Option(help: "Models folder (default: $CAEC_MODELS, else Models/ beside the executable or here).")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Caec
 import CaecCore
+import CaecEval
 import CaecImageIO
 
 /// `caec encode`: PNG/JPEG to `.cae`.
@@ -62,7 +63,7 @@ struct EncodeCommand: FailableCommand {
         if verbose {
             do {
                 let decoded = try codec.decode(bytes, limits: inputOptions.readOptions.limits)
-                summary += ", PSNR \(fixed(psnr(image, decoded), 2)) dB"
+                summary += ", PSNR \(fixed(PixelError.psnr(image, decoded), 2)) dB"
             } catch {
                 throw CLIFailure(.internalError, path: output, "cannot decode what was written: \(error.message)")
             }
@@ -70,18 +71,3 @@ struct EncodeCommand: FailableCommand {
         printError(summary)
     }
 }
-
-/// PSNR in dB between two 8-bit images of the same size (+infinity if identical).
-func psnr(_ a: RGBImage, _ b: RGBImage) -> Double {
-    var sum: Double = 0
-    for i in a.pixels.indices {
-        let d = Double(a.pixels[i]) - Double(b.pixels[i])
-        sum += d * d
-    }
-    let mse = sum / Double(a.pixels.count)
-    return mse == 0 ? .infinity : 10 * log10(255 * 255 / mse)
-}
-
-#if canImport(Glibc)
-    import Glibc
-#endif

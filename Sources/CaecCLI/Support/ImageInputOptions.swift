@@ -4,10 +4,10 @@ import CaecImageIO
 
 /// Options that control how PNG and JPEG inputs are read.
 struct ImageInputOptions: ParsableArguments {
-    @Option(help: "Refuse images with more pixels than this, checked before decoding (default: 67108864, 64 Mpx).")
+    @Option(help: "Refuse images with more pixels than this (64 Mpx by default), checked before decoding.")
     var maxPixels: Int = ImageLimits.default.maxPixels
 
-    @Option(help: "Refuse images wider or taller than this many pixels (default: 16384).")
+    @Option(help: "Refuse images wider or taller than this many pixels.")
     var maxSide: Int = ImageLimits.default.maxWidth
 
     @Option(

@@ -80,9 +80,9 @@ def main():
     print(f"cpu: {cpu}, threads: {args.threads}, batch: {args.batch}")
     caec_forward, caec_training = caec_figures(args.caec, args.threads, args.repetitions)
     torch_forward, torch_training, version = torch_figures(args.batch, args.threads, args.repetitions)
-    print(f"{'':28}{'caec':>10}{'PyTorch ' + version:>18}{'ratio':>8}")
-    print(f"{'forward, images/s':28}{caec_forward:>10.0f}{torch_forward:>18.0f}{caec_forward / torch_forward:>8.2f}")
-    print(f"{'forward+backward, images/s':28}{caec_training:>10.0f}{torch_training:>18.0f}"
+    print(f"{'':28}{'caec':>10}{'PyTorch ' + version:>24}{'ratio':>8}")
+    print(f"{'forward, images/s':28}{caec_forward:>10.0f}{torch_forward:>24.0f}{caec_forward / torch_forward:>8.2f}")
+    print(f"{'forward+backward, images/s':28}{caec_training:>10.0f}{torch_training:>24.0f}"
           f"{caec_training / torch_training:>8.2f}")
 
 

@@ -50,7 +50,9 @@ public struct CaecCodec: Sendable {
         }
         let point = model.operatingPoints[quality - 1]
         let input = PixelConversion.paddedTensor(image, multiple: rate)
-        let latent = model.autoencoder.encode(input, model.parameters)
+        let latent = model.encoderStrips(width: input.shape[3]).run(input) {
+            model.autoencoder.encode($0, model.parameters)
+        }
         let planeSize = latent.shape[2] * latent.shape[3]
         let symbols = point.quantize(latent.data, planeSize: planeSize)
         let payload = RANSEncoder.encode(symbols: symbols, planeSize: planeSize, tables: point.tables)
@@ -94,7 +96,9 @@ public struct CaecCodec: Sendable {
         let latent = Tensor(
             shape: [1, point.steps.count, paddedHeight / rate, paddedWidth / rate],
             data: point.dequantize(symbols, planeSize: planeSize))
-        let output = model.autoencoder.decode(latent, model.parameters)
+        let output = model.decoderStrips(width: latent.shape[3]).run(latent) {
+            model.autoencoder.decode($0, model.parameters)
+        }
         return PixelConversion.image(output, width: header.width, height: header.height)
     }
 }

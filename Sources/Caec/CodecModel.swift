@@ -73,6 +73,26 @@ package struct CodecModel: Sendable {
         self.modelCode = code
     }
 
+    /// Floats per input row of the widest tensor inside the encoder (the first convolution's output) and decoder
+    /// (the last upsampled activation), for sizing strips.
+    package static let stripBudget = 1 << 25
+
+    /// Strips of the encoder: aligned to the rate; the halo of one rate covers the receptive field of k 3x3 convolutions
+    /// at scales 1, 2, ... 2^(k-1) (radius 2^k - 1 pixels).
+    package func encoderStrips(width: Int) -> StripRunner {
+        StripRunner(
+            scale: (1, rate), halo: rate, inputAlign: rate, channelsPerRow: autoencoder.channels.max()! * width,
+            budgetElements: Self.stripBudget)
+    }
+
+    /// Strips of the decoder, in latent rows: each 3x3 convolution reaches at most 1 row at its scale, together
+    /// less than 3 latent rows; 4 are read.
+    package func decoderStrips(width: Int) -> StripRunner {
+        StripRunner(
+            scale: (rate, 1), halo: 4, inputAlign: 1,
+            channelsPerRow: autoencoder.channels.max()! * width * rate * rate, budgetElements: Self.stripBudget)
+    }
+
     /// Spec/cae-format.md §7: low 16 bits of CRC-32(data_crc as u32 LE, quality byte).
     package func fingerprint(quality: Int) -> UInt16 {
         var writer = ByteWriter(capacity: 5)

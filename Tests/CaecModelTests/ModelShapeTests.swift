@@ -36,6 +36,23 @@ import Testing
         #expect(logits.shape == [3, 10])
     }
 
+    @Test func resnet9CIFARShapesParameterCountAndMACs() throws {
+        let model = try #require(ModelRegistry.classifier("resnet9-cifar"))
+        let p = Parameters(specs: model.parameterSpecs, seed: 1)
+        // Convs (3x3, no bias) 864 + 18,432 + 2 x 36,864 + 73,728 + 294,912 + 2 x 589,824, BN scale and shift
+        // 2 x (32 + 64 + 2 x 64 + 128 + 256 + 2 x 256), fc 2,570; running statistics are buffers.
+        #expect(p.trainableCount == 1_646_122)
+        #expect(p.count - p.trainableCount == 2_240)
+        #expect(Classifier.cifarResNetMACs(widths: ModelRegistry.resnet9CIFARWidths) == 95_259_136)
+        #expect(model.parameterSpecs.first?.name == "prep.conv.weight")
+        #expect(model.parameterSpecs.contains { $0.name == "res3.1.bn.running_var" && $0.kind == .buffer })
+        var random = SeededRandom(seed: 3)
+        let x = Tensor(shape: [2, 3, 32, 32], data: random.floats(2 * 3 * 32 * 32, in: 0..<1))
+        #expect(model.logits(x, p).shape == [2, 10])
+        var training = p
+        #expect(model.network.forwardTraining(x, &training).output.shape == [2, 10])
+    }
+
     @Test func sameSeedSameInitialisation() throws {
         let specs = try #require(ModelRegistry.parameterSpecs("cae-r4"))
         #expect(Parameters(specs: specs, seed: 7).values == Parameters(specs: specs, seed: 7).values)

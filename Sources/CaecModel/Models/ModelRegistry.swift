@@ -11,7 +11,9 @@ package enum ModelRegistry {
     ]
 
     package static var autoencoderIDs: [String] { autoencoderChannels.map(\.id) }
-    package static let classifierIDs = ["lenet5"]
+    package static let classifierIDs = ["lenet5", "resnet9-cifar"]
+    /// Widths (prep, layer1, layer2, layer3) of the `resnet9-cifar` evaluation classifier.
+    package static let resnet9CIFARWidths = [32, 64, 128, 256]
     package static var allIDs: [String] { autoencoderIDs + classifierIDs }
 
     package static func autoencoder(_ id: String, encoderPath: KernelPath = .fast) -> Autoencoder? {
@@ -23,6 +25,7 @@ package enum ModelRegistry {
     package static func classifier(_ id: String) -> Classifier? {
         switch id {
         case "lenet5": Classifier.lenet5()
+        case "resnet9-cifar": Classifier.cifarResNet(id: id, widths: resnet9CIFARWidths)
         default: nil
         }
     }

@@ -53,6 +53,37 @@ import Testing
         #expect(model.network.forwardTraining(x, &training).output.shape == [2, 10])
     }
 
+    /// The key table of `resnet9-cifar`: the contract of its weights file.
+    @Test func resnet9CIFARKeyTable() throws {
+        let specs = try #require(ModelRegistry.parameterSpecs("resnet9-cifar"))
+        var expected: [String] = []
+        let convs: [(String, Int, Int)] = [
+            ("prep", 3, 32), ("layer1", 32, 64), ("res1.0", 64, 64), ("res1.1", 64, 64), ("layer2", 64, 128),
+            ("layer3", 128, 256), ("res3.0", 256, 256), ("res3.1", 256, 256),
+        ]
+        for (key, inChannels, outChannels) in convs {
+            expected.append("\(key).conv.weight [\(outChannels), \(inChannels), 3, 3] parameter")
+            for name in ["weight", "bias"] { expected.append("\(key).bn.\(name) [\(outChannels)] parameter") }
+            for name in ["running_mean", "running_var"] { expected.append("\(key).bn.\(name) [\(outChannels)] buffer") }
+        }
+        expected += ["fc.weight [10, 256] parameter", "fc.bias [10] parameter"]
+        #expect(specs.map { "\($0.name) \($0.shape) \($0.kind)" } == expected)
+    }
+
+    @Test func resnet9CIFARSaveLoadForwardIsBitIdentical() throws {
+        let model = try #require(ModelRegistry.classifier("resnet9-cifar"))
+        var original = Parameters(specs: model.parameterSpecs, seed: 4)
+        // Non-trivial running statistics, so that the buffers are part of what must round-trip.
+        var random = SeededRandom(seed: 5)
+        let x = Tensor(shape: [4, 3, 32, 32], data: random.floats(4 * 3 * 32 * 32, in: 0..<1))
+        _ = model.network.forwardTraining(x, &original)
+        let bytes = original.weightsFile(modelID: "resnet9-cifar").serialized()
+        let loaded = try Parameters(
+            loading: WeightsFile(parsing: bytes), modelID: "resnet9-cifar", specs: model.parameterSpecs)
+        #expect(loaded.values == original.values)
+        #expect(model.logits(x, loaded).data == model.logits(x, original).data)
+    }
+
     @Test func sameSeedSameInitialisation() throws {
         let specs = try #require(ModelRegistry.parameterSpecs("cae-r4"))
         #expect(Parameters(specs: specs, seed: 7).values == Parameters(specs: specs, seed: 7).values)

@@ -12,7 +12,9 @@ package enum ModelRegistry {
 
     package static var autoencoderIDs: [String] { autoencoderChannels.map(\.id) }
     package static let classifierIDs = ["lenet5", "resnet9-cifar"]
-    /// Widths (prep, layer1, layer2, layer3) of the `resnet9-cifar` evaluation classifier.
+    /// Widths (prep, layer1, layer2, layer3) of the `resnet9-cifar` evaluation classifier: Page's ResNet-9 at half
+    /// width, 1,646,122 trainable parameters (+ 2,240 running statistics) and 95,259,136 multiply-accumulates per
+    /// 32x32 image (full width is 6.6M parameters and 380M MACs, about 4x the training time on a 2-core machine).
     package static let resnet9CIFARWidths = [32, 64, 128, 256]
     package static var allIDs: [String] { autoencoderIDs + classifierIDs }
 

@@ -48,6 +48,9 @@ struct TrainCommand: FailableCommand {
     @Flag(help: "Start over even if <out> has a checkpoint (overwrites it).")
     var force = false
 
+    @Flag(help: "Time training steps (forward + backward at --batch) against the sgemm peak; train nothing.")
+    var benchmark = false
+
     func validate() throws {
         guard TrainingRecipe.configuration(for: model) != nil else {
             throw ValidationError("unknown model '\(model)'; known: \(ModelRegistry.allIDs.joined(separator: ", "))")
@@ -59,6 +62,16 @@ struct TrainCommand: FailableCommand {
     }
 
     func execute() throws(CLIFailure) {
+        if benchmark {
+            let batchSize = batch ?? TrainingRecipe.configuration(for: model)!.batchSize
+            let macs = ModelRegistry.macsPerImage(model) ?? 0
+            for line in TrainingBenchmark.run(
+                objective: TrainingRecipe.objective(for: model)!, macsPerImage: macs, batchSize: batchSize)
+            {
+                print(line)
+            }
+            return
+        }
         var configuration = TrainingRecipe.configuration(for: model)!
         if let epochs { configuration.epochs = epochs }
         if let batch { configuration.batchSize = batch }

@@ -11,6 +11,15 @@ enum Im2Col {
         return min(OH, max(1, rows))
     }
 
+    /// Samples per column matrix for images whose columns fit in one band: enough that a small output plane
+    /// (P = OH * OW) still gives sgemm about 1024 columns, within the same 2^21-float budget as a band. 1 for
+    /// large images, whose columns are split into bands instead. Depends on the shapes only.
+    static func samplesPerGroup(samples N: Int, columnRows K: Int, outputHeight OH: Int, outputWidth OW: Int) -> Int {
+        let P = OH * OW
+        guard P > 0, bandRows(columnRows: K, outputHeight: OH, outputWidth: OW) == OH else { return 1 }
+        return max(1, min(N, 1024 / P, (1 << 21) / max(1, K * P)))
+    }
+
     /// Output columns `ow` whose input column `ow * stride - pad + offset` lies inside `0..<size`.
     @inline(__always)
     static func validRange(offset: Int, pad: Int, stride: Int, size: Int, outputSize: Int) -> Range<Int> {
@@ -22,12 +31,13 @@ enum Im2Col {
         return lower..<max(lower, min(high, outputSize))
     }
 
-    /// Writes the columns of output rows `rows`. image is (C, H, W); columns is (C * KH * KW, rows.count * OW).
+    /// Writes the columns of output rows `rows`. image is (C, H, W); columns is (C * KH * KW, rows.count * OW)
+    /// with row stride `rowStride` (default `rows.count * OW`; larger when several samples share one matrix).
     static func im2col(
         image: UnsafePointer<Float>, channels C: Int, height H: Int, width W: Int, geometry g: Conv2DGeometry,
-        outputWidth OW: Int, rows: Range<Int>, columns: UnsafeMutablePointer<Float>
+        outputWidth OW: Int, rows: Range<Int>, columns: UnsafeMutablePointer<Float>, rowStride: Int? = nil
     ) {
-        let bandP = rows.count * OW
+        let bandP = rowStride ?? rows.count * OW
         var rowPointer = columns
         for c in 0..<C {
             for kh in 0..<g.kernelHeight {
@@ -58,12 +68,13 @@ enum Im2Col {
     }
 
     /// Adds the columns of output rows `rows` back into the image (the adjoint of `im2col`).
-    /// columns is (C * KH * KW, rows.count * OW); image is (C, H, W) and is accumulated into.
+    /// columns is (C * KH * KW, rows.count * OW) with row stride `rowStride` (default `rows.count * OW`); image is
+    /// (C, H, W) and is accumulated into.
     static func col2im(
         columns: UnsafePointer<Float>, channels C: Int, height H: Int, width W: Int, geometry g: Conv2DGeometry,
-        outputWidth OW: Int, rows: Range<Int>, image: UnsafeMutablePointer<Float>
+        outputWidth OW: Int, rows: Range<Int>, image: UnsafeMutablePointer<Float>, rowStride: Int? = nil
     ) {
-        let bandP = rows.count * OW
+        let bandP = rowStride ?? rows.count * OW
         var rowPointer = columns
         for c in 0..<C {
             for kh in 0..<g.kernelHeight {

@@ -138,6 +138,11 @@ extension Tensor {
         // x is (N, IC, H, W), w is (OC, K) with K = IC * KH * KW, b is (OC), y is (N, OC, P) with P = OH * OW
         let K = IC * g.kernelHeight * g.kernelWidth
         let P = OH * OW
+        let group = Im2Col.samplesPerGroup(samples: N, columnRows: K, outputHeight: OH, outputWidth: OW)
+        if group > 1 {
+            conv2dFastGrouped(x, w, b, &y, N, IC, H, W, OC, OH, OW, g, group: group)
+            return
+        }
         let bandRows = Im2Col.bandRows(columnRows: K, outputHeight: OH, outputWidth: OW)
         let bands = (OH + bandRows - 1) / bandRows
         x.withUnsafeBufferPointer { x in
@@ -175,6 +180,11 @@ extension Tensor {
         // dy is (N, OC, P), x and dx are (N, IC, H, W), w is (OC, K); per-sample partials: dw (N, OC, K), db (N, OC)
         let K = IC * g.kernelHeight * g.kernelWidth
         let P = OH * OW
+        let group = Im2Col.samplesPerGroup(samples: N, columnRows: K, outputHeight: OH, outputWidth: OW)
+        if group > 1 {
+            conv2dBackwardFastGrouped(dy, x, w, &gradients, N, IC, H, W, OC, OH, OW, g, group: group)
+            return
+        }
         let bandRows = Im2Col.bandRows(columnRows: K, outputHeight: OH, outputWidth: OW)
         var partialWeight = [Float](repeating: 0, count: N * OC * K)
         var partialBias = [Float](repeating: 0, count: N * OC)
@@ -229,5 +239,120 @@ extension Tensor {
         }
         Elementwise.sumSlices(partialWeight, slices: N, into: &gradients.dWeight.data)
         Elementwise.sumSlices(partialBias, slices: N, into: &gradients.dBias.data)
+    }
+
+    // MARK: Fast, several samples per sgemm
+
+    /// `conv2dFast` for small output planes: the columns of `group` consecutive samples side by side in one
+    /// (K, group * P) matrix, so that one sgemm has enough columns; parallel over groups.
+    private static func conv2dFastGrouped(
+        _ x: [Float], _ w: [Float], _ b: [Float], _ y: inout [Float],
+        _ N: Int, _ IC: Int, _ H: Int, _ W: Int, _ OC: Int, _ OH: Int, _ OW: Int, _ g: Conv2DGeometry, group G: Int
+    ) {
+        // x is (N, IC, H, W), w is (OC, K), b is (OC), y is (N, OC, P); per group: columns (K, GP), out (OC, GP)
+        let K = IC * g.kernelHeight * g.kernelWidth
+        let P = OH * OW
+        let groups = (N + G - 1) / G
+        x.withUnsafeBufferPointer { x in
+            w.withUnsafeBufferPointer { w in
+                b.withUnsafeBufferPointer { b in
+                    y.withUnsafeMutableBufferPointer { y in
+                        let (x, w, b, y) = (x.baseAddress!, w.baseAddress!, b.baseAddress!, y.baseAddress!)
+                        TensorParallelism.forEach(groups) { item in
+                            let samples = item * G..<min(N, (item + 1) * G)
+                            let GP = samples.count * P
+                            let columns = UnsafeMutablePointer<Float>.allocate(capacity: K * GP)
+                            let out = UnsafeMutablePointer<Float>.allocate(capacity: OC * GP)
+                            defer {
+                                columns.deallocate()
+                                out.deallocate()
+                            }
+                            for (s, n) in samples.enumerated() {
+                                Im2Col.im2col(
+                                    image: x + n * IC * H * W, channels: IC, height: H, width: W, geometry: g,
+                                    outputWidth: OW, rows: 0..<OH, columns: columns + s * P, rowStride: GP)
+                            }
+                            for oc in 0..<OC { (out + oc * GP).update(repeating: b[oc], count: GP) }
+                            BLAS.gemm(
+                                transposeA: false, transposeB: false, m: OC, n: GP, k: K, a: w, lda: K, b: columns,
+                                ldb: GP, beta: 1, c: out, ldc: GP)
+                            for (s, n) in samples.enumerated() {
+                                for oc in 0..<OC {
+                                    (y + (n * OC + oc) * P).update(from: out + oc * GP + s * P, count: P)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `conv2dBackwardFast` for small output planes, `group` samples per sgemm (see `conv2dFastGrouped`).
+    /// Weight and bias gradients are summed per group, then over groups in order.
+    private static func conv2dBackwardFastGrouped(
+        _ dy: [Float], _ x: [Float], _ w: [Float], _ gradients: inout LayerGradients,
+        _ N: Int, _ IC: Int, _ H: Int, _ W: Int, _ OC: Int, _ OH: Int, _ OW: Int, _ g: Conv2DGeometry, group G: Int
+    ) {
+        // dy is (N, OC, P), x and dx are (N, IC, H, W), w is (OC, K); per group: columns and dColumns (K, GP),
+        // dyGroup (OC, GP); partials dw (groups, OC, K), db (groups, OC)
+        let K = IC * g.kernelHeight * g.kernelWidth
+        let P = OH * OW
+        let groups = (N + G - 1) / G
+        var partialWeight = [Float](repeating: 0, count: groups * OC * K)
+        var partialBias = [Float](repeating: 0, count: groups * OC)
+        dy.withUnsafeBufferPointer { dy in
+            x.withUnsafeBufferPointer { x in
+                w.withUnsafeBufferPointer { w in
+                    gradients.dInput.data.withUnsafeMutableBufferPointer { dx in
+                        partialWeight.withUnsafeMutableBufferPointer { dw in
+                            partialBias.withUnsafeMutableBufferPointer { db in
+                                let (dy, x, w) = (dy.baseAddress!, x.baseAddress!, w.baseAddress!)
+                                let (dx, dw, db) = (dx.baseAddress!, dw.baseAddress!, db.baseAddress!)
+                                TensorParallelism.forEach(groups) { item in
+                                    let samples = item * G..<min(N, (item + 1) * G)
+                                    let GP = samples.count * P
+                                    let columns = UnsafeMutablePointer<Float>.allocate(capacity: K * GP)
+                                    let dColumns = UnsafeMutablePointer<Float>.allocate(capacity: K * GP)
+                                    let dyGroup = UnsafeMutablePointer<Float>.allocate(capacity: OC * GP)
+                                    defer {
+                                        columns.deallocate()
+                                        dColumns.deallocate()
+                                        dyGroup.deallocate()
+                                    }
+                                    for (s, n) in samples.enumerated() {
+                                        Im2Col.im2col(
+                                            image: x + n * IC * H * W, channels: IC, height: H, width: W,
+                                            geometry: g, outputWidth: OW, rows: 0..<OH, columns: columns + s * P,
+                                            rowStride: GP)
+                                        for oc in 0..<OC {
+                                            (dyGroup + oc * GP + s * P).update(from: dy + (n * OC + oc) * P, count: P)
+                                        }
+                                    }
+                                    // dw[group] = dyGroup (OC, GP) * columns^T (GP, K)
+                                    BLAS.gemm(
+                                        transposeA: false, transposeB: true, m: OC, n: K, k: GP, a: dyGroup, lda: GP,
+                                        b: columns, ldb: GP, beta: 0, c: dw + item * OC * K, ldc: K)
+                                    // dColumns = w^T (K, OC) * dyGroup (OC, GP)
+                                    BLAS.gemm(
+                                        transposeA: true, transposeB: false, m: K, n: GP, k: OC, a: w, lda: K,
+                                        b: dyGroup, ldb: GP, beta: 0, c: dColumns, ldc: GP)
+                                    for (s, n) in samples.enumerated() {
+                                        Im2Col.col2im(
+                                            columns: dColumns + s * P, channels: IC, height: H, width: W, geometry: g,
+                                            outputWidth: OW, rows: 0..<OH, image: dx + n * IC * H * W, rowStride: GP)
+                                    }
+                                    for oc in 0..<OC {
+                                        db[item * OC + oc] = Elementwise.sum(dyGroup + oc * GP, count: GP)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Elementwise.sumSlices(partialWeight, slices: groups, into: &gradients.dWeight.data)
+        Elementwise.sumSlices(partialBias, slices: groups, into: &gradients.dBias.data)
     }
 }

@@ -30,16 +30,20 @@ extension Tensor {
         return output
     }
 
-    /// Softmax cross-entropy with integer labels, averaged over the batch, and its gradient.
+    /// Softmax cross-entropy with integer labels, optionally label-smoothed, averaged over the batch, and its
+    /// gradient.
     ///
-    /// `loss = -(1 / N) * sum_n log softmax(z)[n, labels[n]]`; `dLogits = (softmax(z) - onehot(labels)) / N`
-    /// (multiply by the upstream scalar gradient if the loss is weighted).
+    /// With targets `t[n] = (1 - e) * onehot(labels[n]) + e / K` (Szegedy et al. 2016; PyTorch's
+    /// `cross_entropy(label_smoothing: e)`): `loss = -(1 / N) * sum_n sum_k t[n, k] * log softmax(z)[n, k]`,
+    /// `dLogits = (softmax(z) - t) / N` (multiply by the upstream scalar gradient if the loss is weighted).
     /// - Parameters:
     ///   - logits: (N, K).
     ///   - labels: N class indices in `0..<K`.
-    package static func softmaxCrossEntropy(_ logits: Tensor, labels: [Int], path: KernelPath = .fast)
-        -> (loss: Float, dLogits: Tensor)
-    {
+    ///   - labelSmoothing: e in [0, 1); 0 is plain cross-entropy.
+    package static func softmaxCrossEntropy(
+        _ logits: Tensor, labels: [Int], labelSmoothing: Float = 0, path: KernelPath = .fast
+    ) -> (loss: Float, dLogits: Tensor) {
+        precondition(labelSmoothing >= 0 && labelSmoothing < 1, "softmaxCrossEntropy: labelSmoothing in [0, 1)")
         precondition(logits.rank == 2 && labels.count == logits.shape[0], "softmaxCrossEntropy: \(logits.shape)")
         let (N, K) = (logits.shape[0], logits.shape[1])
         var probabilities = softmax(logits, path: path)
@@ -52,8 +56,17 @@ extension Tensor {
             let maximum = logits.data[row].max() ?? 0
             var total: Double = 0
             for i in row { total += exp(Double(logits.data[i] - maximum)) }
-            loss -= Double(logits.data[n * K + label] - maximum) - log(total)
-            probabilities.data[n * K + label] -= 1
+            let logTotal = log(total)
+            let onehot = 1 - Double(labelSmoothing)
+            loss -= onehot * (Double(logits.data[n * K + label] - maximum) - logTotal)
+            probabilities.data[n * K + label] -= Float(onehot)
+            if labelSmoothing > 0 {
+                let uniform = Double(labelSmoothing) / Double(K)
+                for i in row {
+                    loss -= uniform * (Double(logits.data[i] - maximum) - logTotal)
+                    probabilities.data[i] -= Float(uniform)
+                }
+            }
         }
         let batchScale = N > 0 ? 1 / Float(N) : 0
         return (Float(N > 0 ? loss / Double(N) : 0), scale(probabilities, by: batchScale, path: path))

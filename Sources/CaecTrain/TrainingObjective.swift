@@ -45,11 +45,20 @@ package struct ReconstructionObjective: TrainingObjective {
     }
 }
 
-/// Softmax cross-entropy for a classifier.
+/// Softmax cross-entropy for a classifier, optionally label-smoothed, with optional test-time flip augmentation.
 package struct ClassificationObjective: TrainingObjective {
     package let model: Classifier
+    /// Label smoothing e of the training loss (see `Tensor.softmaxCrossEntropy`); evaluation reports plain
+    /// cross-entropy.
+    package let labelSmoothing: Float
+    /// Evaluate on the mean of the logits of each image and its left-right mirror.
+    package let testTimeFlip: Bool
 
-    package init(_ model: Classifier) { self.model = model }
+    package init(_ model: Classifier, labelSmoothing: Float = 0, testTimeFlip: Bool = false) {
+        self.model = model
+        self.labelSmoothing = labelSmoothing
+        self.testTimeFlip = testTimeFlip
+    }
 
     package var modelID: String { model.id }
     package var parameterSpecs: [ParameterSpec] { model.parameterSpecs }
@@ -58,16 +67,30 @@ package struct ClassificationObjective: TrainingObjective {
         _ batch: Tensor, labels: [Int], parameters: inout Parameters, gradients: inout [Float]
     ) -> Float {
         let (logits, pullback) = model.network.forwardTraining(batch, &parameters)
-        let (loss, dLogits) = Tensor.softmaxCrossEntropy(logits, labels: labels)
+        let (loss, dLogits) = Tensor.softmaxCrossEntropy(logits, labels: labels, labelSmoothing: labelSmoothing)
         _ = pullback(dLogits, &gradients)
         return loss
     }
 
     package func evaluate(_ batch: Tensor, labels: [Int], parameters: Parameters) -> (lossSum: Double, correct: Int) {
-        let logits = model.logits(batch, parameters)
+        var logits = model.logits(batch, parameters)
+        if testTimeFlip {
+            let mirrored = model.logits(Self.mirrored(batch), parameters)
+            logits = Tensor.scale(Tensor.add(logits, mirrored), by: 0.5)
+        }
         let loss = Tensor.softmaxCrossEntropy(logits, labels: labels).loss
         let predictions = Classifier.predictions(logits)
         let correct = zip(predictions, labels).filter { $0 == $1 }.count
         return (Double(loss) * Double(labels.count), correct)
+    }
+
+    /// `batch` (N, C, H, W) mirrored left-right.
+    static func mirrored(_ batch: Tensor) -> Tensor {
+        let (N, C, H, W) = batch.nchw
+        var output = batch
+        for row in 0..<N * C * H {
+            for x in 0..<W { output.data[row * W + x] = batch.data[row * W + W - 1 - x] }
+        }
+        return output
     }
 }

@@ -36,6 +36,54 @@ import Testing
         #expect(logits.shape == [3, 10])
     }
 
+    @Test func resnet9CIFARShapesParameterCountAndMACs() throws {
+        let model = try #require(ModelRegistry.classifier("resnet9-cifar"))
+        let p = Parameters(specs: model.parameterSpecs, seed: 1)
+        // Convs (3x3, no bias) 864 + 18,432 + 2 x 36,864 + 73,728 + 294,912 + 2 x 589,824, BN scale and shift
+        // 2 x (32 + 64 + 2 x 64 + 128 + 256 + 2 x 256), fc 2,570; running statistics are buffers.
+        #expect(p.trainableCount == 1_646_122)
+        #expect(p.count - p.trainableCount == 2_240)
+        #expect(Classifier.cifarResNetMACs(widths: ModelRegistry.resnet9CIFARWidths) == 95_259_136)
+        #expect(model.parameterSpecs.first?.name == "prep.conv.weight")
+        #expect(model.parameterSpecs.contains { $0.name == "res3.1.bn.running_var" && $0.kind == .buffer })
+        var random = SeededRandom(seed: 3)
+        let x = Tensor(shape: [2, 3, 32, 32], data: random.floats(2 * 3 * 32 * 32, in: 0..<1))
+        #expect(model.logits(x, p).shape == [2, 10])
+        var training = p
+        #expect(model.network.forwardTraining(x, &training).output.shape == [2, 10])
+    }
+
+    /// The key table of `resnet9-cifar`: the contract of its weights file.
+    @Test func resnet9CIFARKeyTable() throws {
+        let specs = try #require(ModelRegistry.parameterSpecs("resnet9-cifar"))
+        var expected: [String] = []
+        let convs: [(String, Int, Int)] = [
+            ("prep", 3, 32), ("layer1", 32, 64), ("res1.0", 64, 64), ("res1.1", 64, 64), ("layer2", 64, 128),
+            ("layer3", 128, 256), ("res3.0", 256, 256), ("res3.1", 256, 256),
+        ]
+        for (key, inChannels, outChannels) in convs {
+            expected.append("\(key).conv.weight [\(outChannels), \(inChannels), 3, 3] parameter")
+            for name in ["weight", "bias"] { expected.append("\(key).bn.\(name) [\(outChannels)] parameter") }
+            for name in ["running_mean", "running_var"] { expected.append("\(key).bn.\(name) [\(outChannels)] buffer") }
+        }
+        expected += ["fc.weight [10, 256] parameter", "fc.bias [10] parameter"]
+        #expect(specs.map { "\($0.name) \($0.shape) \($0.kind)" } == expected)
+    }
+
+    @Test func resnet9CIFARSaveLoadForwardIsBitIdentical() throws {
+        let model = try #require(ModelRegistry.classifier("resnet9-cifar"))
+        var original = Parameters(specs: model.parameterSpecs, seed: 4)
+        // Non-trivial running statistics, so that the buffers are part of what must round-trip.
+        var random = SeededRandom(seed: 5)
+        let x = Tensor(shape: [4, 3, 32, 32], data: random.floats(4 * 3 * 32 * 32, in: 0..<1))
+        _ = model.network.forwardTraining(x, &original)
+        let bytes = original.weightsFile(modelID: "resnet9-cifar").serialized()
+        let loaded = try Parameters(
+            loading: WeightsFile(parsing: bytes), modelID: "resnet9-cifar", specs: model.parameterSpecs)
+        #expect(loaded.values == original.values)
+        #expect(model.logits(x, loaded).data == model.logits(x, original).data)
+    }
+
     @Test func sameSeedSameInitialisation() throws {
         let specs = try #require(ModelRegistry.parameterSpecs("cae-r4"))
         #expect(Parameters(specs: specs, seed: 7).values == Parameters(specs: specs, seed: 7).values)

@@ -126,3 +126,36 @@ let convCases: [ConvCase] = [
         expectClose(parallel.1.dBias.data, gradients.dBias.data, maxAbs: 1e-5 * 6400, nmse: 1e-10)
     }
 }
+
+@Suite struct Conv2DGroupTests {
+    /// 8x8 outputs (P = 64): the fast path puts 1024 / 64 = 16 samples side by side per sgemm, so 37 samples make
+    /// groups of 16, 16 and 5; checked against the reference and across thread counts.
+    @Test func sampleGroupsMatchReferenceAndThreadCount() {
+        var random = SeededRandom(seed: 320)
+        let g = Conv2DGeometry(kernelSize: 3, padding: 1)
+        let x = randomTensor([37, 3, 8, 8], &random)
+        let w = randomTensor([5, 3, 3, 3], &random)
+        let b = randomTensor([5], &random)
+        let dy = randomTensor([37, 5, 8, 8], &random)
+        let serial = TensorParallelism.$maxWorkers.withValue(1) {
+            (
+                Tensor.conv2d(x, weight: w, bias: b, geometry: g),
+                Tensor.conv2dBackward(dy, input: x, weight: w, geometry: g)
+            )
+        }
+        let parallel = TensorParallelism.$maxWorkers.withValue(2) {
+            (
+                Tensor.conv2d(x, weight: w, bias: b, geometry: g),
+                Tensor.conv2dBackward(dy, input: x, weight: w, geometry: g)
+            )
+        }
+        #expect(serial.0 == parallel.0)
+        #expect(serial.1 == parallel.1)
+        let reference = Tensor.conv2d(x, weight: w, bias: b, geometry: g, path: .reference)
+        expectClose(parallel.0.data, reference.data, maxAbs: 1e-5 * 27, nmse: 1e-10)
+        let gradients = Tensor.conv2dBackward(dy, input: x, weight: w, geometry: g, path: .reference)
+        expectClose(parallel.1.dInput.data, gradients.dInput.data, maxAbs: 1e-5 * 5 * 27, nmse: 1e-10)
+        expectClose(parallel.1.dWeight.data, gradients.dWeight.data, maxAbs: 1e-5 * 37 * 64, nmse: 1e-10)
+        expectClose(parallel.1.dBias.data, gradients.dBias.data, maxAbs: 1e-5 * 37 * 64, nmse: 1e-10)
+    }
+}

@@ -26,3 +26,19 @@ package struct Sigmoid: Layer {
         return (output, { gradOutput, _ in Tensor.sigmoidBackward(gradOutput, output: output) })
     }
 }
+
+/// Multiplies by a constant: `y = factor * x` (the fixed logit scale of ResNet-9-style CIFAR nets).
+package struct Scale: Layer {
+    package let factor: Float
+
+    package init(_ factor: Float) { self.factor = factor }
+
+    package func forward(_ input: Tensor, _ parameters: Parameters) -> Tensor { Tensor.scale(input, by: factor) }
+
+    package func forwardTraining(_ input: Tensor, _ parameters: inout Parameters) -> (
+        output: Tensor, pullback: Pullback
+    ) {
+        let factor = factor
+        return (Tensor.scale(input, by: factor), { gradOutput, _ in Tensor.scale(gradOutput, by: factor) })
+    }
+}

@@ -2,18 +2,22 @@ import CaecTensor
 
 /// 2-D convolution: `y = conv(x, weight) + bias`, weight (OC, IC, KH, KW), bias (OC), keys `<key>.weight`,
 /// `<key>.bias`. Initialised as PyTorch does for ReLU networks (He uniform weights, fan-in uniform bias).
+/// With `bias: false` there is no `<key>.bias` (for a convolution followed by batch normalisation, whose shift
+/// makes a bias redundant).
 package struct Conv2D: Layer {
     package let key: String
     package let inChannels: Int
     package let outChannels: Int
     package let geometry: Conv2DGeometry
     package let path: KernelPath
+    package let hasBias: Bool
 
     package init(
         _ key: String, inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-        path: KernelPath = .fast
+        bias: Bool = true, path: KernelPath = .fast
     ) {
         self.key = key
+        self.hasBias = bias
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.geometry = Conv2DGeometry(kernelSize: kernelSize, stride: stride, padding: padding)
@@ -23,28 +27,27 @@ package struct Conv2D: Layer {
     private var fanIn: Int { inChannels * geometry.kernelHeight * geometry.kernelWidth }
 
     package var parameterSpecs: [ParameterSpec] {
-        [
-            ParameterSpec(
-                "\(key).weight", shape: [outChannels, inChannels, geometry.kernelHeight, geometry.kernelWidth],
-                initializer: .heUniform(fanIn: fanIn)),
-            ParameterSpec("\(key).bias", shape: [outChannels], initializer: .biasUniform(fanIn: fanIn)),
-        ]
+        let weight = ParameterSpec(
+            "\(key).weight", shape: [outChannels, inChannels, geometry.kernelHeight, geometry.kernelWidth],
+            initializer: .heUniform(fanIn: fanIn))
+        guard hasBias else { return [weight] }
+        return [weight, ParameterSpec("\(key).bias", shape: [outChannels], initializer: .biasUniform(fanIn: fanIn))]
     }
+
+    private func bias(_ parameters: Parameters) -> Tensor? { hasBias ? parameters.tensor("\(key).bias") : nil }
 
     package func forward(_ input: Tensor, _ parameters: Parameters) -> Tensor {
         Tensor.conv2d(
-            input, weight: parameters.tensor("\(key).weight"), bias: parameters.tensor("\(key).bias"),
-            geometry: geometry, path: path)
+            input, weight: parameters.tensor("\(key).weight"), bias: bias(parameters), geometry: geometry, path: path)
     }
 
     package func forwardTraining(_ input: Tensor, _ parameters: inout Parameters) -> (
         output: Tensor, pullback: Pullback
     ) {
         let weight = parameters.tensor("\(key).weight")
-        let output = Tensor.conv2d(
-            input, weight: weight, bias: parameters.tensor("\(key).bias"), geometry: geometry, path: path)
+        let output = Tensor.conv2d(input, weight: weight, bias: bias(parameters), geometry: geometry, path: path)
         let weightOffset = parameters.offset(of: "\(key).weight")
-        let biasOffset = parameters.offset(of: "\(key).bias")
+        let biasOffset = hasBias ? parameters.offset(of: "\(key).bias") : nil
         let geometry = geometry
         let path = path
         return (
@@ -52,7 +55,7 @@ package struct Conv2D: Layer {
             { gradOutput, gradients in
                 let g = Tensor.conv2dBackward(gradOutput, input: input, weight: weight, geometry: geometry, path: path)
                 accumulate(g.dWeight, into: &gradients, at: weightOffset)
-                accumulate(g.dBias, into: &gradients, at: biasOffset)
+                if let biasOffset { accumulate(g.dBias, into: &gradients, at: biasOffset) }
                 return g.dInput
             }
         )

@@ -55,3 +55,24 @@ package struct Flatten: Layer {
         return (forward(input, parameters), { gradOutput, _ in gradOutput.reshaped(shape) })
     }
 }
+
+/// Global average pooling to a vector: (N, C, H, W) -> (N, C), `y[n, c] = mean_{h, w} x[n, c, h, w]`.
+package struct GlobalAvgPool: Layer {
+    package init() {}
+
+    package func forward(_ input: Tensor, _ parameters: Parameters) -> Tensor {
+        let (N, C, _, _) = input.nchw
+        return Tensor.globalAvgPool2d(input).reshaped([N, C])
+    }
+
+    package func forwardTraining(_ input: Tensor, _ parameters: inout Parameters) -> (
+        output: Tensor, pullback: Pullback
+    ) {
+        let shape = input.shape
+        let (N, C) = (shape[0], shape[1])
+        return (
+            forward(input, parameters),
+            { gradOutput, _ in Tensor.globalAvgPool2dBackward(gradOutput.reshaped([N, C, 1, 1]), inputShape: shape) }
+        )
+    }
+}

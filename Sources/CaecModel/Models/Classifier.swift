@@ -41,4 +41,50 @@ package struct Classifier: Sendable {
                 Linear("fc3", inFeatures: 84, outFeatures: 10),
             ]))
     }
+
+    /// A ResNet-9-style CIFAR network (Page 2018, "How to train your ResNet") at widths `widths` = (prep, layer1,
+    /// layer2, layer3); `[64, 128, 256, 512]` is Page's ResNet-9. Every convolution is 3x3, padding 1, no bias,
+    /// followed by batch normalisation (PyTorch defaults) and ReLU; pooling follows the convolution it halves:
+    /// ```
+    /// x (3, 32, 32) -> prep:   conv 3->w0, BN, ReLU                                         (w0, 32, 32)
+    ///   -> layer1: conv w0->w1, maxpool2, BN, ReLU                                          (w1, 16, 16)
+    ///   -> res1:   x + ReLU(BN(conv w1->w1 (ReLU(BN(conv w1->w1 (x))))))                    (w1, 16, 16)
+    ///   -> layer2: conv w1->w2, maxpool2, BN, ReLU                                          (w2,  8,  8)
+    ///   -> layer3: conv w2->w3, maxpool2, BN, ReLU                                          (w3,  4,  4)
+    ///   -> res3:   x + ReLU(BN(conv w3->w3 (ReLU(BN(conv w3->w3 (x))))))                    (w3,  4,  4)
+    ///   -> maxpool4 -> flatten (w3) -> fc w3->10 -> x 0.125 -> logits (10)
+    /// ```
+    /// Keys: `prep.conv.weight`, `prep.bn.{weight,bias,running_mean,running_var}`, `layer1.conv.weight`,
+    /// `layer1.bn.*`, `res1.0.conv.weight`, `res1.0.bn.*`, `res1.1.*`, ..., `fc.weight`, `fc.bias`. The fixed 0.125
+    /// logit scale keeps the initial logits small, as in Page's net.
+    ///
+    /// Multiply-accumulates per 32x32 image: `1024 (27 w0 + 9 w0 w1) + 256 (18 w1^2 + 9 w1 w2) + 64 (9 w2 w3)
+    /// + 16 (18 w3^2) + 10 w3`.
+    package static func cifarResNet(id: String, widths: [Int]) -> Classifier {
+        precondition(widths.count == 4, "cifarResNet: widths are (prep, layer1, layer2, layer3)")
+        let (w0, w1, w2, w3) = (widths[0], widths[1], widths[2], widths[3])
+        func convBN(_ key: String, _ inChannels: Int, _ outChannels: Int, pool: Bool = false) -> [any Layer] {
+            [
+                Conv2D(
+                    "\(key).conv", inChannels: inChannels, outChannels: outChannels, kernelSize: 3, padding: 1,
+                    bias: false)
+            ]
+                + (pool ? [MaxPool(size: 2)] : []) + [BatchNorm2D("\(key).bn", channels: outChannels), ReLU()]
+        }
+        func residual(_ key: String, _ channels: Int) -> Residual {
+            Residual(convBN("\(key).0", channels, channels) + convBN("\(key).1", channels, channels))
+        }
+        let layers: [any Layer] =
+            convBN("prep", 3, w0) + convBN("layer1", w0, w1, pool: true) + [residual("res1", w1)]
+            + convBN("layer2", w1, w2, pool: true) + convBN("layer3", w2, w3, pool: true) + [residual("res3", w3)]
+            + [MaxPool(size: 4), Flatten(), Linear("fc", inFeatures: w3, outFeatures: 10), Scale(0.125)]
+        return Classifier(id: id, network: Sequential(layers))
+    }
+
+    /// Multiply-accumulates of one forward pass of `cifarResNet(widths:)` on a 32x32 image.
+    package static func cifarResNetMACs(widths: [Int]) -> Int {
+        let (w0, w1, w2, w3) = (widths[0], widths[1], widths[2], widths[3])
+        return 1024 * (27 * w0 + 9 * w0 * w1) + 256 * (18 * w1 * w1 + 9 * w1 * w2) + 64 * (9 * w2 * w3)
+            + 16 * (18 * w3 * w3) + 10 * w3
+    }
 }

@@ -11,7 +11,11 @@ package enum ModelRegistry {
     ]
 
     package static var autoencoderIDs: [String] { autoencoderChannels.map(\.id) }
-    package static let classifierIDs = ["lenet5"]
+    package static let classifierIDs = ["lenet5", "resnet9-cifar"]
+    /// Widths (prep, layer1, layer2, layer3) of the `resnet9-cifar` evaluation classifier: Page's ResNet-9 at half
+    /// width, 1,646,122 trainable parameters (+ 2,240 running statistics) and 95,259,136 multiply-accumulates per
+    /// 32x32 image (full width is 6.6M parameters and 380M MACs, about 4x the training time on a 2-core machine).
+    package static let resnet9CIFARWidths = [32, 64, 128, 256]
     package static var allIDs: [String] { autoencoderIDs + classifierIDs }
 
     package static func autoencoder(_ id: String, encoderPath: KernelPath = .fast) -> Autoencoder? {
@@ -23,8 +27,15 @@ package enum ModelRegistry {
     package static func classifier(_ id: String) -> Classifier? {
         switch id {
         case "lenet5": Classifier.lenet5()
+        case "resnet9-cifar": Classifier.cifarResNet(id: id, widths: resnet9CIFARWidths)
         default: nil
         }
+    }
+
+    /// Multiply-accumulates of one forward pass on a 32x32 image, for the models whose count is derived (nil
+    /// otherwise).
+    package static func macsPerImage(_ id: String) -> Int? {
+        id == "resnet9-cifar" ? Classifier.cifarResNetMACs(widths: resnet9CIFARWidths) : nil
     }
 
     /// The key table (names, kinds, shapes) of model `id`: the contract for its weights file.

@@ -42,6 +42,21 @@ struct TrainCommand: FailableCommand {
     @Option(help: "Train on only the first N training images (for quick trials).")
     var limit: Int?
 
+    @Option(help: "Photo folder with MANIFEST.tsv (rate-distortion models such as bmshj-f-vr).")
+    var photos: String?
+
+    @Option(help: "Training time in minutes (rate-distortion models; lr / 10 for the last 20%).")
+    var minutes: Double?
+
+    @Option(help: "Training steps (rate-distortion models; instead of --minutes).")
+    var steps: Int?
+
+    @Option(help: "Crop side for photo training.")
+    var crop: Int = 64
+
+    @Option(help: "Minutes of training between checkpoints and held-out evaluations (photo training).")
+    var checkpointMinutes: Double = 5
+
     @Flag(help: "Continue from <out>/checkpoint.caew.")
     var resume = false
 
@@ -59,6 +74,7 @@ struct TrainCommand: FailableCommand {
     }
 
     func execute() throws(CLIFailure) {
+        if let model = ModelRegistry.rateDistortion(model) { return try executePhotos(model) }
         var configuration = TrainingRecipe.configuration(for: model)!
         if let epochs { configuration.epochs = epochs }
         if let batch { configuration.batchSize = batch }

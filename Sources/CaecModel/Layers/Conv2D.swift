@@ -1,18 +1,22 @@
 import CaecTensor
 
 /// 2-D convolution: `y = conv(x, weight) + bias`, weight (OC, IC, KH, KW), bias (OC), keys `<key>.weight`,
-/// `<key>.bias`. Initialised as PyTorch does for ReLU networks (He uniform weights, fan-in uniform bias).
+/// `<key>.bias`. Initialised as PyTorch does for ReLU networks (He uniform weights, fan-in uniform bias) unless
+/// `pytorchDefaultInit` asks for PyTorch's default (`kaiming_uniform_(a = sqrt(5))`: U(+-1/sqrt(fanIn)) weights),
+/// which GDN networks use.
 package struct Conv2D: Layer {
     package let key: String
     package let inChannels: Int
     package let outChannels: Int
     package let geometry: Conv2DGeometry
     package let path: KernelPath
+    package let pytorchDefaultInit: Bool
 
     package init(
         _ key: String, inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-        path: KernelPath = .fast
+        path: KernelPath = .fast, pytorchDefaultInit: Bool = false
     ) {
+        self.pytorchDefaultInit = pytorchDefaultInit
         self.key = key
         self.inChannels = inChannels
         self.outChannels = outChannels
@@ -26,7 +30,7 @@ package struct Conv2D: Layer {
         [
             ParameterSpec(
                 "\(key).weight", shape: [outChannels, inChannels, geometry.kernelHeight, geometry.kernelWidth],
-                initializer: .heUniform(fanIn: fanIn)),
+                initializer: pytorchDefaultInit ? .biasUniform(fanIn: fanIn) : .heUniform(fanIn: fanIn)),
             ParameterSpec("\(key).bias", shape: [outChannels], initializer: .biasUniform(fanIn: fanIn)),
         ]
     }

@@ -14,6 +14,22 @@ extension TrainCommand {
     static let heldOutPhotos = 8
 
     func executePhotos(_ model: RateDistortionModel) throws(CLIFailure) {
+        if profile {
+            warmUpBLAS()
+            // CPU time of the whole process (both workers), so that other jobs on the machine do not inflate it.
+            let cpuClock = {
+                var now = timespec()
+                clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+                return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+            }
+            for (name, clock) in [("wall", Clock.seconds), ("CPU (both workers)", cpuClock)] {
+                print("\(model.id), \(batch ?? 16) crops of \(crop)x\(crop), \(name) time:")
+                let rows = RateDistortionProfile.run(
+                    model: model, batchSize: batch ?? 16, side: crop, repetitions: 5, clock: clock)
+                for row in rows { print(row) }
+            }
+            return
+        }
         guard let photos else {
             throw CLIFailure(.usage, path: nil, "\(model.id) trains on photographs: pass --photos DIR")
         }

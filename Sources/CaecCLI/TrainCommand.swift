@@ -57,6 +57,9 @@ struct TrainCommand: FailableCommand {
     @Option(help: "Minutes of training between checkpoints and held-out evaluations (photo training).")
     var checkpointMinutes: Double = 5
 
+    @Flag(help: "Print where a photo-training step spends its time, and exit.")
+    var profile = false
+
     @Flag(help: "Continue from <out>/checkpoint.caew.")
     var resume = false
 

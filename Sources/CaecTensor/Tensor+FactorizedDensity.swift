@@ -28,7 +28,8 @@ extension Tensor {
     ///
     /// The parameters are the effective ones (CompressAI applies softplus to the stored matrices and tanh to the
     /// stored factors before this): matrices non-negative keep `f` increasing, factors in (-1, 1) keep each layer
-    /// monotone. Arithmetic is in Double; the result is rounded to Float.
+    /// monotone. Arithmetic is in Float, with `tanh(z) = 1 - 2 / (exp(2 z) + 1)` (libm's tanh costs more than the
+    /// rest of the network's scalar work); per-channel parameter gradients are summed in Double.
     ///
     /// - Parameters:
     ///   - input: (N, C, H, W).
@@ -86,125 +87,54 @@ extension Tensor {
         }
         let P = H * W
         let backward = gradOutput != nil
-        // Per-channel parameter blocks: matrix k of channel c starts at c * out_k * in_k.
-        let matrixData = matrices.map { $0.data.map(Double.init) }
-        let biasData = biases.map { $0.data.map(Double.init) }
-        let factorData = factors.map { $0.data.map(Double.init) }
-        // Per-channel gradient partials, (C, total parameters of one channel), reduced per channel only.
+        // Per-channel parameter blocks, (C, perChannel): for each layer, matrix (out_k, in_k), bias (out_k), factor
+        // (out_k, absent for the last layer). Gradient partials use the same layout and are summed in Double.
         var sizes: [Int] = []
         for k in 0..<L { sizes += [widths[k + 1] * widths[k], widths[k + 1], k < L - 1 ? widths[k + 1] : 0] }
         let perChannel = sizes.reduce(0, +)
+        var flat = [Float](repeating: 0, count: C * perChannel)
+        // layout is (L, 5): in_k, out_k, scratch slot, parameter offset, 1 if the layer has factors
+        var layout: [Int] = []
+        var scratchSize = 0
+        var offset = 0
+        for k in 0..<L {
+            let (inK, outK) = (widths[k], widths[k + 1])
+            layout += [inK, outK, scratchSize, offset, k < L - 1 ? 1 : 0]
+            for c in 0..<C {
+                let block = c * perChannel + offset
+                for j in 0..<outK * inK { flat[block + j] = matrices[k].data[c * outK * inK + j] }
+                for o in 0..<outK {
+                    flat[block + outK * inK + o] = biases[k].data[c * outK + o]
+                    if k < L - 1 { flat[block + outK * inK + outK + o] = factors[k].data[c * outK + o] }
+                }
+            }
+            // Intermediates of one evaluation: a_k (in_k) then t_k = tanh(z_k) (out_k).
+            scratchSize += inK + outK
+            offset += sizes[3 * k] + sizes[3 * k + 1] + sizes[3 * k + 2]
+        }
         var partials = [Double](repeating: 0, count: backward ? C * perChannel : 0)
         var dInput = [Float](repeating: 0, count: backward ? input.count : 0)
-        // Intermediates of one evaluation: a_k (in_k) then t_k = tanh(z_k) (out_k) per layer.
-        var slots: [Int] = []
-        var scratchSize = 0
-        for k in 0..<L {
-            slots.append(scratchSize)
-            scratchSize += widths[k] + widths[k + 1]
-        }
         let maxWidth = widths.max()!
         let dy = gradOutput?.data ?? []
-        let bound = Double(lowerBound)
+        let bound = lowerBound
         input.data.withUnsafeBufferPointer { x in
             dy.withUnsafeBufferPointer { dy in
                 likelihoods.withUnsafeMutableBufferPointer { out in
                     dInput.withUnsafeMutableBufferPointer { dx in
                         partials.withUnsafeMutableBufferPointer { partials in
-                            let (x, out) = (x.baseAddress!, out.baseAddress!)
-                            let (dy, dx, partials) = (dy.baseAddress, dx.baseAddress, partials.baseAddress)
-                            TensorParallelism.forEach(C) { c in
-                                let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * scratchSize)
-                                let delta = UnsafeMutablePointer<Double>.allocate(capacity: 2 * maxWidth)
-                                defer {
-                                    scratch.deallocate()
-                                    delta.deallocate()
-                                }
-                                // Logit of v, keeping the intermediates in `store`.
-                                func logit(_ v: Double, _ store: UnsafeMutablePointer<Double>) -> Double {
-                                    store[0] = v
-                                    var result = 0.0
-                                    for k in 0..<L {
-                                        let (inK, outK) = (widths[k], widths[k + 1])
-                                        let a = store + slots[k]
-                                        let t = a + inK
-                                        let next = k < L - 1 ? store + slots[k + 1] : nil
-                                        let m = c * outK * inK
-                                        for o in 0..<outK {
-                                            var z = biasData[k][c * outK + o]
-                                            for i in 0..<inK { z += matrixData[k][m + o * inK + i] * a[i] }
-                                            if let next {
-                                                let th = tanh(z)
-                                                t[o] = th
-                                                next[o] = z + factorData[k][c * outK + o] * th
-                                            } else {
-                                                result = z
-                                            }
-                                        }
-                                    }
-                                    return result
-                                }
-                                // Adds the parameter gradients of one evaluation given dL/dLogit; returns dL/dv.
-                                func backLogit(_ dLogit: Double, _ store: UnsafeMutablePointer<Double>) -> Double {
-                                    let g = partials! + c * perChannel
-                                    var current = delta
-                                    var previous = delta + maxWidth
-                                    current[0] = dLogit  // dL/dz of the last layer
-                                    var offset = perChannel
-                                    for k in stride(from: L - 1, through: 0, by: -1) {
-                                        let (inK, outK) = (widths[k], widths[k + 1])
-                                        let a = store + slots[k]
-                                        let t = a + inK
-                                        offset -= sizes[3 * k] + sizes[3 * k + 1] + sizes[3 * k + 2]
-                                        let (gm, gb, gf) = (
-                                            g + offset, g + offset + sizes[3 * k],
-                                            g + offset + sizes[3 * k] + sizes[3 * k + 1]
-                                        )
-                                        if k < L - 1 {
-                                            // current holds dL/da_(k+1); turn it into dL/dz_k
-                                            for o in 0..<outK {
-                                                let f = factorData[k][c * outK + o]
-                                                gf[o] += current[o] * t[o]
-                                                current[o] *= 1 + f * (1 - t[o] * t[o])
-                                            }
-                                        }
-                                        let m = c * outK * inK
-                                        for i in 0..<inK { previous[i] = 0 }
-                                        for o in 0..<outK {
-                                            gb[o] += current[o]
-                                            for i in 0..<inK {
-                                                gm[o * inK + i] += current[o] * a[i]
-                                                previous[i] += matrixData[k][m + o * inK + i] * current[o]
-                                            }
-                                        }
-                                        swap(&current, &previous)
-                                    }
-                                    return current[0]
-                                }
-                                let (upperStore, lowerStore) = (scratch, scratch + scratchSize)
-                                for n in 0..<N {
-                                    let base = (n * C + c) * P
-                                    for p in 0..<P {
-                                        let v = Double(x[base + p])
-                                        let upper = logit(v + 0.5, upperStore)
-                                        let lower = logit(v - 0.5, lowerStore)
-                                        let s: Double = upper + lower > 0 ? -1 : 1
-                                        let su = 1 / (1 + exp(-s * upper))
-                                        let sl = 1 / (1 + exp(-s * lower))
-                                        let difference = su - sl
-                                        let likelihood = abs(difference)
-                                        out[base + p] = Float(max(likelihood, bound))
-                                        guard backward, let dy, let dx else { continue }
-                                        let gradient = Double(dy[base + p])
-                                        guard likelihood >= bound || gradient < 0 else {
-                                            dx[base + p] = 0
-                                            continue
-                                        }
-                                        let sign: Double = difference >= 0 ? 1 : -1
-                                        let dUpper = gradient * sign * s * su * (1 - su)
-                                        let dLower = -gradient * sign * s * sl * (1 - sl)
-                                        dx[base + p] = Float(
-                                            backLogit(dUpper, upperStore) + backLogit(dLower, lowerStore))
+                            flat.withUnsafeBufferPointer { flat in
+                                layout.withUnsafeBufferPointer { layout in
+                                    let (x, out, flat, layout) = (
+                                        x.baseAddress!, out.baseAddress!, flat.baseAddress!, layout.baseAddress!
+                                    )
+                                    let (dy, dx, partials) = (dy.baseAddress, dx.baseAddress, partials.baseAddress)
+                                    TensorParallelism.forEach(C) { c in
+                                        factorizedDensityChannel(
+                                            c, N: N, C: C, P: P, L: L, layout: layout,
+                                            parameters: flat + c * perChannel,
+                                            partials: backward ? partials! + c * perChannel : nil,
+                                            scratchSize: scratchSize, maxWidth: maxWidth, bound: bound, x: x, out: out,
+                                            dy: backward ? dy : nil, dx: backward ? dx : nil)
                                     }
                                 }
                             }
@@ -215,11 +145,10 @@ extension Tensor {
         }
         guard backward else { return }
         gradients!.dInput.data = dInput
-        var offset = 0
         for k in 0..<L {
-            let (outK, inK) = (widths[k + 1], widths[k])
+            let (outK, inK, layerOffset) = (widths[k + 1], widths[k], layout[5 * k + 3])
             for c in 0..<C {
-                let g = c * perChannel + offset
+                let g = c * perChannel + layerOffset
                 for j in 0..<outK * inK { gradients!.dMatrices[k].data[c * outK * inK + j] = Float(partials[g + j]) }
                 for o in 0..<outK {
                     gradients!.dBiases[k].data[c * outK + o] = Float(partials[g + sizes[3 * k] + o])
@@ -229,7 +158,113 @@ extension Tensor {
                     }
                 }
             }
-            offset += sizes[3 * k] + sizes[3 * k + 1] + sizes[3 * k + 2]
+        }
+    }
+
+    /// One channel of `factorizedDensity`: likelihoods of its elements and, when `dy` is given, dInput and the
+    /// channel's parameter gradients (added into `partials`).
+    @inline(__always)
+    private static func factorizedDensityChannel(
+        _ c: Int, N: Int, C: Int, P: Int, L: Int, layout: UnsafePointer<Int>, parameters w: UnsafePointer<Float>,
+        partials g: UnsafeMutablePointer<Double>?, scratchSize: Int, maxWidth: Int, bound: Float,
+        x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>?,
+        dx: UnsafeMutablePointer<Float>?
+    ) {
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * scratchSize + 2 * maxWidth)
+        defer { scratch.deallocate() }
+        let delta = scratch + 2 * scratchSize
+        // Logit of v, keeping a_k and tanh(z_k) in `store`.
+        func logit(_ v: Float, _ store: UnsafeMutablePointer<Float>) -> Float {
+            store[0] = v
+            var result: Float = 0
+            for k in 0..<L {
+                let inK = layout[5 * k]
+                let outK = layout[5 * k + 1]
+                let slot = layout[5 * k + 2]
+                let offset = layout[5 * k + 3]
+                let hasFactors = layout[5 * k + 4]
+                let a = store + slot
+                let matrix = w + offset
+                let bias = matrix + outK * inK
+                let t = a + inK
+                for o in 0..<outK {
+                    var z = bias[o]
+                    for i in 0..<inK { z += matrix[o * inK + i] * a[i] }
+                    if hasFactors != 0 {
+                        let th = 1 - 2 / (expf(2 * z) + 1)
+                        t[o] = th
+                        // a_(k+1) starts right after t_k
+                        t[outK + o] = z + bias[outK + o] * th
+                    } else {
+                        result = z
+                    }
+                }
+            }
+            return result
+        }
+        // Adds the parameter gradients of one evaluation given dL/dLogit; returns dL/dv.
+        func backLogit(_ dLogit: Float, _ store: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Double>)
+            -> Float
+        {
+            var current = delta
+            var previous = delta + maxWidth
+            current[0] = dLogit  // dL/dz of the last layer
+            for k in stride(from: L - 1, through: 0, by: -1) {
+                let inK = layout[5 * k]
+                let outK = layout[5 * k + 1]
+                let slot = layout[5 * k + 2]
+                let offset = layout[5 * k + 3]
+                let hasFactors = layout[5 * k + 4]
+                let a = store + slot
+                let matrix = w + offset
+                let bias = matrix + outK * inK
+                let t = a + inK
+                let gm = g + offset
+                let gb = gm + outK * inK
+                if hasFactors != 0 {
+                    // current holds dL/da_(k+1); turn it into dL/dz_k
+                    let gf = gb + outK
+                    for o in 0..<outK {
+                        gf[o] += Double(current[o] * t[o])
+                        current[o] *= 1 + bias[outK + o] * (1 - t[o] * t[o])
+                    }
+                }
+                for i in 0..<inK { previous[i] = 0 }
+                for o in 0..<outK {
+                    gb[o] += Double(current[o])
+                    for i in 0..<inK {
+                        gm[o * inK + i] += Double(current[o] * a[i])
+                        previous[i] += matrix[o * inK + i] * current[o]
+                    }
+                }
+                swap(&current, &previous)
+            }
+            return current[0]
+        }
+        let (upperStore, lowerStore) = (scratch, scratch + scratchSize)
+        for n in 0..<N {
+            let base = (n * C + c) * P
+            for p in 0..<P {
+                let v = x[base + p]
+                let upper = logit(v + 0.5, upperStore)
+                let lower = logit(v - 0.5, lowerStore)
+                let s: Float = upper + lower > 0 ? -1 : 1
+                let su = 1 / (1 + expf(-s * upper))
+                let sl = 1 / (1 + expf(-s * lower))
+                let difference = su - sl
+                let likelihood = abs(difference)
+                out[base + p] = max(likelihood, bound)
+                guard let dy, let dx, let g else { continue }
+                let gradient = dy[base + p]
+                guard likelihood >= bound || gradient < 0 else {
+                    dx[base + p] = 0
+                    continue
+                }
+                let sign: Float = difference >= 0 ? 1 : -1
+                let dUpper = gradient * sign * s * su * (1 - su)
+                let dLower = -gradient * sign * s * sl * (1 - sl)
+                dx[base + p] = backLogit(dUpper, upperStore, g) + backLogit(dLower, lowerStore, g)
+            }
         }
     }
 }

@@ -41,7 +41,8 @@ package struct RateDistortionObjective: TrainingObjective {
         let (y, analysisPullback) = model.analysis.forwardTraining(batch, &parameters)
         let gained = RateDistortionModel.scale(y, gains: analysisGain, qualities: qualities)
         let noisy = EntropyBottleneck.addUniformNoise(gained, seed: noiseSeed)
-        let (likelihoods, bottleneckPullback) = model.bottleneck.likelihoodsTraining(noisy, &parameters)
+        let (likelihoods, bottleneckPullback) = model.bottleneck.likelihoodsTraining(
+            noisy, qualities: qualities, &parameters)
         let decoderInput = RateDistortionModel.scale(noisy, gains: synthesisGain, qualities: qualities)
         let (reconstruction, synthesisPullback) = model.synthesis.forwardTraining(decoderInput, &parameters)
 

@@ -42,7 +42,8 @@ package enum RateDistortionProfile {
                 guard let layer else {
                     let start = clock()
                     let noisy = EntropyBottleneck.addUniformNoise(h, seed: 3)
-                    let (likelihoods, pullback) = model.bottleneck.likelihoodsTraining(noisy, &parameters)
+                    let (likelihoods, pullback) = model.bottleneck.likelihoodsTraining(
+                        noisy, qualities: (0..<batchSize).map { $0 % model.qualities }, &parameters)
                     _ = likelihoods
                     likelihoodPullback = pullback
                     if measuring { record("bottleneck", &forwardTime, clock() - start) }

@@ -102,7 +102,7 @@ private func expectLayerGradients(
     }
 
     @Test func bottleneckGradientsMatchFiniteDifferences() {
-        let bottleneck = EntropyBottleneck("eb", channels: 2)
+        let bottleneck = EntropyBottleneck("eb", channels: 2, qualities: 3)
         var parameters = Parameters(specs: bottleneck.parameterSpecs, seed: 4)
         var random = SeededRandom(seed: 44)
         // Non-zero factors so the tanh terms are exercised.
@@ -110,10 +110,21 @@ private func expectLayerGradients(
             let offset = parameters.offset(of: spec.name)
             for j in 0..<spec.count { parameters.values[offset + j] = random.float(in: -0.8..<0.8) }
         }
-        let y = Tensor(shape: [2, 2, 1, 3], data: random.floats(12, in: -3..<3))
+        // Three samples at qualities 2, 0, 2: two groups, one density set unused (its gradient must stay 0).
+        let qualities = [2, 0, 2]
+        for i in parameters.values.indices { parameters.values[i] += random.float(in: -0.3..<0.3) }
+        let y = Tensor(shape: [3, 2, 1, 3], data: random.floats(18, in: -3..<3))
+        func forward(_ x: Tensor, _ p: Parameters) -> Tensor {
+            var out: [Float] = []
+            for (i, q) in qualities.enumerated() {
+                let sample = Tensor(shape: [1, 2, 1, 3], data: Array(x.data[i * 6..<(i + 1) * 6]))
+                out += bottleneck.likelihoods(sample, quality: q, p).data
+            }
+            return Tensor(shape: x.shape, data: out)
+        }
         expectLayerGradients(
-            bottleneck.likelihoods, training: bottleneck.likelihoodsTraining, input: y, parameters: parameters,
-            seed: 7, step: 1e-3, relative: 5e-3)
+            forward, training: { bottleneck.likelihoodsTraining($0, qualities: qualities, &$1) }, input: y,
+            parameters: parameters, seed: 7, step: 1e-3, relative: 5e-3)
     }
 
     @Test func bottleneckMassesOverIntegersSumToAtMostOne() {
@@ -152,9 +163,9 @@ private func expectLayerGradients(
         #expect(shapes["g_s.0.weight"] == [128, 64, 5, 5])
         #expect(shapes["g_s.6.weight"] == [64, 3, 5, 5])
         #expect(shapes["g_s.5.gamma"] == [64, 64])
-        #expect(shapes["entropy_bottleneck.matrices.0"] == [128, 3, 1])
-        #expect(shapes["entropy_bottleneck.matrices.3"] == [128, 1, 3])
-        #expect(shapes["entropy_bottleneck.factors.2"] == [128, 3, 1])
+        #expect(shapes["entropy_bottleneck.matrices.0"] == [6, 128, 3, 1])
+        #expect(shapes["entropy_bottleneck.matrices.3"] == [6, 128, 1, 3])
+        #expect(shapes["entropy_bottleneck.factors.2"] == [6, 128, 3, 1])
         #expect(shapes["gain.analysis"] == [6, 128])
         #expect(specs.count == 8 + 6 + 8 + 6 + 11 + 2)
     }

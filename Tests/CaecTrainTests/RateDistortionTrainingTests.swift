@@ -73,10 +73,12 @@ import Testing
         var state = trainer.initialState()
         let mask = state.parameters.trainableMask
         let x = Self.batch(seed: 4)
-        func evaluate() -> Float {
-            (0..<2).map { objective.figures(x, quality: $0, parameters: state.parameters).loss }.reduce(0, +)
+        func evaluate(_ parameters: Parameters) -> Float {
+            var total: Float = 0
+            for quality in 0..<2 { total += objective.figures(x, quality: quality, parameters: parameters).loss }
+            return total
         }
-        let before = evaluate()
+        let before = evaluate(state.parameters)
         let pixels = (0..<2).map { n in
             RGBImage(
                 width: 16, height: 16,
@@ -84,7 +86,7 @@ import Testing
         }
         let data = PhotoCropDataset(pixels)
         for _ in 0..<30 { _ = trainer.step(&state, data: data, learningRate: 3e-3, mask: mask) }
-        let after = evaluate()
+        let after = evaluate(state.parameters)
         #expect(after < 0.7 * before, "loss \(before) -> \(after)")
     }
 

@@ -11,7 +11,7 @@ import CaecTensor
 ///
 /// ```
 /// x (3, H, W) -> g_a: conv5x5/2 (3->N) GDN conv5x5/2 GDN conv5x5/2 GDN conv5x5/2 (N->M) -> y (M, H/16, W/16)
-/// y * gain.analysis[q] -> round (training: + U(-1/2, 1/2)) -> y~   (rate: -log2 p(y~), factorized prior)
+/// y * gain.analysis[q] -> round (training: + U(-1/2, 1/2)) -> y~   (rate: -log2 p_q(y~), factorized prior)
 /// y~ * gain.synthesis[q] -> g_s: deconv5x5/2 (M->N) IGDN deconv5x5/2 IGDN deconv5x5/2 IGDN deconv5x5/2 (N->3) -> x^
 /// ```
 /// Keys: `g_a.0/2/4/6.{weight,bias}`, `g_a.1/3/5.{beta,gamma}`, likewise `g_s.*` (as CompressAI numbers its
@@ -57,7 +57,7 @@ package struct RateDistortionModel: Sendable {
             GDNLayer("g_s.5", channels: n, inverse: true),
             deconv(6, n, 3),
         ])
-        bottleneck = EntropyBottleneck("entropy_bottleneck", channels: m)
+        bottleneck = EntropyBottleneck("entropy_bottleneck", channels: m, qualities: lambdas.count)
     }
 
     /// How many times width and height shrink.
@@ -132,7 +132,7 @@ package struct RateDistortionModel: Sendable {
         reconstruction: Tensor, bits: [Double]
     ) {
         let symbols = quantizedLatent(x, quality: quality, parameters)
-        let likelihoods = bottleneck.likelihoods(symbols, parameters)
+        let likelihoods = bottleneck.likelihoods(symbols, quality: quality, parameters)
         let perSample = likelihoods.count / max(x.shape[0], 1)
         var bits = [Double](repeating: 0, count: x.shape[0])
         for i in likelihoods.data.indices { bits[i / perSample] -= log2(Double(likelihoods.data[i])) }

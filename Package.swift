@@ -69,6 +69,8 @@ let testTargets: [Target] = [
     .testTarget(name: "CaecTrainTests", dependencies: ["CaecTrain", "CaecTestSupport"]),
     .testTarget(name: "CaecEntropyTests", dependencies: ["CaecEntropy", "CaecTestSupport"]),
     .testTarget(name: "CaecImageIOTests", dependencies: ["CaecImageIO", "CaecTestSupport"]),
+    .testTarget(
+        name: "CaecTests", dependencies: ["Caec", "CaecModel", "CaecTensor", "CaecEntropy", "CaecTestSupport"]),
 ]
 
 let package = Package(

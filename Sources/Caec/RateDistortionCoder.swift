@@ -107,4 +107,29 @@ package struct RateDistortionCoder: Sendable {
         let latent = Tensor(shape: [1, model.m, h, w], data: symbols.map(Float.init))
         return model.decode(latent, quality: quality, parameters)
     }
+
+    /// The payload of `image` at every quality (index q - 1), running the analysis transform once: the
+    /// qualities differ only in the gain applied before rounding. Images are padded to multiples of 16 by
+    /// repeating the last row and column.
+    package func encodeAllQualities(_ image: RGBImage) -> [[UInt8]] {
+        let x = PixelConversion.paddedTensor(image, multiple: RateDistortionModel.rate)
+        let y = model.analysis.forward(x, parameters)
+        let planeSize = y.shape[2] * y.shape[3]
+        return (0..<model.qualities).map { q in
+            var scaled = RateDistortionModel.scale(y, gains: parameters.tensor("gain.analysis"), qualities: [q])
+            for i in scaled.data.indices { scaled.data[i] = scaled.data[i].rounded(.toNearestOrEven) }
+            return RANSEncoder.encode(symbols: scaled.data.map { Int32($0) }, planeSize: planeSize, tables: tables[q])
+        }
+    }
+
+    /// The 8-bit image decoded from a payload of `encodeAllQualities` (or `encode`) for a `width` x `height` image.
+    package func decodeImage(_ payload: [UInt8], width: Int, height: Int, quality: Int) throws(EntropyError)
+        -> RGBImage
+    {
+        let rate = RateDistortionModel.rate
+        let padded = try decode(
+            payload, height: (height + rate - 1) / rate * rate, width: (width + rate - 1) / rate * rate,
+            quality: quality)
+        return PixelConversion.image(padded, width: width, height: height)
+    }
 }

@@ -14,6 +14,7 @@ extension TrainCommand {
     static let heldOutPhotos = 8
 
     func executePhotos(_ model: RateDistortionModel) throws(CLIFailure) {
+        if let codecEval { return try executeCodecEvaluation(model, directory: codecEval) }
         if profile {
             warmUpBLAS()
             // CPU time of the whole process (both workers), so that other jobs on the machine do not inflate it.

@@ -57,6 +57,9 @@ struct TrainCommand: FailableCommand {
     @Option(help: "Minutes of training between checkpoints and held-out evaluations (photo training).")
     var checkpointMinutes: Double = 5
 
+    @Option(help: "Build the codec tables of a trained rate-distortion run and measure real bytes on DIR's PNGs.")
+    var codecEval: String?
+
     @Flag(help: "Print where a photo-training step spends its time, and exit.")
     var profile = false
 

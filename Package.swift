@@ -83,7 +83,10 @@ let testTargets: [Target] = [
     .testTarget(name: "CaecTrainTests", dependencies: ["CaecTrain", "CaecTestSupport"]),
     .testTarget(name: "CaecEntropyTests", dependencies: ["CaecEntropy", "CaecTestSupport"]),
     .testTarget(name: "CaecImageIOTests", dependencies: ["CaecImageIO", "CaecTestSupport"]),
-    .testTarget(name: "CaecTests", dependencies: ["Caec", "CaecImageIO", "CaecFuzzing", "CaecTestSupport"]),
+    .testTarget(
+        name: "CaecTests",
+        dependencies: ["Caec", "CaecImageIO", "CaecFuzzing", "CaecModel", "CaecTensor", "CaecEntropy", "CaecTestSupport"]
+    ),
     .testTarget(
         name: "CaecEvalTests",
         dependencies: ["CaecEval", "Caec", "CaecModel", "CaecEntropy", "CaecImageIO", "CaecCore", "CaecTestSupport"]

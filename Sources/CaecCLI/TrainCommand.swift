@@ -42,6 +42,27 @@ struct TrainCommand: FailableCommand {
     @Option(help: "Train on only the first N training images (for quick trials).")
     var limit: Int?
 
+    @Option(help: "Photo folder with MANIFEST.tsv (rate-distortion models such as bmshj-f-vr).")
+    var photos: String?
+
+    @Option(help: "Training time in minutes (rate-distortion models; lr / 10 for the last 20%).")
+    var minutes: Double?
+
+    @Option(help: "Training steps (rate-distortion models; instead of --minutes).")
+    var steps: Int?
+
+    @Option(help: "Crop side for photo training.")
+    var crop: Int = 64
+
+    @Option(help: "Minutes of training between checkpoints and held-out evaluations (photo training).")
+    var checkpointMinutes: Double = 5
+
+    @Option(help: "Build the codec tables of a trained rate-distortion run and measure real bytes on DIR's PNGs.")
+    var codecEval: String?
+
+    @Flag(help: "Print where a photo-training step spends its time, and exit.")
+    var profile = false
+
     @Flag(help: "Continue from <out>/checkpoint.caew.")
     var resume = false
 
@@ -62,6 +83,7 @@ struct TrainCommand: FailableCommand {
     }
 
     func execute() throws(CLIFailure) {
+        if let model = ModelRegistry.rateDistortion(model) { return try executePhotos(model) }
         if benchmark {
             let batchSize = batch ?? TrainingRecipe.configuration(for: model)!.batchSize
             let macs = ModelRegistry.macsPerImage(model) ?? 0

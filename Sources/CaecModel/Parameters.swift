@@ -14,10 +14,12 @@ package enum Initializer: Sendable, Equatable {
     case biasUniform(fanIn: Int)
     /// U(low, high).
     case uniform(low: Float, high: Float)
+    /// A square matrix (shape (C, C)) with `diagonal` on its diagonal and `offDiagonal` elsewhere (GDN's gamma).
+    case identity(diagonal: Float, offDiagonal: Float)
 
     var bounds: (low: Float, high: Float)? {
         switch self {
-        case .zeros, .constant: return nil
+        case .zeros, .constant, .identity: return nil
         case .heUniform(let fanIn):
             let b = (6 / Float(fanIn)).squareRoot()
             return (-b, b)
@@ -78,6 +80,9 @@ package struct Parameters: Sendable {
             case .zeros: break
             case .constant(let value):
                 for i in 0..<spec.count { values[offset + i] = value }
+            case .identity(let diagonal, let offDiagonal):
+                let side = spec.shape.last ?? 1
+                for i in 0..<spec.count { values[offset + i] = i % (side + 1) == 0 ? diagonal : offDiagonal }
             default:
                 let (low, high) = spec.initializer.bounds!
                 for i in 0..<spec.count { values[offset + i] = generator.uniform(low, high) }

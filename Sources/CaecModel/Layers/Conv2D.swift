@@ -1,9 +1,10 @@
 import CaecTensor
 
 /// 2-D convolution: `y = conv(x, weight) + bias`, weight (OC, IC, KH, KW), bias (OC), keys `<key>.weight`,
-/// `<key>.bias`. Initialised as PyTorch does for ReLU networks (He uniform weights, fan-in uniform bias).
-/// With `bias: false` there is no `<key>.bias` (for a convolution followed by batch normalisation, whose shift
-/// makes a bias redundant).
+/// `<key>.bias`. Initialised as PyTorch does for ReLU networks (He uniform weights, fan-in uniform bias) unless
+/// `pytorchDefaultInit` asks for PyTorch's default (`kaiming_uniform_(a = sqrt(5))`: U(+-1/sqrt(fanIn)) weights),
+/// which GDN networks use. With `bias: false` there is no `<key>.bias` (for a convolution followed by batch
+/// normalisation, whose shift makes a bias redundant).
 package struct Conv2D: Layer {
     package let key: String
     package let inChannels: Int
@@ -11,11 +12,13 @@ package struct Conv2D: Layer {
     package let geometry: Conv2DGeometry
     package let path: KernelPath
     package let hasBias: Bool
+    package let pytorchDefaultInit: Bool
 
     package init(
         _ key: String, inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-        bias: Bool = true, path: KernelPath = .fast
+        bias: Bool = true, path: KernelPath = .fast, pytorchDefaultInit: Bool = false
     ) {
+        self.pytorchDefaultInit = pytorchDefaultInit
         self.key = key
         self.hasBias = bias
         self.inChannels = inChannels
@@ -29,7 +32,7 @@ package struct Conv2D: Layer {
     package var parameterSpecs: [ParameterSpec] {
         let weight = ParameterSpec(
             "\(key).weight", shape: [outChannels, inChannels, geometry.kernelHeight, geometry.kernelWidth],
-            initializer: .heUniform(fanIn: fanIn))
+            initializer: pytorchDefaultInit ? .biasUniform(fanIn: fanIn) : .heUniform(fanIn: fanIn))
         guard hasBias else { return [weight] }
         return [weight, ParameterSpec("\(key).bias", shape: [outChannels], initializer: .biasUniform(fanIn: fanIn))]
     }

@@ -16,7 +16,21 @@ package enum ModelRegistry {
     /// width, 1,646,122 trainable parameters (+ 2,240 running statistics) and 95,259,136 multiply-accumulates per
     /// 32x32 image (full width is 6.6M parameters and 380M MACs, about 4x the training time on a 2-core machine).
     package static let resnet9CIFARWidths = [32, 64, 128, 256]
-    package static var allIDs: [String] { autoencoderIDs + classifierIDs }
+    /// Rate-distortion models for photographs (trained with `caec train --photos`).
+    package static let rateDistortionIDs = ["bmshj-f-vr"]
+    package static var allIDs: [String] { autoencoderIDs + classifierIDs + rateDistortionIDs }
+
+    /// CompressAI's bmshj2018-factorized lambdas for its qualities 1-6 (loss = bpp + lambda * 255^2 * MSE).
+    package static let rateDistortionLambdas: [Float] = [0.0018, 0.0035, 0.0067, 0.0130, 0.0250, 0.0483]
+
+    /// `bmshj-f-vr`: Ballé 2018 factorized prior, N = 64, M = 128, six qualities in one model (gain vectors).
+    package static func rateDistortion(_ id: String, analysisPath: KernelPath = .fast) -> RateDistortionModel? {
+        switch id {
+        case "bmshj-f-vr":
+            RateDistortionModel(id: id, n: 64, m: 128, lambdas: rateDistortionLambdas, analysisPath: analysisPath)
+        default: nil
+        }
+    }
 
     package static func autoencoder(_ id: String, encoderPath: KernelPath = .fast) -> Autoencoder? {
         autoencoderChannels.first { $0.id == id }.map {
@@ -40,6 +54,6 @@ package enum ModelRegistry {
 
     /// The key table (names, kinds, shapes) of model `id`: the contract for its weights file.
     package static func parameterSpecs(_ id: String) -> [ParameterSpec]? {
-        autoencoder(id)?.parameterSpecs ?? classifier(id)?.parameterSpecs
+        autoencoder(id)?.parameterSpecs ?? classifier(id)?.parameterSpecs ?? rateDistortion(id)?.parameterSpecs
     }
 }

@@ -1,0 +1,141 @@
+import CaecTensor
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Ballé et al. 2018's factorized-prior model (CompressAI's `FactorizedPrior`), made variable-rate with per-quality
+/// gain vectors (Cui et al. 2021, "asymmetric gained VAE").
+///
+/// ```
+/// x (3, H, W) -> g_a: conv5x5/2 (3->N) GDN conv5x5/2 GDN conv5x5/2 GDN conv5x5/2 (N->M) -> y (M, H/16, W/16)
+/// y * gain.analysis[q] -> round (training: + U(-1/2, 1/2)) -> y~   (rate: -log2 p_q(y~), factorized prior)
+/// y~ * gain.synthesis[q] -> g_s: deconv5x5/2 (M->N) IGDN deconv5x5/2 IGDN deconv5x5/2 IGDN deconv5x5/2 (N->3) -> x^
+/// ```
+/// Keys: `g_a.0/2/4/6.{weight,bias}`, `g_a.1/3/5.{beta,gamma}`, likewise `g_s.*` (as CompressAI numbers its
+/// `nn.Sequential`), `entropy_bottleneck.*` (see `EntropyBottleneck`) and `gain.analysis`, `gain.synthesis`,
+/// both (Q, M). Quality q (0-based) is trained with `lambdas[q]` (loss = bpp + lambda * 255^2 * MSE), so the
+/// gains learn one quantisation step per channel and quality. Gains start at `sqrt(lambda_q / lambda_mid)`
+/// (high-rate theory: the best step shrinks like 1/sqrt(lambda)) and their inverses, so qualities are apart from
+/// the first step. H and W must be multiples of 16.
+package struct RateDistortionModel: Sendable {
+    package let id: String
+    package let n: Int
+    package let m: Int
+    package let lambdas: [Float]
+    package let analysis: Sequential
+    package let synthesis: Sequential
+    package let bottleneck: EntropyBottleneck
+
+    /// - Parameter analysisPath: the kernels of the analysis transform; the codec encodes with `.reference` so the
+    ///   quantised latent (and so the bytes) are the same on every machine.
+    package init(id: String, n: Int, m: Int, lambdas: [Float], analysisPath: KernelPath = .fast) {
+        precondition(!lambdas.isEmpty && lambdas.allSatisfy { $0 > 0 }, "RateDistortionModel: lambdas")
+        self.id = id
+        self.n = n
+        self.m = m
+        self.lambdas = lambdas
+        func conv(_ i: Int, _ from: Int, _ to: Int) -> any Layer {
+            Conv2D(
+                "g_a.\(i)", inChannels: from, outChannels: to, kernelSize: 5, stride: 2, padding: 2, path: analysisPath,
+                pytorchDefaultInit: true)
+        }
+        func deconv(_ i: Int, _ from: Int, _ to: Int) -> any Layer {
+            ConvTranspose2D(
+                "g_s.\(i)", inChannels: from, outChannels: to, kernelSize: 5, stride: 2, padding: 2, outputPadding: 1)
+        }
+        analysis = Sequential([
+            conv(0, 3, n), GDNLayer("g_a.1", channels: n, path: analysisPath), conv(2, n, n),
+            GDNLayer("g_a.3", channels: n, path: analysisPath), conv(4, n, n),
+            GDNLayer("g_a.5", channels: n, path: analysisPath), conv(6, n, m),
+        ])
+        synthesis = Sequential([
+            deconv(0, m, n), GDNLayer("g_s.1", channels: n, inverse: true), deconv(2, n, n),
+            GDNLayer("g_s.3", channels: n, inverse: true), deconv(4, n, n),
+            GDNLayer("g_s.5", channels: n, inverse: true),
+            deconv(6, n, 3),
+        ])
+        bottleneck = EntropyBottleneck("entropy_bottleneck", channels: m, qualities: lambdas.count)
+    }
+
+    /// How many times width and height shrink.
+    package static let rate = 16
+    package var qualities: Int { lambdas.count }
+
+    package var parameterSpecs: [ParameterSpec] {
+        analysis.parameterSpecs + synthesis.parameterSpecs + bottleneck.parameterSpecs + gainSpecs
+    }
+
+    private var gainSpecs: [ParameterSpec] {
+        // Initial gains are filled by `initialGains`; the specs carry 1 so that the key table stays plain.
+        [
+            ParameterSpec("gain.analysis", shape: [qualities, m], initializer: .constant(1)),
+            ParameterSpec("gain.synthesis", shape: [qualities, m], initializer: .constant(1)),
+        ]
+    }
+
+    /// Fresh parameters from `seed`, with the gains set to `sqrt(lambda_q / lambda_mid)` and their inverses
+    /// (lambda_mid: the geometric mean of the lambdas).
+    package func initialParameters(seed: UInt64) -> Parameters {
+        var parameters = Parameters(specs: parameterSpecs, seed: seed)
+        let middle = exp(lambdas.map { log(Double($0)) }.reduce(0, +) / Double(qualities))
+        var analysisGain = Tensor(shape: [qualities, m])
+        var synthesisGain = Tensor(shape: [qualities, m])
+        for q in 0..<qualities {
+            let g = Float((Double(lambdas[q]) / middle).squareRoot())
+            for c in 0..<m {
+                analysisGain.data[q * m + c] = g
+                synthesisGain.data[q * m + c] = 1 / g
+            }
+        }
+        parameters.set("gain.analysis", analysisGain)
+        parameters.set("gain.synthesis", synthesisGain)
+        return parameters
+    }
+
+    /// Multiplies channel c of sample i of `latent` (N, M, h, w) by `gains[qualities[i], c]` (gains (Q, M)).
+    package static func scale(_ latent: Tensor, gains: Tensor, qualities: [Int]) -> Tensor {
+        let (N, C, H, W) = latent.nchw
+        precondition(qualities.count == N && gains.shape[1] == C, "RateDistortionModel.scale: shapes")
+        var result = latent
+        for i in 0..<N {
+            for c in 0..<C {
+                let g = gains.data[qualities[i] * C + c]
+                let base = (i * C + c) * H * W
+                for p in 0..<H * W { result.data[base + p] *= g }
+            }
+        }
+        return result
+    }
+
+    /// The scaled, rounded latent of `x` (N, 3, H, W) at `quality` (0-based): the symbols the codec codes.
+    package func quantizedLatent(_ x: Tensor, quality: Int, _ parameters: Parameters) -> Tensor {
+        let y = analysis.forward(x, parameters)
+        var scaled = Self.scale(
+            y, gains: parameters.tensor("gain.analysis"), qualities: Array(repeating: quality, count: x.shape[0]))
+        for i in scaled.data.indices { scaled.data[i] = scaled.data[i].rounded(.toNearestOrEven) }
+        return scaled
+    }
+
+    /// The reconstruction from quantised symbols at `quality`.
+    package func decode(_ symbols: Tensor, quality: Int, _ parameters: Parameters) -> Tensor {
+        let scaled = Self.scale(
+            symbols, gains: parameters.tensor("gain.synthesis"),
+            qualities: Array(repeating: quality, count: symbols.shape[0]))
+        return synthesis.forward(scaled, parameters)
+    }
+
+    /// Inference with rounding: the reconstruction and the estimated bits of each sample (from the prior).
+    package func reconstruct(_ x: Tensor, quality: Int, _ parameters: Parameters) -> (
+        reconstruction: Tensor, bits: [Double]
+    ) {
+        let symbols = quantizedLatent(x, quality: quality, parameters)
+        let likelihoods = bottleneck.likelihoods(symbols, quality: quality, parameters)
+        let perSample = likelihoods.count / max(x.shape[0], 1)
+        var bits = [Double](repeating: 0, count: x.shape[0])
+        for i in likelihoods.data.indices { bits[i / perSample] -= log2(Double(likelihoods.data[i])) }
+        return (decode(symbols, quality: quality, parameters), bits)
+    }
+}

@@ -12,12 +12,11 @@ extension CaecCodec {
         guard image.width <= CAEConstants.maxSide, image.height <= CAEConstants.maxSide else {
             throw CaecError(.tooLarge, "image is \(image.width)x\(image.height), over the .cae limit of 65536 a side")
         }
-        let input = PixelConversion.paddedTensor(image, multiple: rate)
-        let latent = model.autoencoder.encode(input, model.parameters)
+        let latent = model.latent(PixelConversion.paddedTensor(image, multiple: rate))
         let planeSize = latent.shape[2] * latent.shape[3]
         return qualities.map { quality in
             let point = model.operatingPoints[quality - 1]
-            let symbols = point.quantize(latent.data, planeSize: planeSize)
+            let symbols = model.symbols(latent, quality: quality)
             let payload = RANSEncoder.encode(symbols: symbols, planeSize: planeSize, tables: point.tables)
             let header = CAEHeader(
                 modelCode: model.modelCode, quality: UInt8(quality), fingerprint: model.fingerprint(quality: quality),

@@ -49,12 +49,9 @@ public struct CaecCodec: Sendable {
             throw CaecError(.tooLarge, "image is \(image.width)x\(image.height), over the .cae limit of 65536 a side")
         }
         let point = model.operatingPoints[quality - 1]
-        let input = PixelConversion.paddedTensor(image, multiple: rate)
-        let latent = model.encoderStrips(width: input.shape[3]).run(input) {
-            model.autoencoder.encode($0, model.parameters)
-        }
+        let latent = model.latent(PixelConversion.paddedTensor(image, multiple: rate))
         let planeSize = latent.shape[2] * latent.shape[3]
-        let symbols = point.quantize(latent.data, planeSize: planeSize)
+        let symbols = model.symbols(latent, quality: quality)
         let payload = RANSEncoder.encode(symbols: symbols, planeSize: planeSize, tables: point.tables)
         let header = CAEHeader(
             modelCode: model.modelCode, quality: UInt8(quality), fingerprint: model.fingerprint(quality: quality),
@@ -93,12 +90,8 @@ public struct CaecCodec: Sendable {
         do {
             symbols = try RANSDecoder.decode(payload, planeSize: planeSize, tables: point.tables)
         } catch { throw CaecError(.invalidFile, "payload: \(error.description)") }
-        let latent = Tensor(
-            shape: [1, point.steps.count, paddedHeight / rate, paddedWidth / rate],
-            data: point.dequantize(symbols, planeSize: planeSize))
-        let output = model.decoderStrips(width: latent.shape[3]).run(latent) {
-            model.autoencoder.decode($0, model.parameters)
-        }
+        let output = model.reconstruction(
+            symbols: symbols, height: paddedHeight / rate, width: paddedWidth / rate, quality: quality)
         return PixelConversion.image(output, width: header.width, height: header.height)
     }
 }

@@ -26,12 +26,15 @@ struct ModelsCommand: FailableCommand {
             if let autoencoder = ModelRegistry.autoencoder(id) {
                 kind = "autoencoder"
                 rate = "\(autoencoder.rate)"
+            } else if ModelRegistry.rateDistortion(id) != nil {
+                kind = "rate-distort."
+                rate = "16"
             }
             var weights = "missing"
             if FileSystem.exists(path) {
                 let bytes = try FileInput.read(path)
                 weights = "\(path) (\(bytes.count / 1024) KiB)"
-                if kind == "autoencoder" {
+                if kind != "classifier" {
                     if let codec = try? CaecCodec(weights: bytes) {
                         qualities = "\(codec.qualities.lowerBound)-\(codec.qualities.upperBound)"
                     } else {

@@ -53,7 +53,7 @@ enum ShippedCodecs {
         let (header, payload) = try CAEReader.read(golden)
         let point = codec.model.operatingPoints[Int(header.quality) - 1]
         let input = PixelConversion.paddedTensor(original, multiple: codec.rate)
-        let latent = codec.model.autoencoder.encode(input, codec.model.parameters)
+        let latent = codec.model.autoencoder!.encode(input, codec.model.parameters)
         let planeSize = latent.shape[2] * latent.shape[3]
         let decodedSymbols = try RANSDecoder.decode(payload, planeSize: planeSize, tables: point.tables)
         #expect(decodedSymbols == point.quantize(latent.data, planeSize: planeSize))

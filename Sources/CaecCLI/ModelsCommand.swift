@@ -15,7 +15,7 @@ struct ModelsCommand: FailableCommand {
     func execute() throws(CLIFailure) {
         let store = ModelStore(option: models)
         print("models folder: \(store.directory)")
-        print("id        kind          rate  params   qualities  weights")
+        print("id            kind            rate  params   qualities  weights")
         for id in ModelRegistry.allIDs {
             let specs = ModelRegistry.parameterSpecs(id)!
             let parameters = specs.filter { $0.kind == .parameter }.reduce(0) { $0 + $1.count }
@@ -27,7 +27,7 @@ struct ModelsCommand: FailableCommand {
                 kind = "autoencoder"
                 rate = "\(autoencoder.rate)"
             } else if ModelRegistry.rateDistortion(id) != nil {
-                kind = "rate-distort."
+                kind = "rate-distortion"
                 rate = "16"
             }
             var weights = "missing"
@@ -43,7 +43,7 @@ struct ModelsCommand: FailableCommand {
                 }
             }
             print(
-                id.padding(10) + kind.padding(14) + rate.padding(6) + "\(parameters)".padding(9)
+                id.padding(14) + kind.padding(16) + rate.padding(6) + "\(parameters)".padding(9)
                     + qualities.padding(11) + weights)
         }
     }

@@ -28,6 +28,12 @@ struct EncodeCommand: FailableCommand {
     @Option(help: "Quality, from 1 (smallest) to the model's highest (see `caec models`); default: the middle one.")
     var quality: Int?
 
+    @Option(help: "Choose the highest quality whose file fits in this many bytes (instead of --quality).")
+    var targetSize: Int?
+
+    @Option(help: "Choose the highest quality whose file fits in this many bits per pixel (instead of --quality).")
+    var targetBpp: Double?
+
     @Option(help: "Models folder (default: $CAEC_MODELS, else Models/ beside the executable or here).")
     var models: String?
 
@@ -40,12 +46,19 @@ struct EncodeCommand: FailableCommand {
     @OptionGroup(title: "Input options")
     var inputOptions: ImageInputOptions
 
+    func validate() throws {
+        let chosen = [quality != nil, targetSize != nil, targetBpp != nil].filter { $0 }.count
+        guard chosen <= 1 else { throw ValidationError("give at most one of --quality, --target-size, --target-bpp") }
+        if let targetSize, targetSize < 1 { throw ValidationError("--target-size must be at least 1 byte") }
+        if let targetBpp, !(targetBpp > 0) { throw ValidationError("--target-bpp must be positive") }
+    }
+
     func execute() throws(CLIFailure) {
         let destination = SafeOutput(path: output, force: force)
         try destination.checkWritable(inputs: [input])
         let codec = try ModelStore(option: models).codec(model)
         let image = try inputOptions.readImage(input)
-        let chosen = quality ?? (codec.qualities.lowerBound + codec.qualities.upperBound + 1) / 2
+        var chosen = quality ?? (codec.qualities.lowerBound + codec.qualities.upperBound + 1) / 2
         guard codec.qualities.contains(chosen) else {
             throw CLIFailure(
                 .usage, path: nil,
@@ -53,8 +66,18 @@ struct EncodeCommand: FailableCommand {
             )
         }
         let bytes: [UInt8]
-        do { bytes = try codec.encode(image, quality: chosen) } catch {
-            throw CLIFailure(error.code == .tooLarge ? .badInput : .internalError, path: input, error.message)
+        if let budget = budgetBytes(pixels: image.pixelCount) {
+            let files: [[UInt8]]
+            do { files = try codec.encodeAllQualities(image) } catch { throw encodingFailure(error) }
+            guard let best = files.indices.last(where: { files[$0].count <= budget }) else {
+                throw CLIFailure(
+                    .badInput, path: input,
+                    "no quality of \(model) fits in \(budget) bytes (the smallest file is \(files[0].count) bytes)")
+            }
+            chosen = best + 1
+            bytes = files[best]
+        } else {
+            do { bytes = try codec.encode(image, quality: chosen) } catch { throw encodingFailure(error) }
         }
         try destination.write(bytes, inputs: [input])
         var summary =
@@ -69,5 +92,16 @@ struct EncodeCommand: FailableCommand {
             }
         }
         printError(summary)
+    }
+
+    private func encodingFailure(_ error: CaecError) -> CLIFailure {
+        CLIFailure(error.code == .tooLarge ? .badInput : .internalError, path: input, error.message)
+    }
+
+    /// The byte budget from --target-size or --target-bpp, if one was given.
+    private func budgetBytes(pixels: Int) -> Int? {
+        if let targetSize { return targetSize }
+        if let targetBpp { return Int((targetBpp * Double(pixels) / 8).rounded(.down)) }
+        return nil
     }
 }

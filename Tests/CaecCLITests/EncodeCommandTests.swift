@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+/// `caec encode` / `decode` / `info` end to end on the shipped models.
+@Suite struct EncodeCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
+        .standardized
+    static let horse = root.appendingPathComponent("Samples/images/cifar-test-0001-horse.png").path
+    static let models = root.appendingPathComponent("Models").path
+
+    static func size(_ path: String) throws -> Int {
+        try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+    }
+
+    @Test func encodeDecodeInfoRoundTrip() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let cae = directory.path("horse.cae")
+        let encode = try CaecProcess.run(
+            ["encode", Self.horse, cae, "--model", "cae-r8", "--quality", "3", "-v", "--models", Self.models])
+        #expect(encode.status == 0, "\(encode.stderr)")
+        #expect(encode.stderr.contains("32x32, cae-r8 quality 3, \(try Self.size(cae)) bytes"))
+        #expect(encode.stderr.contains("PSNR"))
+        let info = try CaecProcess.run(["info", cae, "--json"])
+        #expect(info.status == 0)
+        #expect(info.stdoutText.contains("\"model\": \"cae-r8\"") && info.stdoutText.contains("\"quality\": 3"))
+        let png = directory.path("horse.png")
+        let decode = try CaecProcess.run(["decode", cae, png, "--models", Self.models])
+        #expect(decode.status == 0, "\(decode.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: png)).starts(with: [0x89, 0x50, 0x4E, 0x47]))
+    }
+
+    /// --target-size picks the highest quality that fits: never over the budget, and the same file as that quality.
+    @Test func targetSizeNeverExceedsTheBudget() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var sizes: [Int] = []
+        for quality in 1...8 {
+            let path = directory.path("q\(quality).cae")
+            let result = try CaecProcess.run(
+                ["encode", Self.horse, path, "--model", "cae-r4", "--quality", "\(quality)", "--models", Self.models])
+            #expect(result.status == 0)
+            sizes.append(try Self.size(path))
+        }
+        for budget in [sizes[0], (sizes[2] + sizes[3]) / 2, sizes[5] + 1, sizes[7] * 2] {
+            let path = directory.path("budget-\(budget).cae")
+            let result = try CaecProcess.run(
+                [
+                    "encode", Self.horse, path, "--model", "cae-r4", "--target-size", "\(budget)", "--models",
+                    Self.models,
+                ])
+            #expect(result.status == 0, "\(result.stderr)")
+            let size = try Self.size(path)
+            #expect(size <= budget)
+            #expect(size == sizes.filter { $0 <= budget }.max())
+        }
+        let tooSmall = try CaecProcess.run(
+            [
+                "encode", Self.horse, directory.path("none.cae"), "--model", "cae-r4", "--target-size", "10",
+                "--models", Self.models,
+            ])
+        #expect(tooSmall.status == 65)
+        #expect(tooSmall.stderr.contains("no quality of cae-r4 fits in 10 bytes"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path("none.cae")))
+    }
+
+    @Test func missingWeightsAreAModelError() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let result = try CaecProcess.run(
+            ["encode", Self.horse, directory.path("x.cae"), "--model", "cae-r4", "--models", directory.path("none")])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("weights for model 'cae-r4' not found"))
+    }
+
+    @Test func decodingACorruptFileIsABadInputError() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let cae = directory.path("horse.cae")
+        _ = try CaecProcess.run(["encode", Self.horse, cae, "--model", "cae-r8", "--models", Self.models])
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: cae))
+        bytes[bytes.count - 6] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: cae))
+        let result = try CaecProcess.run(["decode", cae, directory.path("out.png"), "--models", Self.models])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("payload CRC mismatch"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path("out.png")))
+    }
+}

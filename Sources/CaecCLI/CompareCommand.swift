@@ -184,6 +184,35 @@ struct CompareRunCommand: FailableCommand {
         }
         let rows = try readRows(csvPath)
         try writeReports(rows: rows, settings: settings, classifier: plan.classifier?.id, out: out)
+        if n == 1 { try writeGrid(plan: plan, source: source) }
+    }
+
+    /// grid.png: the first four images as original | JPEG | WebP | caec at matched file size, with the last caec
+    /// model of the plan (the rate-distortion one when present) at its middle quality.
+    func writeGrid(plan: ComparePlan, source: CompareSource) throws(CLIFailure) {
+        let codecs = plan.methods.compactMap { method -> CaecCodec? in
+            if case .caec(let codec) = method { return codec }
+            return nil
+        }
+        guard let codec = codecs.last(where: { $0.modelID.hasPrefix("bmshj") }) ?? codecs.last else { return }
+        let images = (0..<min(4, source.count)).compactMap { try? source.item($0).get().image }
+        guard !images.isEmpty else { return }
+        let quality = (codec.qualities.lowerBound + codec.qualities.upperBound) / 2
+        do {
+            let (rows, captions) = try MatchedGrid.rows(
+                images: images, codec: codec, quality: quality, jpegQualities: Array(1...100),
+                webpQualities: Array(stride(from: 0, through: 100, by: 2)))
+            let scale = images[0].width <= 64 ? 4 : 1
+            try SafeOutput(path: out + "/grid.png", force: true).write(
+                try ImageGrid.png(rows, scale: scale, gap: 4), inputs: [])
+            try writeText(
+                "grid.png, row by row (columns: original, JPEG, WebP, caec at matched file size):\n"
+                    + captions.map { "- " + $0 }.joined(separator: "\n") + "\n", out + "/grid.txt")
+        } catch let error as CLIFailure {
+            throw error
+        } catch {
+            throw CLIFailure(.internalError, path: out + "/grid.png", "\(error)")
+        }
     }
 
     func makePlan(only: Set<String>?) throws(CLIFailure) -> ComparePlan {
@@ -196,7 +225,9 @@ struct CompareRunCommand: FailableCommand {
             guard let file = try? WeightsFile(parsing: bytes) else {
                 throw CLIFailure(.model, path: path, "not a valid weights file")
             }
-            guard ModelRegistry.autoencoderIDs.contains(file.modelID),
+            guard
+                ModelRegistry.autoencoderIDs.contains(file.modelID)
+                    || ModelRegistry.rateDistortionIDs.contains(file.modelID),
                 only.map({ $0.contains(file.modelID) }) ?? true
             else { continue }
             do {

@@ -1,21 +1,10 @@
-// Without libFuzzer (a normal build), this target replays the files named on its command line, so that a
-// finding can be reproduced and debugged. The fuzzing build (-DFUZZING) leaves main to libFuzzer.
+// A normal build replays the files named on the command line (FuzzReplay); the fuzzing build (-DFUZZING)
+// leaves main to libFuzzer.
 #if !FUZZING
     import CaecFuzzing
-    import Foundation
 
     @main
     struct ReplayPayload {
-        static func main() {
-            let codec = FuzzModel.load()
-            for path in CommandLine.arguments.dropFirst() {
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    FileHandle.standardError.write(Data("cannot read \(path)\n".utf8))
-                    exit(2)
-                }
-                FuzzTargets.payload(Array(data), codec: codec)
-                print("ok \(path)")
-            }
-        }
+        static func main() { FuzzReplay.main(FuzzTargets.payload) }
     }
 #endif

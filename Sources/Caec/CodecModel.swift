@@ -139,7 +139,7 @@ package struct CodecModel: Sendable {
         var quality = 1
         while let stepTensor = byName["codec.q\(quality).step"] {
             guard case .float32(let steps) = stepTensor.storage, steps.count == channels,
-                steps.allSatisfy({ $0.isFinite && $0 > 0 }),
+                steps.allSatisfy({ $0.isFinite && $0 != 0 }),
                 case .uint8(let tableBytes)? = byName["codec.q\(quality).tables"]?.storage
             else { throw CaecError(.invalidModel, "codec quality \(quality) is malformed") }
             var tables: [FrequencyTable] = []

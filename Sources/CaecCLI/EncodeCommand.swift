@@ -23,7 +23,7 @@ struct EncodeCommand: FailableCommand {
     var output: String
 
     @Option(help: "Model id (see `caec models`).")
-    var model: String = "cae-r4"
+    var model: String = "bmshj-f-vr"
 
     @Option(help: "Quality, from 1 (smallest) to the model's highest (see `caec models`); default: the middle one.")
     var quality: Int?

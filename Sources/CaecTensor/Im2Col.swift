@@ -20,6 +20,31 @@ enum Im2Col {
         return max(1, min(N, 1024 / P, (1 << 21) / max(1, K * P)))
     }
 
+    /// Calls `body(n, rows, columns)` for every sample `n` and band of output rows `rows` of a convolution over
+    /// `x` (N, IC, H, W), in parallel over (sample, band), with `columns` (IC * KH * KW, rows.count * OW) holding
+    /// that band's im2col matrix. The bands depend only on the shapes, so the split never depends on the thread
+    /// count. The shared scaffolding of the sgemm and the portable convolution kernels.
+    static func forEachBand(
+        _ x: UnsafePointer<Float>, samples N: Int, channels IC: Int, height H: Int, width W: Int,
+        geometry g: Conv2DGeometry, outputHeight OH: Int, outputWidth OW: Int,
+        _ body: (_ n: Int, _ rows: Range<Int>, _ columns: UnsafeMutablePointer<Float>) -> Void
+    ) {
+        let K = IC * g.kernelHeight * g.kernelWidth
+        let bandRows = bandRows(columnRows: K, outputHeight: OH, outputWidth: OW)
+        let bands = (OH + bandRows - 1) / bandRows
+        TensorParallelism.forEach(N * bands) { item in
+            let (n, band) = item.quotientAndRemainder(dividingBy: bands)
+            let rows = band * bandRows..<min(OH, (band + 1) * bandRows)
+            // columns is (K, rows.count * OW)
+            let columns = UnsafeMutablePointer<Float>.allocate(capacity: K * rows.count * OW)
+            defer { columns.deallocate() }
+            im2col(
+                image: x + n * IC * H * W, channels: IC, height: H, width: W, geometry: g, outputWidth: OW,
+                rows: rows, columns: columns)
+            body(n, rows, columns)
+        }
+    }
+
     /// Output columns `ow` whose input column `ow * stride - pad + offset` lies inside `0..<size`.
     @inline(__always)
     static func validRange(offset: Int, pad: Int, stride: Int, size: Int, outputSize: Int) -> Range<Int> {

@@ -143,23 +143,16 @@ extension Tensor {
             conv2dFastGrouped(x, w, b, &y, N, IC, H, W, OC, OH, OW, g, group: group)
             return
         }
-        let bandRows = Im2Col.bandRows(columnRows: K, outputHeight: OH, outputWidth: OW)
-        let bands = (OH + bandRows - 1) / bandRows
         x.withUnsafeBufferPointer { x in
             w.withUnsafeBufferPointer { w in
                 b.withUnsafeBufferPointer { b in
                     y.withUnsafeMutableBufferPointer { y in
                         let (x, w, b, y) = (x.baseAddress!, w.baseAddress!, b.baseAddress!, y.baseAddress!)
-                        TensorParallelism.forEach(N * bands) { item in
-                            let (n, band) = item.quotientAndRemainder(dividingBy: bands)
-                            let rows = band * bandRows..<min(OH, (band + 1) * bandRows)
+                        Im2Col.forEachBand(
+                            x, samples: N, channels: IC, height: H, width: W, geometry: g, outputHeight: OH,
+                            outputWidth: OW
+                        ) { n, rows, columns in
                             let bandP = rows.count * OW
-                            // columns is (K, bandP)
-                            let columns = UnsafeMutablePointer<Float>.allocate(capacity: K * bandP)
-                            defer { columns.deallocate() }
-                            Im2Col.im2col(
-                                image: x + n * IC * H * W, channels: IC, height: H, width: W, geometry: g,
-                                outputWidth: OW, rows: rows, columns: columns)
                             // out is the (OC, bandP) block of y[n] starting at row oh0, row stride P
                             let out = y + n * OC * P + rows.lowerBound * OW
                             for oc in 0..<OC { (out + oc * P).update(repeating: b[oc], count: bandP) }

@@ -14,26 +14,20 @@ extension Tensor {
         // x is (N, IC, H, W), w is (OC, K) with K = IC * KH * KW, b is (OC), y is (N, OC, P) with P = OH * OW
         let K = IC * g.kernelHeight * g.kernelWidth
         let P = OH * OW
-        let bandRows = Im2Col.bandRows(columnRows: K, outputHeight: OH, outputWidth: OW)
-        let bands = (OH + bandRows - 1) / bandRows
         let T = portableTile
         x.withUnsafeBufferPointer { x in
             w.withUnsafeBufferPointer { w in
                 b.withUnsafeBufferPointer { b in
                     y.withUnsafeMutableBufferPointer { y in
                         let (x, w, b, y) = (x.baseAddress!, w.baseAddress!, b.baseAddress!, y.baseAddress!)
-                        TensorParallelism.forEach(N * bands) { item in
-                            let (n, band) = item.quotientAndRemainder(dividingBy: bands)
-                            let rows = band * bandRows..<min(OH, (band + 1) * bandRows)
+                        Im2Col.forEachBand(
+                            x, samples: N, channels: IC, height: H, width: W, geometry: g, outputHeight: OH,
+                            outputWidth: OW
+                        ) { n, rows, columns in
                             let bandP = rows.count * OW
-                            // columns is (K, bandP); accumulator is (T)
-                            let columns = UnsafeMutablePointer<Float>.allocate(capacity: K * bandP)
-                            defer { columns.deallocate() }
+                            // accumulator is (T)
                             let accumulator = UnsafeMutablePointer<Float>.allocate(capacity: T)
                             defer { accumulator.deallocate() }
-                            Im2Col.im2col(
-                                image: x + n * IC * H * W, channels: IC, height: H, width: W, geometry: g,
-                                outputWidth: OW, rows: rows, columns: columns)
                             let out = y + n * OC * P + rows.lowerBound * OW
                             var start = 0
                             while start < bandP {

@@ -56,7 +56,7 @@ struct SeedExperimentCommand: FailableCommand {
         var lossPath: (String) -> String = { store.directory + "/logs/\($0).loss.csv" }
         if retrain {
             for id in ["lenet5"] + Self.autoencoderIDs {
-                var train = try parseOrFail(
+                let train = try parseOrFail(
                     TrainCommand.self,
                     ["--model", id, "--out", "\(out)/runs/\(id)", "--force", "--data", dataDirectory])
                 try train.execute()

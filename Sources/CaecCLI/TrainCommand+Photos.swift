@@ -46,17 +46,7 @@ extension TrainCommand {
         configuration.cropSide = crop
         configuration.seed = seed
         configuration.checkpointSeconds = checkpointMinutes * 60
-        let runDirectory = out ?? "runs/\(model.id)"
-        let checkpointPath = runDirectory + "/checkpoint.caew"
-        try RunDirectory.create(runDirectory)
-        let hasCheckpoint = FileSystem.exists(checkpointPath)
-        if hasCheckpoint && !resume && !force {
-            throw CLIFailure(
-                .cannotCreateOutput, path: checkpointPath, "a checkpoint exists: pass --resume to continue or --force")
-        }
-        if resume && !hasCheckpoint {
-            throw CLIFailure(.missingInput, path: checkpointPath, "no checkpoint to resume from")
-        }
+        let (runDirectory, checkpointPath) = try prepareRunDirectory(defaultName: model.id)
 
         // Spec: photos-train/MANIFEST.tsv lists the files (first column, after a header row).
         let manifest = String(decoding: try FileInput.read(photos + "/MANIFEST.tsv"), as: UTF8.self)

@@ -100,17 +100,7 @@ struct TrainCommand: FailableCommand {
         if let lr { configuration.learningRate = lr }
         configuration.seed = seed
         let objective = TrainingRecipe.objective(for: model)!
-        let runDirectory = out ?? "runs/\(model)"
-        let checkpointPath = runDirectory + "/checkpoint.caew"
-        try RunDirectory.create(runDirectory)
-        let hasCheckpoint = FileSystem.exists(checkpointPath)
-        if hasCheckpoint && !resume && !force {
-            throw CLIFailure(
-                .cannotCreateOutput, path: checkpointPath, "a checkpoint exists: pass --resume to continue or --force")
-        }
-        if resume && !hasCheckpoint {
-            throw CLIFailure(.missingInput, path: checkpointPath, "no checkpoint to resume from")
-        }
+        let (runDirectory, checkpointPath) = try prepareRunDirectory(defaultName: model)
 
         let dataDirectory = try DataLocator.cifarDirectory(data)
         var training = try DataLocator.loadCIFAR(dataDirectory, files: CIFAR10.trainingFiles)
@@ -199,5 +189,24 @@ struct TrainCommand: FailableCommand {
             accuracy1000.map { "accuracy \(fixed($0 * 100, 2))% on the first 1,000 test images" }
             ?? "MSE \(fixed(loss1000, 5)) on the first 1,000 test images"
         progress.finish("caec: wrote \(weightsPath): \(summary)")
+    }
+}
+
+extension TrainCommand {
+    /// Creates the run folder (`--out`, default `runs/<name>`) and checks its checkpoint against `--resume` and
+    /// `--force`: an existing checkpoint needs one of them, and `--resume` needs one to exist.
+    func prepareRunDirectory(defaultName: String) throws(CLIFailure) -> (directory: String, checkpoint: String) {
+        let runDirectory = out ?? "runs/\(defaultName)"
+        let checkpointPath = runDirectory + "/checkpoint.caew"
+        try RunDirectory.create(runDirectory)
+        let hasCheckpoint = FileSystem.exists(checkpointPath)
+        if hasCheckpoint && !resume && !force {
+            throw CLIFailure(
+                .cannotCreateOutput, path: checkpointPath, "a checkpoint exists: pass --resume to continue or --force")
+        }
+        if resume && !hasCheckpoint {
+            throw CLIFailure(.missingInput, path: checkpointPath, "no checkpoint to resume from")
+        }
+        return (runDirectory, checkpointPath)
     }
 }

@@ -79,6 +79,15 @@ extension TrainCommand {
         let trainer = RateDistortionTrainer(objective: objective, configuration: configuration)
         var state = trainer.initialState()
         var seconds = 0.0
+        if let initFrom {
+            let bytes = try FileInput.read(initFrom)
+            do {
+                state.parameters = try model.parameters(adapting: try WeightsFile(parsing: bytes))
+            } catch {
+                throw CLIFailure(.model, path: initFrom, error.description)
+            }
+            printError("caec: \(model.id) starts from \(initFrom)")
+        }
         if resume {
             let bytes = try FileInput.read(checkpointPath)
             do {
@@ -94,6 +103,7 @@ extension TrainCommand {
         let commandLine =
             "caec train --model \(model.id) --photos \(photos) \(budget) --batch \(configuration.batchSize) "
             + "--crop \(crop) --lr \(configuration.learningRate) --seed \(seed)"
+            + (initFrom.map { " --init-from \($0)" } ?? "")
         let lambdas = model.lambdas.map { "\($0)" }.joined(separator: " ")
         let settings: [(key: String, value: String)] = [
             ("trained_by", commandLine), ("batch", "\(configuration.batchSize)"), ("crop", "\(crop)"),

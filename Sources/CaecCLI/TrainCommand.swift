@@ -63,6 +63,15 @@ struct TrainCommand: FailableCommand {
     @Flag(help: "Print where a photo-training step spends its time, and exit.")
     var profile = false
 
+    @Option(
+        name: .customLong("init-from"),
+        help: ArgumentHelp(
+            "Start photo training from trained weights of the same model (fresh optimiser, step 0).",
+            discussion:
+                "The file's qualities may have other lambdas (its `lambdas` metadata): each quality starts from the "
+                + "one with the nearest lambda, its gains and density rescaled (Spec/models.md)."))
+    var initFrom: String?
+
     @Flag(help: "Continue from <out>/checkpoint.caew.")
     var resume = false
 
@@ -80,6 +89,10 @@ struct TrainCommand: FailableCommand {
         if let batch, batch < 1 { throw ValidationError("--batch must be at least 1") }
         if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if initFrom != nil && resume { throw ValidationError("--init-from and --resume exclude each other") }
+        if initFrom != nil && ModelRegistry.rateDistortion(model) == nil {
+            throw ValidationError("--init-from applies to photo (rate-distortion) training only")
+        }
     }
 
     func execute() throws(CLIFailure) {

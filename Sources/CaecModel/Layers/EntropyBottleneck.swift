@@ -184,6 +184,6 @@ package struct EntropyBottleneck: Sendable {
         return result
     }
 
-    static func softplus(_ x: Float) -> Float { x > 20 ? x : log1pf(expf(x)) }
+    package static func softplus(_ x: Float) -> Float { x > 20 ? x : log1pf(expf(x)) }
     static func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 }

@@ -51,13 +51,11 @@ package struct ClassificationObjective: TrainingObjective {
     /// Label smoothing e of the training loss (see `Tensor.softmaxCrossEntropy`); evaluation reports plain
     /// cross-entropy.
     package let labelSmoothing: Float
-    /// Evaluate on the mean of the logits of each image and its left-right mirror.
-    package let testTimeFlip: Bool
 
-    package init(_ model: Classifier, labelSmoothing: Float = 0, testTimeFlip: Bool = false) {
+    /// Evaluation predicts with `model.evaluationLogits` (the test-time flip where the model has it).
+    package init(_ model: Classifier, labelSmoothing: Float = 0) {
         self.model = model
         self.labelSmoothing = labelSmoothing
-        self.testTimeFlip = testTimeFlip
     }
 
     package var modelID: String { model.id }
@@ -73,24 +71,10 @@ package struct ClassificationObjective: TrainingObjective {
     }
 
     package func evaluate(_ batch: Tensor, labels: [Int], parameters: Parameters) -> (lossSum: Double, correct: Int) {
-        var logits = model.logits(batch, parameters)
-        if testTimeFlip {
-            let mirrored = model.logits(Self.mirrored(batch), parameters)
-            logits = Tensor.scale(Tensor.add(logits, mirrored), by: 0.5)
-        }
+        let logits = model.evaluationLogits(batch, parameters)
         let loss = Tensor.softmaxCrossEntropy(logits, labels: labels).loss
         let predictions = Classifier.predictions(logits)
         let correct = zip(predictions, labels).filter { $0 == $1 }.count
         return (Double(loss) * Double(labels.count), correct)
-    }
-
-    /// `batch` (N, C, H, W) mirrored left-right.
-    static func mirrored(_ batch: Tensor) -> Tensor {
-        let (N, C, H, W) = batch.nchw
-        var output = batch
-        for row in 0..<N * C * H {
-            for x in 0..<W { output.data[row * W + x] = batch.data[row * W + W - 1 - x] }
-        }
-        return output
     }
 }

@@ -29,7 +29,7 @@ package enum TrainingRecipe {
     package static func objective(for id: String) -> (any TrainingObjective)? {
         if let model = ModelRegistry.autoencoder(id) { return ReconstructionObjective(model) }
         if id == "resnet9-cifar", let model = ModelRegistry.classifier(id) {
-            return ClassificationObjective(model, labelSmoothing: 0.2, testTimeFlip: true)
+            return ClassificationObjective(model, labelSmoothing: 0.2)
         }
         if let model = ModelRegistry.classifier(id) { return ClassificationObjective(model) }
         return nil

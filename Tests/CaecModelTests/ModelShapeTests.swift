@@ -84,6 +84,25 @@ import Testing
         #expect(model.logits(x, loaded).data == model.logits(x, original).data)
     }
 
+    /// resnet9-cifar predicts with the test-time flip: its evaluation logits are the mean over the image and its
+    /// mirror, so an image and its mirror get the same logits; lenet5 predicts from its plain logits.
+    @Test func testTimeFlipMakesEvaluationMirrorInvariant() throws {
+        let model = Classifier.cifarResNet(id: "tiny", widths: [4, 8, 8, 16])
+        let p = Parameters(specs: model.parameterSpecs, seed: 9)
+        var random = SeededRandom(seed: 10)
+        let x = Tensor(shape: [3, 3, 32, 32], data: random.floats(3 * 3 * 32 * 32, in: 0..<1))
+        let mirrored = Classifier.mirrored(x)
+        #expect(Classifier.mirrored(mirrored).data == x.data)
+        #expect(model.testTimeFlip)
+        #expect(model.logits(x, p).data != model.logits(mirrored, p).data)
+        #expect(model.evaluationLogits(x, p).data == model.evaluationLogits(mirrored, p).data)
+        let expected = zip(model.logits(x, p).data, model.logits(mirrored, p).data).map { ($0 + $1) * 0.5 }
+        expectClose(model.evaluationLogits(x, p).data, expected, maxAbs: 1e-6)
+        let lenet = Classifier.lenet5()
+        let q = Parameters(specs: lenet.parameterSpecs, seed: 11)
+        #expect(!lenet.testTimeFlip && lenet.evaluationLogits(x, q).data == lenet.logits(x, q).data)
+    }
+
     @Test func sameSeedSameInitialisation() throws {
         let specs = try #require(ModelRegistry.parameterSpecs("cae-r4"))
         #expect(Parameters(specs: specs, seed: 7).values == Parameters(specs: specs, seed: 7).values)

@@ -12,7 +12,7 @@ import Testing
     /// A few SGD steps of the evaluation classifier's recipe (at a small width) on one tiny batch lower its loss.
     @Test func fewStepsLowerTheLossOnATinyBatch() {
         let model = Classifier.cifarResNet(id: "tiny", widths: [4, 8, 8, 16])
-        let objective = ClassificationObjective(model, labelSmoothing: 0.2, testTimeFlip: true)
+        let objective = ClassificationObjective(model, labelSmoothing: 0.2)
         var random = SeededRandom(seed: 6100)
         let batch = Tensor(shape: [8, 3, 32, 32], data: random.floats(8 * 3 * 32 * 32, in: 0..<1))
         let labels = [0, 1, 2, 3, 4, 5, 6, 7]
@@ -50,6 +50,6 @@ import Testing
         let configuration = try #require(TrainingRecipe.configuration(for: "resnet9-cifar"))
         #expect(configuration.optimizer == .sgd && configuration.augmentation == .cifar)
         let objective = try #require(TrainingRecipe.objective(for: "resnet9-cifar") as? ClassificationObjective)
-        #expect(objective.labelSmoothing == 0.2 && objective.testTimeFlip)
+        #expect(objective.labelSmoothing == 0.2 && objective.model.testTimeFlip)
     }
 }

@@ -43,7 +43,8 @@ package struct ImageClassifier: Sendable {
             precondition(Self.accepts(image), "ImageClassifier: images must be 32x32")
             data += PixelConversion.paddedTensor(image, multiple: 1).data
         }
-        let logits = classifier.logits(Tensor(shape: [images.count, 3, Self.side, Self.side], data: data), parameters)
+        let logits = classifier.evaluationLogits(
+            Tensor(shape: [images.count, 3, Self.side, Self.side], data: data), parameters)
         return Classifier.predictions(logits)
     }
 }

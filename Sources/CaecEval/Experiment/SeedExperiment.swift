@@ -148,7 +148,7 @@ package struct SeedExperiment {
         var start = 0
         while start < labels.count {
             let end = min(start + 500, labels.count)
-            let predictions = Classifier.predictions(model.logits(tensor(planes, start..<end), parameters))
+            let predictions = Classifier.predictions(model.evaluationLogits(tensor(planes, start..<end), parameters))
             for (k, prediction) in predictions.enumerated() where prediction == Int(labels[start + k]) { correct += 1 }
             start = end
         }

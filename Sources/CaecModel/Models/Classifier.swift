@@ -4,15 +4,38 @@ import CaecTensor
 package struct Classifier: Sendable {
     package let id: String
     package let network: Sequential
+    /// Whether predictions use the mean of the logits of each image and its left-right mirror (test-time flip), as
+    /// the model's recorded accuracy does.
+    package let testTimeFlip: Bool
 
-    package init(id: String, network: Sequential) {
+    package init(id: String, network: Sequential, testTimeFlip: Bool = false) {
         self.id = id
         self.network = network
+        self.testTimeFlip = testTimeFlip
     }
 
     package var parameterSpecs: [ParameterSpec] { network.parameterSpecs }
 
+    /// The network's logits for `x` (N, 3, 32, 32).
     package func logits(_ x: Tensor, _ parameters: Parameters) -> Tensor { network.forward(x, parameters) }
+
+    /// The logits predictions are made from: `logits`, or with `testTimeFlip` the mean of those of `x` and its
+    /// mirror.
+    package func evaluationLogits(_ x: Tensor, _ parameters: Parameters) -> Tensor {
+        let plain = logits(x, parameters)
+        guard testTimeFlip else { return plain }
+        return Tensor.scale(Tensor.add(plain, logits(Self.mirrored(x), parameters)), by: 0.5)
+    }
+
+    /// `batch` (N, C, H, W) mirrored left-right.
+    package static func mirrored(_ batch: Tensor) -> Tensor {
+        let (N, C, H, W) = batch.nchw
+        var output = batch
+        for row in 0..<N * C * H {
+            for x in 0..<W { output.data[row * W + x] = batch.data[row * W + W - 1 - x] }
+        }
+        return output
+    }
 
     /// The arg-max class of each row of `logits` (N, K); ties go to the lower class.
     package static func predictions(_ logits: Tensor) -> [Int] {
@@ -56,7 +79,7 @@ package struct Classifier: Sendable {
     /// ```
     /// Keys: `prep.conv.weight`, `prep.bn.{weight,bias,running_mean,running_var}`, `layer1.conv.weight`,
     /// `layer1.bn.*`, `res1.0.conv.weight`, `res1.0.bn.*`, `res1.1.*`, ..., `fc.weight`, `fc.bias`. The fixed 0.125
-    /// logit scale keeps the initial logits small, as in Page's net.
+    /// logit scale keeps the initial logits small, as in Page's net. Predictions use the test-time flip.
     ///
     /// Multiply-accumulates per 32x32 image: `1024 (27 w0 + 9 w0 w1) + 256 (18 w1^2 + 9 w1 w2) + 64 (9 w2 w3)
     /// + 16 (18 w3^2) + 10 w3`.
@@ -78,7 +101,7 @@ package struct Classifier: Sendable {
             convBN("prep", 3, w0) + convBN("layer1", w0, w1, pool: true) + [residual("res1", w1)]
             + convBN("layer2", w1, w2, pool: true) + convBN("layer3", w2, w3, pool: true) + [residual("res3", w3)]
             + [MaxPool(size: 4), Flatten(), Linear("fc", inFeatures: w3, outFeatures: 10), Scale(0.125)]
-        return Classifier(id: id, network: Sequential(layers))
+        return Classifier(id: id, network: Sequential(layers), testTimeFlip: true)
     }
 
     /// Multiply-accumulates of one forward pass of `cifarResNet(widths:)` on a 32x32 image.

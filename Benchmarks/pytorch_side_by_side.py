@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Times the paper's rate-8 autoencoder (cae-r8) in PyTorch on the CPU and in caec, in the same run, and prints
-the caec / PyTorch ratio of images per second (higher is better for caec).
+the caec / PyTorch ratio of images per second (higher is better for caec). With --codec IMAGE it instead times the
+default codec model (bmshj-f-vr) on one photo: `caec encode` and `caec decode` (whole commands: process start, PNG
+reading and writing, entropy coding included) against the same transforms in PyTorch (analysis and synthesis only,
+no entropy coding, so PyTorch's figure is a lower bound of a PyTorch codec's time).
 
 PyTorch is a benchmark-only dependency: `pip install torch numpy` in a virtual environment. caec must be built in
 release mode first (`swift build -c release`). Both use the same number of threads (--threads, default: all CPUs).
 
     python3 Benchmarks/pytorch_side_by_side.py [--threads N] [--batch 64] [--repetitions 5]
+    python3 Benchmarks/pytorch_side_by_side.py --codec ../shared/data/kodak/kodim01.png [--threads N]
 """
 import argparse
 import os
@@ -69,14 +73,92 @@ def caec_figures(caec, threads, repetitions):
     return forward, training
 
 
+def best_of(fn, repetitions):
+    fn()
+    times = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def torch_codec_figures(width, height, threads, repetitions, n=64, m=128):
+    """Seconds of bmshj-f-vr's analysis and synthesis transforms (N=64, M=128) on one width x height image."""
+    import torch
+    from torch import nn
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+
+    class GDN(nn.Module):
+        def __init__(self, channels, inverse=False):
+            super().__init__()
+            self.inverse = inverse
+            self.beta = nn.Parameter(torch.ones(channels))
+            self.gamma = nn.Parameter(0.1 * torch.eye(channels))
+
+        def forward(self, x):
+            c = x.shape[1]
+            norm = nn.functional.conv2d(x * x, self.gamma.view(c, c, 1, 1), self.beta)
+            return x * torch.sqrt(norm) if self.inverse else x / torch.sqrt(norm)
+
+    def conv(cin, cout):
+        return nn.Conv2d(cin, cout, 5, stride=2, padding=2)
+
+    def deconv(cin, cout):
+        return nn.ConvTranspose2d(cin, cout, 5, stride=2, padding=2, output_padding=1)
+
+    analysis = nn.Sequential(conv(3, n), GDN(n), conv(n, n), GDN(n), conv(n, n), GDN(n), conv(n, m))
+    synthesis = nn.Sequential(deconv(m, n), GDN(n, True), deconv(n, n), GDN(n, True), deconv(n, n), GDN(n, True),
+                              deconv(n, 3))
+    x = torch.rand(1, 3, height, width)
+    with torch.no_grad():
+        y = torch.round(analysis(x))
+        encode = best_of(lambda: torch.round(analysis(x)), repetitions)
+        decode = best_of(lambda: synthesis(y), repetitions)
+    return encode, decode, torch.__version__
+
+
+def caec_codec_figures(caec, image, threads, repetitions):
+    """Seconds of `caec encode IMAGE` and `caec decode` (default model and quality), and the image size. The
+    commands use every CPU; run with --threads equal to the CPU count for a like-for-like figure."""
+    import tempfile
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as folder:
+        cae, png = os.path.join(folder, "a.cae"), os.path.join(folder, "b.png")
+        encode = best_of(lambda: subprocess.run([caec, "encode", image, cae, "--force"], check=True, env=env,
+                                                capture_output=True), repetitions)
+        decode = best_of(lambda: subprocess.run([caec, "decode", cae, png, "--force"], check=True, env=env,
+                                                capture_output=True), repetitions)
+        info = subprocess.run([caec, "info", cae], check=True, capture_output=True, text=True).stdout
+    width, height = map(int, re.search(r"size\s+(\d+)x(\d+)", info).groups())
+    return encode, decode, width, height
+
+
+def codec_main(args, cpu):
+    caec_encode, caec_decode, width, height = caec_codec_figures(args.caec, args.codec, args.threads,
+                                                                 args.repetitions)
+    padded_w, padded_h = -(-width // 16) * 16, -(-height // 16) * 16
+    torch_encode, torch_decode, version = torch_codec_figures(padded_w, padded_h, args.threads, args.repetitions)
+    print(f"cpu: {cpu}, threads: {args.threads}, image: {args.codec} ({width}x{height}), best of {args.repetitions}")
+    print(f"{'':28}{'caec (command)':>16}{'PyTorch ' + version + ' (transform)':>36}{'ratio':>8}")
+    for name, ours, theirs in [("encode, s", caec_encode, torch_encode), ("decode, s", caec_decode, torch_decode)]:
+        print(f"{name:28}{ours:>16.3f}{theirs:>36.3f}{theirs / ours:>8.2f}")
+    print("ratio: PyTorch seconds / caec seconds (above 1: caec is faster)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--codec", metavar="IMAGE", help="time bmshj-f-vr encode/decode of IMAGE instead")
     parser.add_argument("--caec", default=os.path.join(os.path.dirname(__file__), "..", ".build", "release", "caec"))
     args = parser.parse_args()
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    if args.codec:
+        return codec_main(args, cpu)
     print(f"cpu: {cpu}, threads: {args.threads}, batch: {args.batch}")
     caec_forward, caec_training = caec_figures(args.caec, args.threads, args.repetitions)
     torch_forward, torch_training, version = torch_figures(args.batch, args.threads, args.repetitions)

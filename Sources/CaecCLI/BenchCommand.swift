@@ -13,7 +13,9 @@ struct BenchCommand: FailableCommand {
         abstract: "Measure kernel, model and codec speed on this machine.",
         discussion: """
             Prints: the CPU; cblas_sgemm GFLOP/s (the peak everything is compared with); a 5x5 stride-2 \
-            128->128 convolution and its transposed twin on a 768x512 image; each layer of the paper's rate-8 \
+            128->128 convolution and its transposed twin on a 768x512 image; GDN over 64 channels of 384x256 \
+            with the reference, portable (the encoder's, bit-identical to the reference) and fast kernels and \
+            their speed-ups over the reference; each layer of the paper's rate-8 \
             autoencoder at batch 64 with its GFLOP/s and share of the sgemm peak; images/s of that autoencoder's \
             forward and forward + backward; and the codec's encode and decode speed on CIFAR-10 test images and \
             on a Kodak-sized image. Times vary with the machine and its load; compare figures from one run only.

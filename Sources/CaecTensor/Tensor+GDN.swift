@@ -20,7 +20,8 @@ extension Tensor {
     ///   - input: (N, C, H, W).
     ///   - beta: (C), positive.
     ///   - gamma: (C, C), non-negative; row i weighs the squares feeding channel i.
-    ///   - path: `.fast` computes `s` with sgemm over bands of pixels, in parallel over (sample, band).
+    ///   - path: `.fast` computes `s` with sgemm over bands of pixels, in parallel over (sample, band); `.portable`
+    ///     runs the reference's arithmetic over tiles of pixels, in parallel likewise, bit-identical to `.reference`.
     /// - Returns: (N, C, H, W).
     package static func gdn(
         _ input: Tensor, beta: Tensor, gamma: Tensor, inverse: Bool = false, path: KernelPath = .fast
@@ -30,7 +31,7 @@ extension Tensor {
         var output = Tensor(shape: input.shape)
         let P = H * W
         switch path {
-        case .reference, .portable:
+        case .reference:
             // x, y are (N, C, P)
             for n in 0..<N {
                 for p in 0..<P {
@@ -45,6 +46,8 @@ extension Tensor {
                     }
                 }
             }
+        case .portable:
+            gdnPortable(input.data, beta.data, gamma.data, &output.data, N, C, P, inverse: inverse)
         case .fast:
             gdnFast(input, beta: beta, gamma: gamma, inverse: inverse, output: &output.data, gradOutput: nil)
         }
@@ -116,7 +119,7 @@ extension Tensor {
     }
 
     /// Pixels per GDN band: fixed, so the split (and the reduction order) depends on the shape only.
-    private static let gdnBandPixels = 2048
+    static let gdnBandPixels = 2048
 
     /// The fast GDN forward (gradOutput nil: writes the output) or backward (writes dInput and returns per-item
     /// partial dBeta and dGamma, (items, C + C * C)). Items are (sample, band of pixels).

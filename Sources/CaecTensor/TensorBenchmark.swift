@@ -9,7 +9,8 @@ package enum TensorBenchmark {
     ///    kernels are compared with: two vCPUs may give one core's worth, or be busy with other work);
     /// 2. the forward 5x5 stride-2 padding-2 convolution 128 -> 128 channels of a 768x512 image (one sample),
     ///    fast path, with one worker and with `TensorParallelism.maxWorkers` workers;
-    /// 3. the matching transposed convolution from 384x256 back to 768x512, likewise.
+    /// 3. the matching transposed convolution from 384x256 back to 768x512, likewise;
+    /// 4. GDN with 64 channels on 384x256: reference, portable and fast (see `gdn`).
     /// Returns printable lines: CPU model, times, GFLOP/s and share of the sgemm peak on as many workers, and the
     /// deterministic counters (multiply-adds).
     package static func run(repetitions: Int = 3, width: Int = 768, height: Int = 512) -> [String] {
@@ -73,6 +74,41 @@ package enum TensorBenchmark {
                 "deconv forward, \(workers) worker(s): \(format(seconds * 1e3)) ms, \(format(rate)) GFLOP/s, "
                     + "\(format(share))% of sgemm on \(workers) worker(s)")
         }
+        lines += gdn(repetitions: repetitions, width: width / 2, height: height / 2, random: &random)
+        return lines
+    }
+
+    /// GDN with 64 channels on a `width` x `height` plane (the codec's first GDN, g_a.1 of `bmshj-f-vr`, on an image
+    /// twice that size): the reference loops, the portable kernel (which the encoder runs) with one worker and with
+    /// `maxWorkers` workers, its speed-up over the reference and whether its output is bit-identical to it, and the
+    /// sgemm-based fast kernel for comparison.
+    private static func gdn(repetitions: Int, width: Int, height: Int, random: inout BenchmarkRandom) -> [String] {
+        let C = 64
+        let input = Tensor(shape: [1, C, height, width], data: random.floats(C * height * width))
+        // Positive beta and small non-negative gamma, as trained GDN layers have.
+        let beta = Tensor(shape: [C], data: random.floats(C).map { 1 + 0.5 * $0 })
+        let gamma = Tensor(shape: [C, C], data: random.floats(C * C).map { 0.05 * abs($0) })
+        let macs = C * C * height * width
+        var lines = ["gdn \(C) channels on \(width)x\(height): \(macs) MACs"]
+        var reference = Tensor(shape: [])
+        let referenceSeconds = best(of: repetitions) {
+            reference = Tensor.gdn(input, beta: beta, gamma: gamma, path: .reference)
+        }
+        lines.append("gdn forward, reference (1 thread): \(format(referenceSeconds * 1e3)) ms")
+        for workers in Set([1, TensorParallelism.maxWorkers]).sorted() {
+            var portable = Tensor(shape: [])
+            let seconds = TensorParallelism.$maxWorkers.withValue(workers) {
+                best(of: repetitions) { portable = Tensor.gdn(input, beta: beta, gamma: gamma, path: .portable) }
+            }
+            let identical = portable.data.map(\.bitPattern) == reference.data.map(\.bitPattern)
+            lines.append(
+                "gdn forward, portable, \(workers) worker(s): \(format(seconds * 1e3)) ms, "
+                    + "\(format(referenceSeconds / seconds))x the reference, bit-identical: \(identical)")
+        }
+        let fastSeconds = best(of: repetitions) { _ = Tensor.gdn(input, beta: beta, gamma: gamma, path: .fast) }
+        lines.append(
+            "gdn forward, fast, \(TensorParallelism.maxWorkers) worker(s): \(format(fastSeconds * 1e3)) ms, "
+                + "\(format(referenceSeconds / fastSeconds))x the reference")
         return lines
     }
 

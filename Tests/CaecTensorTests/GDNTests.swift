@@ -33,6 +33,42 @@ import Testing
         expectGradient(gradients.dGamma, of: forward, at: inputs, which: 2, weights: dy, step: 1e-2)
     }
 
+    /// (N, C, H, W): odd sizes, one channel, single pixels, and 64 channels over 2160 pixels per sample (more
+    /// than one band of 2048 pixels, and tiles that do not divide the band).
+    static let portableShapes = [(2, 5, 7, 9), (3, 1, 5, 3), (2, 7, 1, 1), (1, 17, 33, 65), (2, 64, 48, 45)]
+
+    /// The portable kernel is the reference kernel's arithmetic, so the two agree exactly (bit patterns, which also
+    /// tells -0 from +0), with inputs of both signs.
+    @Test(arguments: portableShapes.indices, [false, true])
+    func portableEqualsReferenceExactly(index: Int, inverse: Bool) {
+        let (N, C, H, W) = Self.portableShapes[index]
+        var random = SeededRandom(seed: UInt64(2100 + 2 * index + (inverse ? 1 : 0)))
+        let x = randomTensor([N, C, H, W], &random, in: -3..<3)
+        let (beta, gamma) = parameters(channels: C, &random)
+        let reference = Tensor.gdn(x, beta: beta, gamma: gamma, inverse: inverse, path: .reference)
+        let portable = Tensor.gdn(x, beta: beta, gamma: gamma, inverse: inverse, path: .portable)
+        // Counted rather than compared whole, so that a failure reports a number, not two long arrays.
+        let mismatches = zip(portable.data, reference.data).filter { $0.bitPattern != $1.bitPattern }.count
+        #expect(portable.shape == reference.shape)
+        #expect(mismatches == 0, "\(mismatches) of \(reference.count) elements differ")
+    }
+
+    @Test func portableIsIndependentOfTheThreadCount() {
+        var random = SeededRandom(seed: 2200)
+        // 2 samples x 3 bands of 2048 pixels.
+        let x = randomTensor([2, 6, 70, 80], &random, in: -2..<2)
+        let (beta, gamma) = parameters(channels: 6, &random)
+        for inverse in [false, true] {
+            let one = TensorParallelism.$maxWorkers.withValue(1) {
+                Tensor.gdn(x, beta: beta, gamma: gamma, inverse: inverse, path: .portable)
+            }
+            let two = TensorParallelism.$maxWorkers.withValue(2) {
+                Tensor.gdn(x, beta: beta, gamma: gamma, inverse: inverse, path: .portable)
+            }
+            #expect(one.data.map(\.bitPattern) == two.data.map(\.bitPattern), "inverse: \(inverse)")
+        }
+    }
+
     @Test func knownValueAndInverse() {
         // One channel: s = beta + gamma * x^2 = 1 + 9 / 3 = 4, so GDN gives 3 / 2 and inverse GDN 3 * 2.
         let x = Tensor(shape: [1, 1, 1, 1], data: [3])

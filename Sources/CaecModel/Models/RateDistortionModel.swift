@@ -29,7 +29,7 @@ package struct RateDistortionModel: Sendable {
     package let synthesis: Sequential
     package let bottleneck: EntropyBottleneck
 
-    /// - Parameter analysisPath: the kernels of the analysis transform; the codec encodes with `.reference` so the
+    /// - Parameter analysisPath: the kernels of the analysis transform; the codec encodes with `.portable` so the
     ///   quantised latent (and so the bytes) are the same on every machine.
     package init(id: String, n: Int, m: Int, lambdas: [Float], analysisPath: KernelPath = .fast) {
         precondition(!lambdas.isEmpty && lambdas.allSatisfy { $0 > 0 }, "RateDistortionModel: lambdas")

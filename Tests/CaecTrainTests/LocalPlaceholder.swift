@@ -1,0 +1,1 @@
+// Local placeholder (not committed): HEAD declares CaecTrainTests without sources.

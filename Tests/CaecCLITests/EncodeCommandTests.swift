@@ -64,6 +64,32 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.path("none.cae")))
     }
 
+    /// With the default model, a budget 4% above a quality's size lands within 5% of the budget (the ladder allows
+    /// it there), and never over it; the chosen file is that quality's.
+    @Test func targetSizeLandsWithinFivePercentWhereTheLadderAllows() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let image = Self.root.appendingPathComponent("Samples/images/odd-97x61.png").path
+        var sizes: [Int] = []
+        for quality in 1...8 {
+            let path = directory.path("q\(quality).cae")
+            let result = try CaecProcess.run(
+                ["encode", image, path, "--model", "bmshj-f-vr", "--quality", "\(quality)", "--models", Self.models])
+            #expect(result.status == 0, "\(result.stderr)")
+            sizes.append(try Self.size(path))
+        }
+        for size in sizes {
+            let budget = size * 104 / 100
+            let path = directory.path("budget-\(budget).cae")
+            let result = try CaecProcess.run(
+                ["encode", image, path, "--target-size", "\(budget)", "--models", Self.models])
+            #expect(result.status == 0, "\(result.stderr)")
+            let written = try Self.size(path)
+            #expect(written <= budget && Double(written) >= 0.95 * Double(budget), "\(written) for \(budget)")
+            #expect(written == sizes.filter { $0 <= budget }.max())
+        }
+    }
+
     @Test func missingWeightsAreAModelError() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

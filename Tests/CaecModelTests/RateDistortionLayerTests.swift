@@ -163,10 +163,10 @@ private func expectLayerGradients(
         #expect(shapes["g_s.0.weight"] == [128, 64, 5, 5])
         #expect(shapes["g_s.6.weight"] == [64, 3, 5, 5])
         #expect(shapes["g_s.5.gamma"] == [64, 64])
-        #expect(shapes["entropy_bottleneck.matrices.0"] == [6, 128, 3, 1])
-        #expect(shapes["entropy_bottleneck.matrices.3"] == [6, 128, 1, 3])
-        #expect(shapes["entropy_bottleneck.factors.2"] == [6, 128, 3, 1])
-        #expect(shapes["gain.analysis"] == [6, 128])
+        #expect(shapes["entropy_bottleneck.matrices.0"] == [8, 128, 3, 1])
+        #expect(shapes["entropy_bottleneck.matrices.3"] == [8, 128, 1, 3])
+        #expect(shapes["entropy_bottleneck.factors.2"] == [8, 128, 3, 1])
+        #expect(shapes["gain.analysis"] == [8, 128])
         #expect(specs.count == 8 + 6 + 8 + 6 + 11 + 2)
     }
 }

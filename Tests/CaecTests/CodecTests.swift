@@ -28,7 +28,7 @@ enum ShippedCodecs {
                 (model, "odd-97x61.png", 4),
             ]
         } + [("bmshj-f-vr", "kodim23-crop256.png", 3)]
-        + [1, 3, 4, 5].map { ("bmshj-f-vr", "cifar-test-0001-horse.png", $0) }
+        + [1, 3, 4, 5, 7, 8].map { ("bmshj-f-vr", "cifar-test-0001-horse.png", $0) }
 
     static func goldenName(_ image: String, _ quality: Int) -> String {
         image.replacingOccurrences(of: ".png", with: "") + "-q\(quality)"

@@ -31,7 +31,7 @@ import Testing
 
     @Test func roundTripsEveryQualityAtOddSizes() throws {
         let codec = Self.codec
-        #expect(codec.modelID == "bmshj-f-vr" && codec.rate == 16 && codec.qualities == 1...6)
+        #expect(codec.modelID == "bmshj-f-vr" && codec.rate == 16 && codec.qualities == 1...8)
         for (w, h) in [(1, 1), (33, 17), (70, 40)] {
             let image = Self.image(width: w, height: h, seed: UInt64(w))
             for quality in codec.qualities {

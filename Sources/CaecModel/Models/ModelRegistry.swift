@@ -20,10 +20,14 @@ package enum ModelRegistry {
     package static let rateDistortionIDs = ["bmshj-f-vr"]
     package static var allIDs: [String] { autoencoderIDs + classifierIDs + rateDistortionIDs }
 
-    /// CompressAI's bmshj2018-factorized lambdas for its qualities 1-6 (loss = bpp + lambda * 255^2 * MSE).
-    package static let rateDistortionLambdas: [Float] = [0.0018, 0.0035, 0.0067, 0.0130, 0.0250, 0.0483]
+    /// The lambdas of `bmshj-f-vr`'s eight qualities (loss = bpp + lambda * 255^2 * MSE): CompressAI's
+    /// bmshj2018-factorized lambdas of its qualities 1-6 (0.0018 ... 0.0483) as qualities 2-7, and one more at each
+    /// end (0.0004 and 0.13), so that the ladder spans about 0.1 to 1.5 bpp on Kodak.
+    package static let rateDistortionLambdas: [Float] = [
+        0.0004, 0.0018, 0.0035, 0.0067, 0.0130, 0.0250, 0.0483, 0.1300,
+    ]
 
-    /// `bmshj-f-vr`: Ballé 2018 factorized prior, N = 64, M = 128, six qualities in one model (gain vectors).
+    /// `bmshj-f-vr`: Ballé 2018 factorized prior, N = 64, M = 128, eight qualities in one model (gain vectors).
     package static func rateDistortion(_ id: String, analysisPath: KernelPath = .fast) -> RateDistortionModel? {
         switch id {
         case "bmshj-f-vr":

@@ -42,24 +42,15 @@ def torch_figures(batch, threads, repetitions):
     assert sum(p.numel() for p in model.parameters()) == 30963
     x = torch.rand(batch, 3, 32, 32)
 
-    def best(fn):
-        fn()
-        times = []
-        for _ in range(repetitions):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-        return min(times)
-
     with torch.no_grad():
-        forward = best(lambda: model(x))
+        forward = best_of(lambda: model(x), repetitions)
 
     def step():
         model.zero_grad()
         loss = ((model(x) - x) ** 2).mean()
         loss.backward()
 
-    training = best(step)
+    training = best_of(step, repetitions)
     return batch / forward, batch / training, torch.__version__
 
 

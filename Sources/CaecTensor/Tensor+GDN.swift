@@ -121,6 +121,22 @@ extension Tensor {
     /// Pixels per GDN band: fixed, so the split (and the reduction order) depends on the shape only.
     static let gdnBandPixels = 2048
 
+    /// The GDN work items of N samples of P pixels: (sample, band of `gdnBandPixels` pixels), item i being sample
+    /// `i / bands`, band `i % bands`.
+    static func gdnItems(samples N: Int, pixels P: Int) -> Int {
+        P == 0 ? 0 : N * ((P + gdnBandPixels - 1) / gdnBandPixels)
+    }
+
+    /// Calls `body(item, sample, pixels)` for every GDN work item (see `gdnItems`), in parallel.
+    static func forEachGDNBand(samples N: Int, pixels P: Int, _ body: (Int, Int, Range<Int>) -> Void) {
+        let bands = (P + gdnBandPixels - 1) / gdnBandPixels
+        TensorParallelism.forEach(gdnItems(samples: N, pixels: P)) { item in
+            let (n, band) = item.quotientAndRemainder(dividingBy: bands)
+            let start = band * gdnBandPixels
+            body(item, n, start..<min(P, start + gdnBandPixels))
+        }
+    }
+
     /// The fast GDN forward (gradOutput nil: writes the output) or backward (writes dInput and returns per-item
     /// partial dBeta and dGamma, (items, C + C * C)). Items are (sample, band of pixels).
     @discardableResult
@@ -129,9 +145,7 @@ extension Tensor {
     ) -> [Float] {
         let (N, C, H, W) = input.nchw
         let P = H * W
-        let bandWidth = min(P, gdnBandPixels)
-        let bands = P == 0 ? 0 : (P + bandWidth - 1) / bandWidth
-        let items = N * bands
+        let items = gdnItems(samples: N, pixels: P)
         let backward = gradOutput != nil
         let e: Float = inverse ? 0.5 : -0.5
         var partials = [Float](repeating: 0, count: backward ? items * (C + C * C) : 0)
@@ -146,10 +160,8 @@ extension Tensor {
                                     x.baseAddress!, beta.baseAddress!, gamma.baseAddress!, y.baseAddress!
                                 )
                                 let (dy, partials) = (dy.baseAddress, partials.baseAddress)
-                                TensorParallelism.forEach(items) { item in
-                                    let (n, band) = item.quotientAndRemainder(dividingBy: bands)
-                                    let p0 = band * bandWidth
-                                    let B = min(P, p0 + bandWidth) - p0
+                                forEachGDNBand(samples: N, pixels: P) { item, n, pixels in
+                                    let (p0, B) = (pixels.lowerBound, pixels.count)
                                     // squares, s and (backward) v, mixed are (C, B); x, y, dy blocks are (C, B) with row stride P
                                     let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 4 * C * B)
                                     defer { scratch.deallocate() }

@@ -16,8 +16,6 @@ extension Tensor {
     ) {
         // x and y are (N, C, P), beta is (C), gamma is (C, C)
         guard N > 0, C > 0, P > 0 else { return }
-        let bandWidth = min(P, gdnBandPixels)
-        let bands = (P + bandWidth - 1) / bandWidth
         let T = gdnPortableTile
         x.withUnsafeBufferPointer { x in
             beta.withUnsafeBufferPointer { beta in
@@ -26,17 +24,14 @@ extension Tensor {
                         let (x, beta, gamma, y) = (
                             x.baseAddress!, beta.baseAddress!, gamma.baseAddress!, y.baseAddress!
                         )
-                        TensorParallelism.forEach(N * bands) { item in
-                            let (n, band) = item.quotientAndRemainder(dividingBy: bands)
-                            let bandStart = band * bandWidth
-                            let bandEnd = min(P, bandStart + bandWidth)
+                        forEachGDNBand(samples: N, pixels: P) { _, n, pixels in
                             // s is (T)
                             let s = UnsafeMutablePointer<Float>.allocate(capacity: T)
                             defer { s.deallocate() }
                             let (xSample, ySample) = (x + n * C * P, y + n * C * P)
-                            var start = bandStart
-                            while start < bandEnd {
-                                let count = min(T, bandEnd - start)
+                            var start = pixels.lowerBound
+                            while start < pixels.upperBound {
+                                let count = min(T, pixels.upperBound - start)
                                 for i in 0..<C {
                                     s.update(repeating: beta[i], count: count)
                                     let weights = gamma + i * C

@@ -24,7 +24,8 @@ let dependencies: [Package.Dependency] = [
 
 let systemTargets: [Target] = [
     .systemLibrary(name: "CCaecZlib", path: "Sources/CCaecZlib"),
-    .systemLibrary(name: "CCaecBLAS", path: "Sources/CCaecBLAS"),
+    // OpenBLAS, loaded at first use with dlopen so that caec chooses its kernels by CPUID (caec_blas.h).
+    .target(name: "CCaecBLAS", path: "Sources/CCaecBLAS", linkerSettings: [.linkedLibrary("dl")]),
     .target(
         name: "CCaecImageIO",
         path: "Sources/CCaecImageIO",

@@ -12,7 +12,7 @@ struct BenchCommand: FailableCommand {
         commandName: "bench",
         abstract: "Measure kernel, model and codec speed on this machine.",
         discussion: """
-            Prints: the CPU; cblas_sgemm GFLOP/s (the peak everything is compared with); a 5x5 stride-2 \
+            Prints: the CPU, its instruction sets and the OpenBLAS core in use; cblas_sgemm GFLOP/s (the peak everything is compared with); a 5x5 stride-2 \
             128->128 convolution and its transposed twin on a 768x512 image; GDN over 64 channels of 384x256 \
             with the reference, portable (the encoder's, bit-identical to the reference) and fast kernels and \
             their speed-ups over the reference; each layer of the paper's rate-8 \
@@ -26,9 +26,9 @@ struct BenchCommand: FailableCommand {
     var repetitions: Int = 3
 
     /// Which group of figures to measure.
-    enum Part: String, ExpressibleByArgument, CaseIterable { case all, kernels, model, codec }
+    enum Part: String, ExpressibleByArgument, CaseIterable { case all, sgemm, kernels, model, codec }
 
-    @Option(help: "Measure only one part: all, kernels, model or codec.")
+    @Option(help: "Measure only one part: all, sgemm (the BLAS and its 1024^3 peak), kernels, model or codec.")
     var only: Part = .all
 
     @Option(help: "Worker threads for the kernels (default: all CPUs).")
@@ -62,6 +62,11 @@ struct BenchCommand: FailableCommand {
 
     private func measure() throws(CLIFailure) {
         warmUpBLAS()
+        if only != .all && only != .kernels { print(BLASBackend.current.summary) }
+        if only == .sgemm {
+            print(TensorBenchmark.sgemm(repetitions: repetitions).line)
+            return
+        }
         var peak: Double?
         if only == .all || only == .kernels {
             let kernelLines = TensorBenchmark.run(repetitions: repetitions)

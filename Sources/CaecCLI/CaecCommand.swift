@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaecTensor
 
 @main
 struct CaecCommand: ParsableCommand {
@@ -10,7 +11,7 @@ struct CaecCommand: ParsableCommand {
             70 internal error, 73 output exists / is the input / cannot be created, 74 I/O error, \
             78 model weights missing or corrupt.
             """,
-        version: "caec \(CaecVersion.string)",
+        version: "caec \(CaecVersion.string)\n\(BLASBackend.current.summary)",
         subcommands: [
             EncodeCommand.self, DecodeCommand.self, InfoCommand.self, ModelsCommand.self, ConvertCommand.self,
             CompareCommand.self, TrainCommand.self, CalibrateCommand.self, ExperimentCommand.self,

@@ -13,19 +13,27 @@ package enum TensorBenchmark {
     /// 4. GDN with 64 channels on 384x256: reference, portable and fast (see `gdn`).
     /// Returns printable lines: CPU model, times, GFLOP/s and share of the sgemm peak on as many workers, and the
     /// deterministic counters (multiply-adds).
+    /// sgemm 1024 x 1024 x 1024 on one thread, best of `repetitions`: the printable line and GFLOP/s.
+    package static func sgemm(repetitions: Int = 3) -> (line: String, gflops: Double) {
+        warmUpBLAS()
+        let size = 1024
+        let a = Tensor(shape: [size, size], repeating: 0.5)
+        let seconds = best(of: repetitions) {
+            _ = Tensor.linear(a, weight: a, bias: nil)  // (N, IN) x (OUT, IN)^T: one sgemm
+        }
+        let gflops = 2 * Double(size * size * size) / seconds / 1e9
+        return ("sgemm \(size)^3 (1 thread): \(format(seconds * 1e3)) ms, \(format(gflops)) GFLOP/s", gflops)
+    }
+
     package static func run(repetitions: Int = 3, width: Int = 768, height: Int = 512) -> [String] {
         warmUpBLAS()
-        let (model, flags) = cpuDescription()
-        var lines = ["cpu: \(model) [\(flags)], workers: \(TensorParallelism.maxWorkers)"]
+        var lines = ["\(BLASBackend.current.summary), workers: \(TensorParallelism.maxWorkers)"]
 
         let size = 1024
         let a = Tensor(shape: [size, size], repeating: 0.5)
         let flopsGemm = 2 * Double(size * size * size)
-        let secondsGemm = best(of: repetitions) {
-            _ = Tensor.linear(a, weight: a, bias: nil)  // (N, IN) x (OUT, IN)^T: one sgemm
-        }
-        let peak = flopsGemm / secondsGemm / 1e9
-        lines.append("sgemm \(size)^3 (1 thread): \(format(secondsGemm * 1e3)) ms, \(format(peak)) GFLOP/s")
+        let (line, peak) = sgemm(repetitions: repetitions)
+        lines.append(line)
         // What the machine gives several workers at once (vCPUs may share a core or be busy elsewhere).
         var peaks = [1: peak]
         for workers in Set([1, TensorParallelism.maxWorkers]).sorted() where workers > 1 {
@@ -126,30 +134,6 @@ package enum TensorBenchmark {
     private static func format(_ value: Double) -> String {
         let tenths = (value * 10).rounded()
         return "\(Int(tenths) / 10).\(abs(Int(tenths)) % 10)"
-    }
-
-    /// "model name" of the first processor in /proc/cpuinfo and which of the vector extensions that matter to
-    /// OpenBLAS's kernel choice it lists.
-    private static func cpuDescription() -> (model: String, flags: String) {
-        var model = "unknown"
-        var flags: [String] = []
-        #if canImport(Glibc)
-            guard let file = fopen("/proc/cpuinfo", "r") else { return (model, "") }
-            defer { fclose(file) }
-            var line = [CChar](repeating: 0, count: 8192)
-            while fgets(&line, Int32(line.count), file) != nil {
-                let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                guard let colon = text.firstIndex(of: ":") else { continue }
-                let value = text[text.index(after: colon)...].drop { $0 == " " }.prefix { $0 != "\n" }
-                if text.hasPrefix("model name") && model == "unknown" { model = String(value) }
-                if text.hasPrefix("flags") && flags.isEmpty {
-                    let present = Set(value.split(separator: " ").map(String.init))
-                    flags = ["sse4_2", "avx", "fma", "avx2", "avx512f", "avx512_bf16"].filter(present.contains)
-                    break
-                }
-            }
-        #endif
-        return (model, flags.joined(separator: " "))
     }
 }
 

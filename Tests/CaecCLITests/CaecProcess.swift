@@ -21,11 +21,15 @@ struct CaecProcess {
     }
 
     /// Runs `caec arguments...` in `directory`, feeding `stdin`, with an optional file-size limit in 512-byte
-    /// blocks (as `ulimit -f`), and waits for it to exit.
+    /// blocks (as `ulimit -f`) and extra environment variables, and waits for it to exit.
     static func run(
-        _ arguments: [String], stdin: [UInt8] = [], in directory: URL? = nil, fileSizeLimitBlocks: Int? = nil
+        _ arguments: [String], stdin: [UInt8] = [], in directory: URL? = nil, fileSizeLimitBlocks: Int? = nil,
+        environment: [String: String] = [:]
     ) throws -> Result {
         let process = Process()
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let blocks = fileSizeLimitBlocks {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "ulimit -f \(blocks) && exec \"$0\" \"$@\"", executable.path] + arguments

@@ -8,7 +8,7 @@ import Testing
             TensorBenchmark.run(repetitions: 1, width: 8, height: 6)
         }
         #expect(lines.count == 14)
-        #expect(lines[0].hasPrefix("cpu: "))
+        #expect(lines[0].hasPrefix("blas: ") && lines[0].contains("; cpu: "))
         // 128 * 128 * 25 MACs per output pixel, output 4 x 3.
         #expect(lines[3].contains("\(128 * 128 * 25 * 12) MACs"))
         #expect(lines[6].contains("\(128 * 128 * 25 * 12) MACs"))

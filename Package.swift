@@ -26,6 +26,8 @@ let systemTargets: [Target] = [
     .systemLibrary(name: "CCaecZlib", path: "Sources/CCaecZlib"),
     // OpenBLAS, loaded at first use with dlopen so that caec chooses its kernels by CPUID (caec_blas.h).
     .target(name: "CCaecBLAS", path: "Sources/CCaecBLAS", linkerSettings: [.linkedLibrary("dl")]),
+    // The encoder's bit-exact kernels, hand-vectorised once per instruction set (caec_kernels.h).
+    .target(name: "CCaecKernels", path: "Sources/CCaecKernels"),
     .target(
         name: "CCaecImageIO",
         path: "Sources/CCaecImageIO",
@@ -44,7 +46,7 @@ let systemTargets: [Target] = [
 let libraryTargets: [Target] = [
     .target(name: "CaecCore", dependencies: ["CCaecZlib"]),
     .target(name: "CaecFormat", dependencies: ["CaecCore"]),
-    .target(name: "CaecTensor", dependencies: ["CCaecBLAS"]),
+    .target(name: "CaecTensor", dependencies: ["CCaecBLAS", "CCaecKernels"]),
     .target(name: "CaecModel", dependencies: ["CaecTensor", "CaecCore"]),
     .target(name: "CaecTrain", dependencies: ["CaecModel", "CaecTensor", "CaecCore"]),
     .target(name: "CaecEntropy"),

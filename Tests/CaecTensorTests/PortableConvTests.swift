@@ -24,6 +24,34 @@ import Testing
         #expect(portable.data == reference.data)
     }
 
+    /// Every instruction-set level this machine can run gives the reference kernel's bits, on shapes with
+    /// partial tiles of output channels (not a multiple of 4) and positions (not a multiple of 48), bias or none.
+    @Test(arguments: ExactKernels.supported, [0, 1, 2, 3])
+    func everyLevelEqualsReferenceExactly(level: ExactKernels.Level, index: Int) {
+        let shapes = [(1, 3, 19, 23, 7, 5, 2, 2), (2, 9, 12, 50, 13, 3, 1, 1), (1, 64, 20, 24, 64, 5, 2, 2),
+                      (1, 1, 1, 1, 1, 1, 1, 0)]
+        let (N, IC, H, W, OC, k, s, p) = shapes[index]
+        var random = SeededRandom(seed: UInt64(200 + index))
+        let input = Tensor(shape: [N, IC, H, W], data: random.floats(N * IC * H * W))
+        // Exact zeros of both signs in the weights, so the sign-of-zero rules are exercised too.
+        var weights = random.floats(OC * IC * k * k)
+        for i in stride(from: 0, to: weights.count, by: 7) { weights[i] = i % 14 == 0 ? 0 : -0.0 }
+        let weight = Tensor(shape: [OC, IC, k, k], data: weights)
+        let bias = index == 1 ? nil : Tensor(shape: [OC], data: random.floats(OC))
+        let geometry = Conv2DGeometry(kernelSize: k, stride: s, padding: p)
+        let reference = Tensor.conv2d(input, weight: weight, bias: bias, geometry: geometry, path: .reference)
+        let portable = ExactKernels.$forcedLevel.withValue(level) {
+            Tensor.conv2d(input, weight: weight, bias: bias, geometry: geometry, path: .portable)
+        }
+        #expect(portable.shape == reference.shape)
+        #expect(portable.data == reference.data, "level \(level)")
+        // Across levels, even the sign of zero agrees: the .cae bytes cannot depend on the processor.
+        let baseline = ExactKernels.$forcedLevel.withValue(.sse2) {
+            Tensor.conv2d(input, weight: weight, bias: bias, geometry: geometry, path: .portable)
+        }
+        #expect(portable.data.map(\.bitPattern) == baseline.data.map(\.bitPattern), "level \(level)")
+    }
+
     @Test func portableIsIndependentOfTheThreadCount() {
         var random = SeededRandom(seed: 7)
         let input = Tensor(shape: [2, 8, 64, 48], data: random.floats(2 * 8 * 64 * 48))

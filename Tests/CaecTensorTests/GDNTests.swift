@@ -53,6 +53,22 @@ import Testing
         #expect(mismatches == 0, "\(mismatches) of \(reference.count) elements differ")
     }
 
+    /// Every instruction-set level of the sums kernel this machine can run gives the reference's bits.
+    @Test(arguments: ExactKernels.supported, [false, true])
+    func everyLevelEqualsReferenceExactly(level: ExactKernels.Level, inverse: Bool) {
+        for (index, (N, C, H, W)) in Self.portableShapes.enumerated() {
+            var random = SeededRandom(seed: UInt64(2300 + 2 * index + (inverse ? 1 : 0)))
+            let x = randomTensor([N, C, H, W], &random, in: -3..<3)
+            let (beta, gamma) = parameters(channels: C, &random)
+            let reference = Tensor.gdn(x, beta: beta, gamma: gamma, inverse: inverse, path: .reference)
+            let portable = ExactKernels.$forcedLevel.withValue(level) {
+                Tensor.gdn(x, beta: beta, gamma: gamma, inverse: inverse, path: .portable)
+            }
+            let mismatches = zip(portable.data, reference.data).filter { $0.bitPattern != $1.bitPattern }.count
+            #expect(mismatches == 0, "level \(level), shape \([N, C, H, W]): \(mismatches) elements differ")
+        }
+    }
+
     @Test func portableIsIndependentOfTheThreadCount() {
         var random = SeededRandom(seed: 2200)
         // 2 samples x 3 bands of 2048 pixels.

@@ -28,8 +28,10 @@ import Testing
     /// partial tiles of output channels (not a multiple of 4) and positions (not a multiple of 48), bias or none.
     @Test(arguments: ExactKernels.supported, [0, 1, 2, 3])
     func everyLevelEqualsReferenceExactly(level: ExactKernels.Level, index: Int) {
-        let shapes = [(1, 3, 19, 23, 7, 5, 2, 2), (2, 9, 12, 50, 13, 3, 1, 1), (1, 64, 20, 24, 64, 5, 2, 2),
-                      (1, 1, 1, 1, 1, 1, 1, 0)]
+        let shapes = [
+            (1, 3, 19, 23, 7, 5, 2, 2), (2, 9, 12, 50, 13, 3, 1, 1), (1, 64, 20, 24, 64, 5, 2, 2),
+            (1, 1, 1, 1, 1, 1, 1, 0),
+        ]
         let (N, IC, H, W, OC, k, s, p) = shapes[index]
         var random = SeededRandom(seed: UInt64(200 + index))
         let input = Tensor(shape: [N, IC, H, W], data: random.floats(N * IC * H * W))

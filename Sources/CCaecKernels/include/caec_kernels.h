@@ -27,6 +27,12 @@ int caec_kernels_available(int level);
 int caec_conv_columns_exact(int level, const float *w, const float *b, const float *columns, float *y, long OC,
                             long K, long P, long column_stride, long output_stride);
 
+// GDN's sums (Ballé et al. 2016): norm[i, p] = beta[i] + sum over j = 0..C-1 of (gamma[i, j] * x[j, p]) * x[j, p],
+// accumulated in j order, one multiply, multiply, add per step. gamma is (C, C); beta is (C); x row j starts at
+// x + j * x_stride; norm row i at norm + i * norm_stride; P positions. Returns 0, or -1 without scratch memory.
+int caec_gdn_norm_exact(int level, const float *gamma, const float *beta, const float *x, float *norm, long C,
+                        long P, long x_stride, long norm_stride);
+
 #ifdef __cplusplus
 }
 #endif

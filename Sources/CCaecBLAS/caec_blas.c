@@ -131,12 +131,16 @@ static void load_once(void) {
         // OpenBLAS reads OPENBLAS_CORETYPE in its library constructor, which runs inside dlopen; the variable is
         // removed again right after, so that child processes and the host see the environment they had.
         if (chosen) setenv("OPENBLAS_CORETYPE", chosen, 1);
+        // One thread from the start: OpenBLAS then starts no thread pool of its own to spin beside caec's workers.
+        int set_threads = !getenv("OPENBLAS_NUM_THREADS");
+        if (set_threads) setenv("OPENBLAS_NUM_THREADS", "1", 1);
         const char *last_error = NULL;
         for (size_t i = 0; i < sizeof library_names / sizeof *library_names && !handle; i++) {
             handle = dlopen(library_names[i], RTLD_NOW | RTLD_LOCAL);
             if (!handle) last_error = dlerror();
         }
         if (chosen) unsetenv("OPENBLAS_CORETYPE");
+        if (set_threads) unsetenv("OPENBLAS_NUM_THREADS");
         if (!handle) {
             snprintf(info->error, sizeof info->error, "cannot load OpenBLAS (%s); install Debian's libopenblas0",
                      last_error ? last_error : "not found");
@@ -144,16 +148,16 @@ static void load_once(void) {
         }
     }
     blas_sgemm = (sgemm_fn)dlsym(handle, "cblas_sgemm");
-    set_threads_fn set_threads = (set_threads_fn)dlsym(handle, "openblas_set_num_threads");
+    set_threads_fn set_num_threads = (set_threads_fn)dlsym(handle, "openblas_set_num_threads");
     string_fn corename = (string_fn)dlsym(handle, "openblas_get_corename");
     string_fn config = (string_fn)dlsym(handle, "openblas_get_config");
-    if (!blas_sgemm || !set_threads) {
+    if (!blas_sgemm || !set_num_threads) {
         snprintf(info->error, sizeof info->error, "the loaded OpenBLAS lacks cblas_sgemm or openblas_set_num_threads");
         blas_sgemm = NULL;
         return;
     }
     // caec parallelises over samples and bands itself; OpenBLAS runs on the calling thread.
-    set_threads(1);
+    set_num_threads(1);
     if (corename) copy_string(info->core_name, sizeof info->core_name, corename());
     if (config) copy_string(info->config, sizeof info->config, config());
     Dl_info where;

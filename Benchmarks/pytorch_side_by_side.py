@@ -8,8 +8,18 @@ no entropy coding, so PyTorch's figure is a lower bound of a PyTorch codec's tim
 PyTorch is a benchmark-only dependency: `pip install torch numpy` in a virtual environment. caec must be built in
 release mode first (`swift build -c release`). Both use the same number of threads (--threads, default: all CPUs).
 
+With --sgemm it times sgemm 1024^3 on one thread: caec's BLAS as caec chose it, OpenBLAS forced to every core
+type this CPU can run (OPENBLAS_CORETYPE), and PyTorch's matmul. With --train-step PHOTOS it times one training
+step of the photo model (`caec train --profile`: 16 crops of 64x64, forward + backward + Adam, density model
+included) against a PyTorch twin of the same architecture (CompressAI's FactorizedPrior with N=64, M=128, its
+entropy bottleneck's density written out). --all runs every part in one go (needs --codec and --train-step).
+
     python3 Benchmarks/pytorch_side_by_side.py [--threads N] [--batch 64] [--repetitions 5]
     python3 Benchmarks/pytorch_side_by_side.py --codec ../shared/data/kodak/kodim01.png [--threads N]
+    python3 Benchmarks/pytorch_side_by_side.py --sgemm
+    python3 Benchmarks/pytorch_side_by_side.py --train-step ../shared/data/photos-train
+    python3 Benchmarks/pytorch_side_by_side.py --all --codec ../shared/data/kodak/kodim01.png \
+        --train-step ../shared/data/photos-train
 """
 import argparse
 import os
@@ -139,16 +149,154 @@ def codec_main(args, cpu):
     print("ratio: PyTorch seconds / caec seconds (above 1: caec is faster)")
 
 
+def sgemm_main(args, cpu):
+    """caec's sgemm (its own core choice) against OpenBLAS forced to each core this CPU can run, and PyTorch."""
+    import torch
+
+    def caec_sgemm(core):
+        env = dict(os.environ)
+        env.pop("OPENBLAS_CORETYPE", None)
+        if core:
+            env["OPENBLAS_CORETYPE"] = core
+        output = subprocess.run([args.caec, "bench", "--only", "sgemm", "--repetitions", str(args.repetitions)],
+                                check=True, capture_output=True, text=True, env=env).stdout
+        blas = output.splitlines()[0]
+        return float(re.search(r"([\d.]+) GFLOP/s", output).group(1)), re.search(r"core (\S+)", blas).group(1), blas
+
+    ours, chosen, blas = caec_sgemm(None)
+    flags = set(re.search(r"\[(.*)\]", blas).group(1).split())
+    cores = ["Sandybridge"] if "avx" in flags else []
+    if {"avx2", "fma"} <= flags:
+        cores += ["Haswell", "Zen"]
+    if {"avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"} <= flags:
+        cores += ["SkylakeX"] + (["Cooperlake"] if "avx512_bf16" in flags else [])
+    forced = {core: caec_sgemm(core)[0] for core in cores}
+    torch.set_num_threads(1)
+    a = torch.rand(1024, 1024)
+    seconds = best_of(lambda: torch.mm(a, a), max(args.repetitions, 5))
+    pytorch = 2 * 1024 ** 3 / seconds / 1e9
+    best_name, best = max(list(forced.items()) + [("PyTorch " + torch.__version__, pytorch)], key=lambda kv: kv[1])
+    print(f"cpu: {cpu}; {blas}")
+    print("sgemm 1024^3, one thread, GFLOP/s:")
+    print(f"  caec (core {chosen}, chosen by caec): {ours:.1f}")
+    for core, rate in forced.items():
+        print(f"  OpenBLAS OPENBLAS_CORETYPE={core}: {rate:.1f}")
+    print(f"  PyTorch {torch.__version__} (torch.mm): {pytorch:.1f}")
+    print(f"caec / best ({best_name}): {ours / best:.2f}")
+
+
+def torch_train_step(threads, repetitions, n=64, m=128, batch=16, crop=64, lmbda=0.0067):
+    """Seconds of one training step of a FactorizedPrior twin: noisy latents, the entropy bottleneck's density
+    (CompressAI's: filters (3, 3, 3, 3), init_scale 10), loss bpp + lambda * 255^2 * MSE, backward, Adam."""
+    import torch
+    from torch import nn
+    import torch.nn.functional as F
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+
+    class GDN(nn.Module):
+        def __init__(self, channels, inverse=False):
+            super().__init__()
+            self.inverse = inverse
+            self.beta = nn.Parameter(torch.ones(channels))
+            self.gamma = nn.Parameter(0.1 * torch.eye(channels))
+
+        def forward(self, x):
+            c = x.shape[1]
+            norm = F.conv2d(x * x, self.gamma.abs().view(c, c, 1, 1), self.beta.abs() + 1e-6)
+            return x * torch.sqrt(norm) if self.inverse else x / torch.sqrt(norm)
+
+    class Density(nn.Module):
+        def __init__(self, channels, filters=(3, 3, 3, 3), init_scale=10.0):
+            super().__init__()
+            widths = (1,) + filters + (1,)
+            scale = init_scale ** (1 / (len(filters) + 1))
+            self.matrices, self.biases, self.factors = nn.ParameterList(), nn.ParameterList(), nn.ParameterList()
+            for i in range(len(filters) + 1):
+                init = float(torch.log(torch.expm1(torch.tensor(1 / scale / widths[i + 1]))))
+                self.matrices.append(nn.Parameter(torch.full((channels, widths[i + 1], widths[i]), init)))
+                self.biases.append(nn.Parameter(torch.rand(channels, widths[i + 1], 1) - 0.5))
+                if i < len(filters):
+                    self.factors.append(nn.Parameter(torch.zeros(channels, widths[i + 1], 1)))
+
+        def logits(self, x):
+            for i, matrix in enumerate(self.matrices):
+                x = torch.matmul(F.softplus(matrix), x) + self.biases[i]
+                if i < len(self.factors):
+                    x = x + torch.tanh(self.factors[i]) * torch.tanh(x)
+            return x
+
+        def forward(self, y):
+            c = y.shape[1]
+            values = y.transpose(0, 1).reshape(c, 1, -1)
+            lower, upper = self.logits(values - 0.5), self.logits(values + 0.5)
+            sign = -torch.sign(lower + upper).detach()
+            likelihood = torch.abs(torch.sigmoid(sign * upper) - torch.sigmoid(sign * lower))
+            return torch.clamp(likelihood, min=1e-9)
+
+    def conv(cin, cout):
+        return nn.Conv2d(cin, cout, 5, stride=2, padding=2)
+
+    def deconv(cin, cout):
+        return nn.ConvTranspose2d(cin, cout, 5, stride=2, padding=2, output_padding=1)
+
+    analysis = nn.Sequential(conv(3, n), GDN(n), conv(n, n), GDN(n), conv(n, n), GDN(n), conv(n, m))
+    synthesis = nn.Sequential(deconv(m, n), GDN(n, True), deconv(n, n), GDN(n, True), deconv(n, n), GDN(n, True),
+                              deconv(n, 3))
+    density = Density(m)
+    parameters = list(analysis.parameters()) + list(synthesis.parameters()) + list(density.parameters())
+    optimizer = torch.optim.Adam(parameters, lr=1e-4)
+    x = torch.rand(batch, 3, crop, crop)
+
+    def step():
+        optimizer.zero_grad()
+        y = analysis(x)
+        y_noisy = y + torch.empty_like(y).uniform_(-0.5, 0.5)
+        x_hat = synthesis(y_noisy)
+        bpp = -torch.log2(density(y_noisy)).sum() / (batch * crop * crop)
+        loss = bpp + lmbda * 255 ** 2 * F.mse_loss(x_hat, x)
+        loss.backward()
+        optimizer.step()
+
+    return best_of(step, max(repetitions, 5)), sum(p.numel() for p in parameters), torch.__version__
+
+
+def train_step_main(args, cpu):
+    output = subprocess.run([args.caec, "train", "--model", "bmshj-f-vr", "--photos", args.train_step, "--profile"],
+                            check=True, capture_output=True, text=True).stdout
+    ours = float(re.search(r"step total\s+([\d.]+) ms", output).group(1)) / 1e3
+    theirs, parameters, version = torch_train_step(args.threads, args.repetitions)
+    print(f"cpu: {cpu}, threads: {args.threads}; photo model training step, 16 crops of 64x64, N=64, M=128")
+    print(f"{'':28}{'caec':>10}{'PyTorch ' + version + ' twin':>30}{'ratio':>8}")
+    print(f"{'step, ms':28}{ours * 1e3:>10.1f}{theirs * 1e3:>30.1f}{theirs / ours:>8.2f}")
+    print(f"PyTorch twin: {parameters} parameters; ratio: PyTorch seconds / caec seconds (above 1: caec is faster)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--repetitions", type=int, default=5)
     parser.add_argument("--codec", metavar="IMAGE", help="time bmshj-f-vr encode/decode of IMAGE instead")
+    parser.add_argument("--sgemm", action="store_true", help="time sgemm: caec's core, forced cores, PyTorch")
+    parser.add_argument("--train-step", metavar="PHOTOS", help="time the photo model's training step vs a twin")
+    parser.add_argument("--all", action="store_true", help="every part: sgemm, codec, cae-r8, training step")
     parser.add_argument("--caec", default=os.path.join(os.path.dirname(__file__), "..", ".build", "release", "caec"))
     args = parser.parse_args()
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    if args.codec:
+    if args.all:
+        if not (args.codec and args.train_step):
+            parser.error("--all needs --codec IMAGE and --train-step PHOTOS")
+        print(subprocess.run([args.caec, "--version"], check=True, capture_output=True, text=True).stdout.strip())
+        for part in (sgemm_main, codec_main, train_step_main):
+            part(args, cpu)
+            print()
+    elif args.sgemm:
+        return sgemm_main(args, cpu)
+    elif args.train_step:
+        return train_step_main(args, cpu)
+    elif args.codec:
         return codec_main(args, cpu)
     print(f"cpu: {cpu}, threads: {args.threads}, batch: {args.batch}")
     caec_forward, caec_training = caec_figures(args.caec, args.threads, args.repetitions)

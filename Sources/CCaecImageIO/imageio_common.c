@@ -11,6 +11,13 @@ void caec_imageio_set_message(char *message, const char *format, ...) {
     va_end(arguments);
 }
 
+void caec_imageio_add_warning(caec_decoded_image *out, const char *text) {
+    if (out->warning_count < CAEC_IMAGEIO_MAX_WARNINGS) {
+        caec_imageio_set_message(out->warnings[out->warning_count], "%s", text);
+    }
+    if (out->warning_count < UINT32_MAX) out->warning_count++;
+}
+
 int caec_imageio_admits(const caec_read_options *options, uint64_t width, uint64_t height) {
     if (width == 0 || height == 0) return 0;
     if (width > options->max_width || height > options->max_height) return 0;

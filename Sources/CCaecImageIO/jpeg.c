@@ -22,8 +22,8 @@ typedef struct caec_jpeg_error {
     int failure_status;  // status an error_exit maps to (corrupt on read, encoding failed on write)
     int lenient;
     int saw_eof;
-    uint32_t warning_count;
     char *message;
+    caec_decoded_image *out;  // where warnings go (NULL when writing: the writer's warnings are ignored)
 } caec_jpeg_error;
 
 static void caec_jpeg_record(j_common_ptr cinfo, caec_jpeg_error *error) {
@@ -32,34 +32,97 @@ static void caec_jpeg_record(j_common_ptr cinfo, caec_jpeg_error *error) {
     caec_imageio_set_message(error->message, "%s", text);
 }
 
+// The name of a coding process libjpeg refuses, for an error that means "not supported" rather than "damaged";
+// NULL for every other error. ITU T.81 Table B.1 numbers the SOF markers.
+static const char *caec_jpeg_unsupported_process(j_common_ptr cinfo, char *name, size_t size) {
+    const struct jpeg_error_mgr *err = cinfo->err;
+    switch (err->msg_code) {
+    case JERR_BAD_PRECISION:
+        snprintf(name, size, "%d-bit precision", err->msg_parm.i[0]);
+        return name;
+    case JERR_ARITH_NOTIMPL:
+        return "arithmetic coding";
+    case JERR_SOF_UNSUPPORTED: {
+        int marker = err->msg_parm.i[0];
+        const char *kind = marker == 0xC3   ? "lossless"
+                           : marker == 0xCB ? "lossless arithmetic"
+                           : (marker >= 0xC5 && marker <= 0xC7) ? "hierarchical"
+                           : (marker >= 0xCD && marker <= 0xCF) ? "hierarchical arithmetic"
+                                                                : "reserved";
+        snprintf(name, size, "%s (SOF%d)", kind, marker - 0xC0);
+        return name;
+    }
+    case JERR_UNKNOWN_MARKER:
+        // DHP and EXP only occur in hierarchical files.
+        if (err->msg_parm.i[0] == 0xDE || err->msg_parm.i[0] == 0xDF) {
+            snprintf(name, size, "hierarchical (%s marker)", err->msg_parm.i[0] == 0xDE ? "DHP" : "EXP");
+            return name;
+        }
+        return NULL;
+    default:
+        return NULL;
+    }
+}
+
 static void caec_jpeg_on_error_exit(j_common_ptr cinfo) {
     caec_jpeg_error *error = (caec_jpeg_error *)cinfo->err;
     if (error->status == CAEC_IMAGEIO_OK) {
-        error->status = error->saw_eof ? CAEC_IMAGEIO_TRUNCATED : error->failure_status;
-        caec_jpeg_record(cinfo, error);
+        char name[64];
+        const char *process = cinfo->is_decompressor ? caec_jpeg_unsupported_process(cinfo, name, sizeof name) : NULL;
+        if (process != NULL) {
+            error->status = CAEC_IMAGEIO_UNSUPPORTED_PROCESS;
+            caec_imageio_set_message(error->message, "%s", process);
+        } else {
+            error->status = error->saw_eof ? CAEC_IMAGEIO_TRUNCATED : error->failure_status;
+            caec_jpeg_record(cinfo, error);
+        }
     }
     longjmp(error->jump, 1);
 }
 
-// Level -1 is a warning (corrupt or missing data libjpeg papered over); other levels are trace messages.
+// Whether a warning means the data is damaged (the decoder had to guess pixels), as opposed to a harmless
+// deviation from the standard that libjpeg and djpeg decode exactly (JWRN_NOT_SEQUENTIAL: baseline files with
+// zeros for Ss/Se, JWRN_JFIF_MAJOR, JWRN_ADOBE_XFORM, ...).
+static int caec_jpeg_warning_means_damage(int code) {
+    switch (code) {
+    case JWRN_JPEG_EOF:
+    case JWRN_HIT_MARKER:
+    case JWRN_HUFF_BAD_CODE:
+    case JWRN_ARITH_BAD_CODE:
+    case JWRN_MUST_RESYNC:
+    case JWRN_EXTRANEOUS_DATA:
+    case JWRN_BOGUS_PROGRESSION:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+// Level -1 is a warning; other levels are trace messages. Damage fails a strict read; every warning that does
+// not is listed in out->warnings.
 static void caec_jpeg_on_message(j_common_ptr cinfo, int level) {
     if (level >= 0) return;
     caec_jpeg_error *error = (caec_jpeg_error *)cinfo->err;
     if (cinfo->err->msg_code == JWRN_JPEG_EOF) error->saw_eof = 1;
-    if (error->warning_count++ == 0) caec_jpeg_record(cinfo, error);
-    if (!error->lenient) {
+    if (!error->lenient && caec_jpeg_warning_means_damage(cinfo->err->msg_code)) {
         if (error->status == CAEC_IMAGEIO_OK) {
             error->status = error->saw_eof ? CAEC_IMAGEIO_TRUNCATED : error->failure_status;
             caec_jpeg_record(cinfo, error);
         }
         longjmp(error->jump, 1);
     }
+    if (error->out != NULL) {
+        char text[JMSG_LENGTH_MAX];
+        (*cinfo->err->format_message)(cinfo, text);
+        caec_imageio_add_warning(error->out, text);
+    }
 }
 
 // libjpeg must never print to stderr on its own.
 static void caec_jpeg_on_output(j_common_ptr cinfo) { (void)cinfo; }
 
-static void caec_jpeg_install(caec_jpeg_error *error, int failure_status, int lenient, char *message) {
+static void caec_jpeg_install(caec_jpeg_error *error, int failure_status, int lenient, char *message,
+                              caec_decoded_image *out) {
     jpeg_std_error(&error->manager);
     error->manager.error_exit = caec_jpeg_on_error_exit;
     error->manager.emit_message = caec_jpeg_on_message;
@@ -68,6 +131,7 @@ static void caec_jpeg_install(caec_jpeg_error *error, int failure_status, int le
     error->failure_status = failure_status;
     error->lenient = lenient;
     error->message = message;
+    error->out = out;
 }
 
 // MARK: - Reading
@@ -166,22 +230,24 @@ static int caec_jpeg_decode(caec_jpeg_reader *reader, const uint8_t *bytes, size
     return CAEC_IMAGEIO_OK;
 }
 
-int caec_jpeg_read(const uint8_t *bytes, size_t size, const caec_read_options *options, caec_decoded_image *out) {
+// One decode with the given options; caec_jpeg_read adds the leniency probe.
+static int caec_jpeg_read_once(const uint8_t *bytes, size_t size, const caec_read_options *options,
+                               caec_decoded_image *out) {
     memset(out, 0, sizeof *out);
     caec_jpeg_reader reader;
     memset(&reader, 0, sizeof reader);
     reader.out = out;
-    caec_jpeg_install(&reader.error, CAEC_IMAGEIO_CORRUPT, options->lenient, out->message);
+    caec_jpeg_install(&reader.error, CAEC_IMAGEIO_CORRUPT, options->lenient, out->message, out);
     int status = caec_jpeg_decode(&reader, bytes, size, options);
     if (status != CAEC_IMAGEIO_OK && reader.rows_done && options->lenient) {
-        // Every row arrived; only the trailer was bad. Keep the image and count the problem as a warning.
-        reader.error.warning_count++;
+        // Every row arrived; only the trailer was bad. Keep the image and report the problem as a warning.
+        caec_imageio_add_warning(out, out->message);
+        out->message[0] = 0;
         status = CAEC_IMAGEIO_OK;
     }
 
     // The one cleanup path.
     if (reader.created) jpeg_destroy_decompress(&reader.cinfo);
-    out->warning_count = reader.error.warning_count;
     if (status == CAEC_IMAGEIO_OK) {
         out->pixels = reader.pixels;
     } else {
@@ -189,6 +255,24 @@ int caec_jpeg_read(const uint8_t *bytes, size_t size, const caec_read_options *o
         free(out->exif);
         out->exif = NULL;
         out->exif_size = 0;
+    }
+    return status;
+}
+
+int caec_jpeg_read(const uint8_t *bytes, size_t size, const caec_read_options *options, caec_decoded_image *out) {
+    int status = caec_jpeg_read_once(bytes, size, options, out);
+    if ((status == CAEC_IMAGEIO_TRUNCATED || status == CAEC_IMAGEIO_CORRUPT) && !options->lenient) {
+        // A damage warning failed the read; whether a lenient read gets through the rest of the file only a
+        // second read can tell.
+        caec_read_options lenient = *options;
+        lenient.lenient = 1;
+        caec_decoded_image *probe = malloc(sizeof *probe);
+        if (probe != NULL) {
+            out->recoverable = caec_jpeg_read_once(bytes, size, &lenient, probe) == CAEC_IMAGEIO_OK;
+            free(probe->pixels);
+            free(probe->exif);
+            free(probe);
+        }
     }
     return status;
 }
@@ -240,7 +324,7 @@ int caec_jpeg_write(const uint8_t *pixels, uint32_t width, uint32_t height, int 
     caec_jpeg_writer writer;
     memset(&writer, 0, sizeof writer);
     writer.out = out;
-    caec_jpeg_install(&writer.error, CAEC_IMAGEIO_ENCODING_FAILED, 1, out->message);
+    caec_jpeg_install(&writer.error, CAEC_IMAGEIO_ENCODING_FAILED, 1, out->message, NULL);
     int status = caec_jpeg_encode(&writer, pixels, width, height, quality, subsampling);
 
     if (writer.created) jpeg_destroy_compress(&writer.cinfo);

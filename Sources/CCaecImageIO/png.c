@@ -4,18 +4,20 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "imageio_common.h"
 
-// Largest ancillary chunk libpng may allocate. Chunks caec would need are small (PLTE, tRNS); everything big
-// (text, ICC profiles) is skipped unread, so this only bounds what slips through.
-enum { caec_png_chunk_malloc_max = 1 << 20 };
+// libpng refuses any chunk longer than its "chunk malloc max" (8,000,000 bytes by default) as soon as it reads the
+// chunk header, even a chunk it is told to skip unread. caec sets that limit to the file's own size: every chunk
+// caec ignores is skipped without allocation however long it is, a valid file never trips the check, and the few
+// chunks libpng does allocate (PLTE, tRNS) are bounded by the bytes the caller already holds in memory.
 // Most ancillary chunks libpng keeps before refusing more (each costs memory even when skipped later).
 enum { caec_png_chunk_cache_max = 128 };
 
 // Ancillary chunks caec ignores: they are skipped (CRC checked) without allocation or decompression, so a
 // zTXt/iCCP "bomb" costs nothing. gAMA, cHRM, sRGB and iCCP are ignored because caec treats every PNG as sRGB,
-// bKGD because the caller chooses the background.
+// bKGD because the caller chooses the background. eXIf is read by caec_png_copy_exif, not by libpng.
 static const png_byte caec_png_ignored_chunks[] = {
     'b', 'K', 'G', 'D', 0, 'c', 'H', 'R', 'M', 0, 'e', 'X', 'I', 'f', 0, 'g', 'A', 'M', 'A', 0,
     'h', 'I', 'S', 'T', 0, 'i', 'C', 'C', 'P', 0, 'i', 'T', 'X', 't', 0, 'o', 'F', 'F', 's', 0,
@@ -52,9 +54,10 @@ static void caec_png_on_read_error(png_structp png, png_const_charp message) {
     longjmp(reader->jump, 1);
 }
 
+// libpng's warnings, and its benign errors when lenient (png_set_benign_errors turns them into warnings).
 static void caec_png_on_read_warning(png_structp png, png_const_charp message) {
     caec_png_reader *reader = png_get_error_ptr(png);
-    if (reader->out->warning_count++ == 0) caec_imageio_set_message(reader->out->message, "%s", message);
+    caec_imageio_add_warning(reader->out, message);
 }
 
 static void caec_png_read_memory(png_structp png, png_bytep destination, size_t length) {
@@ -94,7 +97,7 @@ static int caec_png_decode(caec_png_reader *reader, const caec_read_options *opt
     png_infop info = reader->info;
 
     png_set_user_limits(png, caec_png_clamp_limit(options->max_width), caec_png_clamp_limit(options->max_height));
-    png_set_chunk_malloc_max(png, caec_png_chunk_malloc_max);
+    png_set_chunk_malloc_max(png, reader->size > PNG_UINT_31_MAX ? PNG_UINT_31_MAX : reader->size + 1);
     png_set_chunk_cache_max(png, caec_png_chunk_cache_max);
     // Benign errors (extra image data, misplaced chunks, ...) fail the read unless the caller is lenient.
     png_set_benign_errors(png, options->lenient ? 1 : 0);
@@ -205,7 +208,35 @@ static int caec_png_precheck_data(const uint8_t *bytes, size_t size, const caec_
     return complete ? CAEC_IMAGEIO_CORRUPT : CAEC_IMAGEIO_TRUNCATED;
 }
 
-int caec_png_read(const uint8_t *bytes, size_t size, const caec_read_options *options, caec_decoded_image *out) {
+// The first eXIf chunk whose CRC is right, copied to out->exif (PNG 1.2 extensions §3.7: the TIFF structure
+// itself, though some writers prefix JPEG's "Exif\0\0", which is dropped). Walks the chunk headers only; a chunk
+// that overruns the file ends the walk.
+static void caec_png_copy_exif(const uint8_t *bytes, size_t size, caec_decoded_image *out) {
+    for (size_t offset = 8; size >= 12 && offset <= size - 12;) {
+        size_t length = caec_png_be32(bytes + offset);
+        if (length > size - offset - 12) return;
+        const uint8_t *type = bytes + offset + 4, *data = bytes + offset + 8;
+        if (memcmp(type, "IEND", 4) == 0) return;
+        if (memcmp(type, "eXIf", 4) == 0 && length <= PNG_UINT_31_MAX &&
+            crc32(crc32(0L, Z_NULL, 0), type, (uInt)length + 4) == caec_png_be32(data + length)) {
+            if (length >= 6 && memcmp(data, "Exif\0\0", 6) == 0) {
+                data += 6;
+                length -= 6;
+            }
+            if (length == 0) return;
+            out->exif = malloc(length);
+            if (out->exif == NULL) return;  // orientation is a nicety: no memory, no rotation
+            memcpy(out->exif, data, length);
+            out->exif_size = length;
+            return;
+        }
+        offset += length + 12;
+    }
+}
+
+// One decode with the given options; caec_png_read adds the leniency probe.
+static int caec_png_read_once(const uint8_t *bytes, size_t size, const caec_read_options *options,
+                              caec_decoded_image *out) {
     memset(out, 0, sizeof *out);
     int status = caec_png_precheck_size(bytes, size, options, out);
     if (status == CAEC_IMAGEIO_OK) status = caec_png_precheck_data(bytes, size, options, out);
@@ -218,9 +249,9 @@ int caec_png_read(const uint8_t *bytes, size_t size, const caec_read_options *op
     reader.out = out;
     status = caec_png_decode(&reader, options);
     if (status != CAEC_IMAGEIO_OK && reader.rows_done && options->lenient) {
-        // Every row arrived; only the trailer was bad. Keep the image and count the problem as a warning.
-        // out->message already holds the libpng error text.
-        out->warning_count++;
+        // Every row arrived; only the trailer was bad. Keep the image and report the problem as a warning.
+        caec_imageio_add_warning(out, out->message);
+        out->message[0] = 0;
         status = CAEC_IMAGEIO_OK;
     }
     if (status == CAEC_IMAGEIO_OK && reader.channels == 4) {
@@ -234,8 +265,27 @@ int caec_png_read(const uint8_t *bytes, size_t size, const caec_read_options *op
     free(reader.rows);
     if (status == CAEC_IMAGEIO_OK) {
         out->pixels = reader.pixels;
+        caec_png_copy_exif(bytes, size, out);
     } else {
         free(reader.pixels);
+    }
+    return status;
+}
+
+int caec_png_read(const uint8_t *bytes, size_t size, const caec_read_options *options, caec_decoded_image *out) {
+    int status = caec_png_read_once(bytes, size, options, out);
+    if ((status == CAEC_IMAGEIO_TRUNCATED || status == CAEC_IMAGEIO_CORRUPT) && !options->lenient) {
+        // Would --lenient get an image out of this? Only a second, lenient read can tell: libpng reports benign
+        // and fatal errors through the same callback.
+        caec_read_options lenient = *options;
+        lenient.lenient = 1;
+        caec_decoded_image *probe = malloc(sizeof *probe);
+        if (probe != NULL) {
+            out->recoverable = caec_png_read_once(bytes, size, &lenient, probe) == CAEC_IMAGEIO_OK;
+            free(probe->pixels);
+            free(probe->exif);
+            free(probe);
+        }
     }
     return status;
 }

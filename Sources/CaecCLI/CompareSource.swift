@@ -62,8 +62,9 @@ struct CompareSource: Sendable {
             let path = paths[index]
             do {
                 let bytes = try FileInput.read(path)
-                let image = try ImageReader.read(bytes, options: options)
-                return .success(CompareItem(index: index, name: path, image: image, label: nil))
+                let decoded = try ImageReader.decode(bytes, options: options)
+                for warning in decoded.warnings { printWarning(path: path, warning) }
+                return .success(CompareItem(index: index, name: path, image: decoded.image, label: nil))
             } catch {
                 return .failure(CompareRunner.Failure(index: index, name: path, reason: "\(error)"))
             }

@@ -118,43 +118,60 @@ extension TrainCommand {
         var evalLog = try CSVLog(path: runDirectory + "/heldout.csv", header: "step,seconds," + header, append: resume)
         var progress = ProgressLine(interval: 30)
         var failure: CLIFailure?
-        let result = trainer.run(
-            from: state, seconds: seconds, data: data, heldOut: heldOutTensors, clock: Clock.seconds,
-            report: { event in
-                switch event {
-                case .progress(let step, let seconds, let figures, let rate, let norm, let speed):
-                    let psnr = 10 * log10(1 / max(Double(figures.mse), 1e-12))
-                    lossLog.append(
-                        "\(step),\(fixed(seconds, 1)),\(figures.loss),\(figures.bpp),\(figures.mse),\(fixed(psnr, 3)),"
-                            + "\(rate),\(norm),\(fixed(speed, 3))")
-                    progress.update(
-                        "\(model.id) step \(step) \(formatDuration(seconds))  loss \(fixed(Double(figures.loss), 4))  "
-                            + "bpp \(fixed(Double(figures.bpp), 3))  PSNR \(fixed(psnr, 2))  lr \(rate)  "
-                            + "\(fixed(speed, 2)) steps/s")
-                case .evaluation(let step, let seconds, let qualities):
-                    evalLog.append(
-                        "\(step),\(fixed(seconds, 1)),"
-                            + qualities.map { "\(fixed($0.bpp, 4)),\(fixed($0.psnr, 3))" }.joined(separator: ","))
-                    progress.finish(
-                        "\(model.id) step \(step) held-out: "
-                            + qualities.map { "\(fixed($0.bpp, 3)) bpp \(fixed($0.psnr, 2)) dB" }.joined(
-                                separator: " | "))
-                }
-            },
-            checkpoint: { state, seconds in
-                guard failure == nil else { return }
-                do throws(CLIFailure) {
-                    let file = Checkpoint.file(
-                        state, modelID: model.id,
-                        metadata: settings + [("train_seconds_elapsed", "\(seconds)")])
-                    try SafeOutput(path: checkpointPath, force: true).write(file.serialized(), inputs: [])
-                    try lossLog.flush()
-                    try evalLog.flush()
-                } catch {
-                    failure = error
-                }
-            })
+        let run: Result<(state: TrainingState, seconds: Double), TrainingError> = Result {
+            () throws(TrainingError) in
+            try trainer.run(
+                from: state, seconds: seconds, data: data, heldOut: heldOutTensors, clock: Clock.seconds,
+                report: { event in
+                    switch event {
+                    case .progress(let step, let seconds, let figures, let rate, let norm, let speed):
+                        let psnr = 10 * log10(1 / max(Double(figures.mse), 1e-12))
+                        lossLog.append(
+                            "\(step),\(fixed(seconds, 1)),\(figures.loss),\(figures.bpp),\(figures.mse),\(fixed(psnr, 3)),"
+                                + "\(rate),\(norm),\(fixed(speed, 3))")
+                        progress.update(
+                            "\(model.id) step \(step) \(formatDuration(seconds))  loss \(fixed(Double(figures.loss), 4))  "
+                                + "bpp \(fixed(Double(figures.bpp), 3))  PSNR \(fixed(psnr, 2))  lr \(rate)  "
+                                + "\(fixed(speed, 2)) steps/s")
+                    case .evaluation(let step, let seconds, let qualities):
+                        evalLog.append(
+                            "\(step),\(fixed(seconds, 1)),"
+                                + qualities.map { "\(fixed($0.bpp, 4)),\(fixed($0.psnr, 3))" }.joined(separator: ","))
+                        progress.finish(
+                            "\(model.id) step \(step) held-out: "
+                                + qualities.map { "\(fixed($0.bpp, 3)) bpp \(fixed($0.psnr, 2)) dB" }.joined(
+                                    separator: " | "))
+                    }
+                },
+                checkpoint: { state, seconds in
+                    guard failure == nil else { return }
+                    let file: WeightsFile
+                    do throws(TrainingError) {
+                        file = try Checkpoint.file(
+                            state, modelID: model.id, metadata: settings + [("train_seconds_elapsed", "\(seconds)")])
+                    } catch {
+                        failure = CLIFailure(.internalError, path: checkpointPath, error.description)
+                        return
+                    }
+                    do throws(CLIFailure) {
+                        try SafeOutput(path: checkpointPath, force: true).write(file.serialized(), inputs: [])
+                        try lossLog.flush()
+                        try evalLog.flush()
+                    } catch {
+                        failure = error
+                    }
+                })
+        }
         if let failure { throw failure }
+        let result: (state: TrainingState, seconds: Double)
+        switch run {
+        case .success(let final): result = final
+        case .failure(let error):
+            // The losses up to the divergence are worth keeping; the last good checkpoint is left as it was.
+            try lossLog.flush()
+            try evalLog.flush()
+            throw CLIFailure(.internalError, path: runDirectory, error.description)
+        }
         var metadata = settings
         metadata.append(("train_seconds", fixed(result.seconds, 1)))
         metadata.append(("steps", "\(result.state.step)"))

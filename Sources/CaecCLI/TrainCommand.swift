@@ -151,38 +151,56 @@ struct TrainCommand: FailableCommand {
         let started = Clock.seconds()
         let totalEpochs = configuration.epochs
         var failure: CLIFailure?
-        state = trainer.run(
-            from: state, data: ImageDataset(training), evaluation: ImageDataset(test), clock: Clock.seconds,
-            report: { event in
-                switch event {
-                case .progress(let epoch, let batch, let batches, let step, let loss, let rate, let speed):
-                    lossLog.append("\(epoch + 1),\(step),\(loss),\(rate)")
-                    let remaining = Double((totalEpochs - epoch) * batches - batch) * Double(configuration.batchSize)
-                    progress.update(
-                        "\(model) epoch \(epoch + 1)/\(totalEpochs) batch \(batch)/\(batches)  loss \(fixed(Double(loss), 5))"
-                            + "  \(Int(speed)) img/s  ETA \(formatDuration(remaining / max(speed, 1e-9)))")
-                case .epochEnd(let epoch, let step, let trainLoss, let testLoss, let accuracy, let seconds):
-                    epochLog.append(
-                        "\(epoch + 1),\(step),\(trainLoss),\(testLoss),\(accuracy.map { "\($0)" } ?? ""),\(seconds)")
-                    let figure =
-                        accuracy.map { "test accuracy \(fixed($0 * 100, 2))%" } ?? "test MSE \(fixed(testLoss, 5))"
-                    progress.finish(
-                        "\(model) epoch \(epoch + 1)/\(totalEpochs): train loss \(fixed(trainLoss, 5)), \(figure), "
-                            + "\(formatDuration(seconds))")
-                }
-            },
-            checkpoint: { state in
-                guard failure == nil else { return }
-                do throws(CLIFailure) {
-                    let file = Checkpoint.file(state, modelID: model, metadata: settings)
-                    try SafeOutput(path: checkpointPath, force: true).write(file.serialized(), inputs: [])
-                    try lossLog.flush()
-                    try epochLog.flush()
-                } catch {
-                    failure = error
-                }
-            })
+        let run: Result<TrainingState, TrainingError> = Result { () throws(TrainingError) in
+            try trainer.run(
+                from: state, data: ImageDataset(training), evaluation: ImageDataset(test), clock: Clock.seconds,
+                report: { event in
+                    switch event {
+                    case .progress(let epoch, let batch, let batches, let step, let loss, let rate, let speed):
+                        lossLog.append("\(epoch + 1),\(step),\(loss),\(rate)")
+                        let remaining =
+                            Double((totalEpochs - epoch) * batches - batch) * Double(configuration.batchSize)
+                        progress.update(
+                            "\(model) epoch \(epoch + 1)/\(totalEpochs) batch \(batch)/\(batches)  loss \(fixed(Double(loss), 5))"
+                                + "  \(Int(speed)) img/s  ETA \(formatDuration(remaining / max(speed, 1e-9)))")
+                    case .epochEnd(let epoch, let step, let trainLoss, let testLoss, let accuracy, let seconds):
+                        epochLog.append(
+                            "\(epoch + 1),\(step),\(trainLoss),\(testLoss),\(accuracy.map { "\($0)" } ?? ""),\(seconds)"
+                        )
+                        let figure =
+                            accuracy.map { "test accuracy \(fixed($0 * 100, 2))%" } ?? "test MSE \(fixed(testLoss, 5))"
+                        progress.finish(
+                            "\(model) epoch \(epoch + 1)/\(totalEpochs): train loss \(fixed(trainLoss, 5)), \(figure), "
+                                + "\(formatDuration(seconds))")
+                    }
+                },
+                checkpoint: { state in
+                    guard failure == nil else { return }
+                    let file: WeightsFile
+                    do throws(TrainingError) {
+                        file = try Checkpoint.file(state, modelID: model, metadata: settings)
+                    } catch {
+                        failure = CLIFailure(.internalError, path: checkpointPath, error.description)
+                        return
+                    }
+                    do throws(CLIFailure) {
+                        try SafeOutput(path: checkpointPath, force: true).write(file.serialized(), inputs: [])
+                        try lossLog.flush()
+                        try epochLog.flush()
+                    } catch {
+                        failure = error
+                    }
+                })
+        }
         if let failure { throw failure }
+        switch run {
+        case .success(let final): state = final
+        case .failure(let error):
+            // The losses up to the divergence are worth keeping; the last good checkpoint is left as it was.
+            try lossLog.flush()
+            try epochLog.flush()
+            throw CLIFailure(.internalError, path: runDirectory, error.description)
+        }
 
         let first1000 = ImageDataset(test.prefix(1000))
         let (loss1000, accuracy1000) = Trainer.evaluate(objective, state.parameters, on: first1000)

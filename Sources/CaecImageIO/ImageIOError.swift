@@ -9,11 +9,15 @@ public enum ImageIOError: Error, Equatable, CustomStringConvertible {
     case empty
     /// The input starts with neither the PNG nor the JPEG signature.
     case notAnImage
-    /// The data ends before the image does.
-    case truncated(format: ImageFormat)
+    /// The data ends before the image does. `recoverable`: a lenient read (`ImageReadOptions.lenient`, the
+    /// CLI's `--lenient`) returns an image anyway.
+    case truncated(format: ImageFormat, recoverable: Bool = false)
     /// The data is malformed; `detail` is the library's own wording (bad CRC, bad Huffman code, a libjpeg
-    /// warning in strict mode, ...).
-    case corrupt(format: ImageFormat, detail: String)
+    /// damaged-data warning in strict mode, ...). `recoverable`: a lenient read returns an image anyway.
+    case corrupt(format: ImageFormat, detail: String, recoverable: Bool = false)
+    /// The file uses a coding process the decoder does not implement, such as `12-bit precision`,
+    /// `lossless (SOF3)` or `hierarchical (SOF5)`: the data may well be valid.
+    case unsupportedProcess(format: ImageFormat, process: String)
     /// The header declares a size over the reader's limits; nothing was allocated for it.
     case tooLarge(width: Int, height: Int, limits: ImageLimits)
     /// The image uses a colour space caec does not convert, such as `CMYK` or `YCCK`.
@@ -30,10 +34,12 @@ public enum ImageIOError: Error, Equatable, CustomStringConvertible {
             "empty input (0 bytes)"
         case .notAnImage:
             "not a PNG or JPEG image (unrecognised signature)"
-        case .truncated(let format):
-            "truncated \(format) data"
-        case .corrupt(let format, let detail):
-            "corrupt \(format) data: \(detail)"
+        case .truncated(let format, let recoverable):
+            "truncated \(format) data" + (recoverable ? Self.lenientHint : "")
+        case .corrupt(let format, let detail, let recoverable):
+            "corrupt \(format) data: \(detail)" + (recoverable ? Self.lenientHint : "")
+        case .unsupportedProcess(let format, let process):
+            "unsupported \(format) process: \(process)"
         case .tooLarge(let width, let height, let limits):
             "image is \(width)x\(height), over the limit of \(limits.maxWidth)x\(limits.maxHeight) and "
                 + "\(limits.maxPixels) pixels (see --max-pixels)"
@@ -45,4 +51,7 @@ public enum ImageIOError: Error, Equatable, CustomStringConvertible {
             "cannot encode image: \(detail)"
         }
     }
+
+    /// Appended to recoverable damage: what the user can do about it.
+    static let lenientHint = " (--lenient decodes it anyway)"
 }

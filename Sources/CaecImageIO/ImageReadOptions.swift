@@ -14,9 +14,11 @@ public struct ImageReadOptions: Sendable, Equatable {
 
     /// Whether recoverable damage is tolerated. Default: `false`.
     ///
-    /// When `false`, every libjpeg warning (premature end of data, corrupt entropy data) and every libpng benign
-    /// error (surplus image data, a missing IEND) fails the read. When `true` these are ignored and the
-    /// reader returns whatever pixels the library reconstructed.
+    /// When `false`, every libjpeg warning that means damaged data (premature end of data, corrupt entropy data,
+    /// extraneous bytes) and every libpng benign error (surplus image data, a missing IEND) fails the read, with an
+    /// error that says whether a lenient read would succeed. When `true` the reader returns whatever pixels the
+    /// library reconstructed and `ImageReader.decode` lists those problems as warnings. Harmless warnings never
+    /// fail a read.
     public var lenient: Bool
 
     /// Options with the given values; every parameter has the documented default.

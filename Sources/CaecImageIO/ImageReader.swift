@@ -7,22 +7,41 @@ import CaecCore
 ///   RGB, RGBA), Adam7 interlacing included. 16-bit samples are sRGB-encoded like 8-bit ones and are scaled
 ///   with rounding. Alpha is composited over `ImageReadOptions.background` in sRGB space. Ancillary chunks
 ///   (text, ICC profiles, gamma) are skipped unread: every PNG is taken to be sRGB.
+///   The orientation in an `eXIf` chunk is applied as for JPEG.
 /// - JPEG: baseline and progressive, gray (expanded to RGB) and YCbCr, decoded with libjpeg's default settings
 ///   so the pixels equal `djpeg -pnm` output; the EXIF orientation (tags 1 to 8) is then applied. CMYK and
-///   YCCK files are refused.
+///   YCCK files are refused, and so are the processes libjpeg does not implement (12-bit, lossless, hierarchical).
+///
+/// Warnings: harmless deviations that the library decodes exactly (a baseline JPEG whose SOS says Ss=0, Se=0)
+/// are returned by `decode` as warnings. Damaged data (a truncated file, bad entropy codes, a PNG benign error)
+/// fails the read unless `ImageReadOptions.lenient`, in which case it is returned as warnings too.
 ///
 /// The header's size is checked against `ImageReadOptions.limits` before any pixel buffer is allocated, and
 /// compressed data never makes the reader allocate more than the declared image needs.
 public enum ImageReader {
-    /// Decodes a PNG or JPEG file, recognised by its signature.
+    /// Decodes a PNG or JPEG file, recognised by its signature; `decode` also returns the library's warnings.
     ///
     /// - Parameters:
     ///   - bytes: the whole file.
     ///   - options: limits, background colour and leniency.
     /// - Returns: the image, upright.
     /// - Throws: `ImageIOError`: `.empty`, `.notAnImage`, `.truncated`, `.corrupt`, `.tooLarge`,
-    ///   `.unsupportedColorSpace` or `.outOfMemory`.
+    ///   `.unsupportedColorSpace`, `.unsupportedProcess` or `.outOfMemory`.
     public static func read(_ bytes: [UInt8], options: ImageReadOptions = .init()) throws(ImageIOError) -> RGBImage {
+        try decode(bytes, options: options).image
+    }
+
+    /// Decodes a PNG or JPEG file, recognised by its signature, and returns what the library warned about.
+    ///
+    /// - Parameters:
+    ///   - bytes: the whole file.
+    ///   - options: limits, background colour and leniency.
+    /// - Returns: the image, upright, and the warnings in the library's own wording (benign ones always, damage
+    ///   only when `options.lenient`), in the order they were raised.
+    /// - Throws: as `read(_:options:)`.
+    public static func decode(_ bytes: [UInt8], options: ImageReadOptions = .init()) throws(ImageIOError)
+        -> DecodedImage
+    {
         guard !bytes.isEmpty else { throw .empty }
         guard let format = ImageFormat.sniff(bytes) else { throw .notAnImage }
 
@@ -57,10 +76,28 @@ public enum ImageReader {
         }
         let pixels = [UInt8](UnsafeBufferPointer(start: pixelsPointer, count: width * height * 3))
         let image = RGBImage(width: width, height: height, pixels: pixels)
+        let warnings = ImageIOError.warnings(of: decoded)
 
-        guard let exifPointer = decoded.exif, decoded.exif_size > 0 else { return image }
+        guard let exifPointer = decoded.exif, decoded.exif_size > 0 else {
+            return DecodedImage(image: image, warnings: warnings)
+        }
         let tiff = [UInt8](UnsafeBufferPointer(start: exifPointer, count: decoded.exif_size))
-        guard let orientation = ExifOrientation(tiff: tiff) else { return image }
-        return orientation.apply(to: image)
+        let upright = ExifOrientation(tiff: tiff)?.apply(to: image) ?? image
+        return DecodedImage(image: upright, warnings: warnings)
+    }
+}
+
+/// An image read by `ImageReader.decode` and the warnings raised while reading it.
+public struct DecodedImage: Sendable, Equatable {
+    /// The pixels, upright.
+    public var image: RGBImage
+    /// The library's warnings, one line each, in its own wording (e.g. `Invalid SOS parameters for sequential
+    /// JPEG`); when more were raised than the reader keeps, the last line says how many were left out.
+    public var warnings: [String]
+
+    /// An image and its warnings.
+    public init(image: RGBImage, warnings: [String]) {
+        self.image = image
+        self.warnings = warnings
     }
 }

@@ -5,8 +5,12 @@ import CaecModel
 package enum Checkpoint {
     static let optimizerPrefix = "optimizer."
 
+    /// The checkpoint file of `state`.
+    ///
+    /// - Throws: `TrainingError.nonFiniteCheckpoint` if a parameter or an optimiser array holds NaN or an infinity:
+    ///   such a file could not be loaded again (Spec/model-weights.md §4, check 8), so none is made.
     package static func file(_ state: TrainingState, modelID: String, metadata: [(key: String, value: String)])
-        -> WeightsFile
+        throws(TrainingError) -> WeightsFile
     {
         var file = state.parameters.weightsFile(
             modelID: modelID,
@@ -18,6 +22,7 @@ package enum Checkpoint {
                     name: optimizerPrefix + name, kind: .buffer, shape: [values.count], storage: .float32(values)))
         }
         file.metadata.append(("optimizer_step", "\(optimizerState.step)"))
+        if let bad = file.firstNonFiniteValue() { throw .nonFiniteCheckpoint(name: bad.name, index: bad.index) }
         return file
     }
 

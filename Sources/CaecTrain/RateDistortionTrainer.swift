@@ -88,9 +88,12 @@ package struct RateDistortionTrainer {
     }
 
     /// One step: forward, backward, clip, Adam. Returns the figures and the gradient norm before clipping.
-    package func step(_ state: inout TrainingState, data: PhotoCropDataset, learningRate: Float, mask: [Float]) -> (
-        RateDistortionFigures, Float
-    ) {
+    ///
+    /// - Throws: `TrainingError` when the loss or the gradient is NaN or infinite (the gradient is then not
+    ///   applied), or when the step made a parameter so.
+    package func step(_ state: inout TrainingState, data: PhotoCropDataset, learningRate: Float, mask: [Float])
+        throws(TrainingError) -> (RateDistortionFigures, Float)
+    {
         var generator = SplitMix64(seed: configuration.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(state.step))
         let batch = data.batch(count: configuration.batchSize, side: configuration.cropSide, generator: &generator)
         let qualities = (0..<configuration.batchSize).map { _ in generator.below(objective.model.qualities) }
@@ -101,6 +104,8 @@ package struct RateDistortionTrainer {
         var squares: Double = 0
         for (g, k) in zip(gradients, mask) where k != 0 { squares += Double(g) * Double(g) }
         let norm = Float(squares.squareRoot())
+        guard figures.loss.isFinite else { throw .nonFiniteLoss(step: state.step + 1) }
+        guard norm.isFinite else { throw .nonFiniteGradient(step: state.step + 1) }
         if configuration.clipNorm > 0 && norm > configuration.clipNorm {
             let factor = configuration.clipNorm / (norm + 1e-6)
             for i in gradients.indices { gradients[i] *= factor }
@@ -108,17 +113,20 @@ package struct RateDistortionTrainer {
         state.optimizer.step(
             values: &state.parameters.values, gradients: gradients, mask: mask, learningRate: learningRate)
         state.step += 1
+        try TrainingError.checkParameters(state)
         return (figures, norm)
     }
 
     /// Trains from `state` (after `seconds` of training) until the budget is spent. Calls `checkpoint` every
     /// `checkpointSeconds` and at the end, after reporting a held-out evaluation on `heldOut` (images (1, 3, h, w)
     /// with h, w multiples of 16). Returns the final state and training seconds.
+    ///
+    /// - Throws: `TrainingError` from `step`; `checkpoint` is never called with a non-finite state.
     package func run(
         from state: TrainingState, seconds: Double, data: PhotoCropDataset, heldOut: [Tensor],
         clock: () -> Double, report: (RateDistortionEvent) -> Void,
         checkpoint: (TrainingState, Double) -> Void
-    ) -> (state: TrainingState, seconds: Double) {
+    ) throws(TrainingError) -> (state: TrainingState, seconds: Double) {
         var state = state
         var trained = seconds
         let mask = state.parameters.trainableMask
@@ -128,7 +136,7 @@ package struct RateDistortionTrainer {
         while !configuration.isDone(step: state.step, seconds: trained) {
             let started = clock()
             let rate = configuration.rate(step: state.step, seconds: trained)
-            let (figures, norm) = step(&state, data: data, learningRate: rate, mask: mask)
+            let (figures, norm) = try step(&state, data: data, learningRate: rate, mask: mask)
             trained += clock() - started
             sums.loss += Double(figures.loss)
             sums.bpp += Double(figures.bpp)

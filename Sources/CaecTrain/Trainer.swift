@@ -73,10 +73,13 @@ package struct Trainer {
 
     /// Trains from `state` until `configuration.epochs` epochs are complete, calling `report` with progress and
     /// `checkpoint` after every epoch. Returns the final state.
+    ///
+    /// - Throws: `TrainingError` as soon as a loss, a gradient or a parameter is NaN or infinite; `checkpoint` is
+    ///   never called with such a state.
     package func run(
         from state: TrainingState, data: ImageDataset, evaluation: ImageDataset?,
         clock: () -> Double, report: (TrainingEvent) -> Void, checkpoint: (TrainingState) -> Void
-    ) -> TrainingState {
+    ) throws(TrainingError) -> TrainingState {
         var state = state
         let plan = BatchPlan(count: data.count, batchSize: configuration.batchSize, seed: configuration.seed)
         let totalSteps = plan.batchesPerEpoch * configuration.epochs
@@ -97,11 +100,14 @@ package struct Trainer {
                 var gradients = [Float](repeating: 0, count: state.parameters.count)
                 let loss = objective.lossAndGradients(
                     batch, labels: labels, parameters: &state.parameters, gradients: &gradients)
+                guard loss.isFinite else { throw .nonFiniteLoss(step: state.step + 1) }
+                guard gradients.allSatisfy(\.isFinite) else { throw .nonFiniteGradient(step: state.step + 1) }
                 let rate = configuration.schedule.rate(
                     base: configuration.learningRate, step: state.step, totalSteps: totalSteps)
                 state.optimizer.step(
                     values: &state.parameters.values, gradients: gradients, mask: mask, learningRate: rate)
                 state.step += 1
+                try TrainingError.checkParameters(state)
                 lossWindow += Double(loss)
                 windowCount += 1
                 epochLoss += Double(loss) * Double(indices.count)

@@ -12,10 +12,10 @@ import Testing
             "bad-idat-4096x4096.png",
             .corrupt(format: .png, detail: "1024 bytes of IDAT data cannot hold 4096x4096 pixels")
         ),
-        ("bomb-idat.png", .corrupt(format: .png, detail: "IDAT: Too much image data")),
+        ("bomb-idat.png", .corrupt(format: .png, detail: "IDAT: Too much image data", recoverable: true)),
         ("huge-100000x100000.png", .tooLarge(width: 100_000, height: 100_000, limits: .default)),
-        ("bad-truncated.jpg", .truncated(format: .jpeg)),
-        ("bad-huffman.jpg", .corrupt(format: .jpeg, detail: "bad Huffman code")),
+        ("bad-truncated.jpg", .truncated(format: .jpeg, recoverable: true)),
+        ("bad-huffman.jpg", .corrupt(format: .jpeg, detail: "bad Huffman code", recoverable: true)),
         ("sof-65000x65000.jpg", .tooLarge(width: 65000, height: 65000, limits: .default)),
         ("cmyk.jpg", .unsupportedColorSpace("CMYK")),
         ("cmyk-adobe0.jpg", .unsupportedColorSpace("CMYK")),
@@ -95,6 +95,8 @@ import Testing
         (ImageIOError.empty, "empty input (0 bytes)"),
         (.notAnImage, "not a PNG or JPEG image (unrecognised signature)"),
         (.truncated(format: .png), "truncated PNG data"),
+        (.truncated(format: .jpeg, recoverable: true), "truncated JPEG data (--lenient decodes it anyway)"),
+        (.unsupportedProcess(format: .jpeg, process: "lossless (SOF3)"), "unsupported JPEG process: lossless (SOF3)"),
         (.corrupt(format: .jpeg, detail: "Bogus marker length"), "corrupt JPEG data: Bogus marker length"),
         (
             .tooLarge(width: 100_000, height: 100_000, limits: .default),

@@ -26,6 +26,22 @@ import Testing
         #expect(file == Self.sampleFile())
     }
 
+    /// A well-formed file (both CRCs right) holding NaN or an infinity is refused, naming the tensor and element.
+    @Test(arguments: [Float.nan, .infinity, -.infinity])
+    func nonFiniteValueIsRefused(value: Float) throws {
+        var file = Self.sampleFile()
+        guard case .float32(var values) = file.tensors[2].storage else {
+            Issue.record("tensor 2 is not f32")
+            return
+        }
+        values[7] = value
+        file.tensors[2].storage = .float32(values)
+        let name = file.tensors[2].name
+        let error = WeightsError.nonFiniteValue(name: name, index: 7)
+        #expect(throws: error) { try WeightsFile(parsing: file.serialized()) }
+        #expect(error.description == "tensor '\(name)' holds a non-finite value (NaN or infinity) at element 7")
+    }
+
     /// Damaged weights files (by name) and the exact error each must raise.
     static func corruptFile(_ name: String) -> (bytes: [UInt8], error: WeightsError) {
         let good = sampleFile().serialized()

@@ -63,7 +63,7 @@ import Testing
         expectClose(analytic, numeric, maxAbs: 2e-2 * scale)
     }
 
-    @Test func lossDecreasesOverAFewSteps() {
+    @Test func lossDecreasesOverAFewSteps() throws {
         let objective = RateDistortionObjective(Self.model)
         var configuration = RateDistortionTrainingConfiguration(budget: .steps(30))
         configuration.batchSize = 2
@@ -85,9 +85,29 @@ import Testing
                 pixels: (0..<256 * 3).map { i in UInt8(clamping: Int(x.data[n * 768 + (i % 3) * 256 + i / 3] * 255)) })
         }
         let data = PhotoCropDataset(pixels)
-        for _ in 0..<30 { _ = trainer.step(&state, data: data, learningRate: 3e-3, mask: mask) }
+        for _ in 0..<30 { _ = try trainer.step(&state, data: data, learningRate: 3e-3, mask: mask) }
         let after = evaluate(state.parameters)
         #expect(after < 0.7 * before, "loss \(before) -> \(after)")
+    }
+
+    /// An infinite learning rate: step 1 leaves non-finite parameters, the run stops with the first key and writes
+    /// no checkpoint (one would otherwise be due at the end of the 5-step budget).
+    @Test func divergingRunStopsWithoutACheckpoint() throws {
+        let objective = RateDistortionObjective(Self.model)
+        var configuration = RateDistortionTrainingConfiguration(budget: .steps(5))
+        configuration.batchSize = 2
+        configuration.cropSide = 16
+        configuration.learningRate = .infinity
+        configuration.clipNorm = 0
+        let trainer = RateDistortionTrainer(objective: objective, configuration: configuration)
+        let state = trainer.initialState()
+        let first = try #require(state.parameters.specs.first { $0.kind == .parameter })
+        let image = RGBImage(width: 16, height: 16, pixels: (0..<768).map { UInt8(truncatingIfNeeded: $0 * 37) })
+        #expect(throws: TrainingError.nonFiniteParameter(step: 1, name: first.name, index: 0)) {
+            try trainer.run(
+                from: state, seconds: 0, data: PhotoCropDataset([image]), heldOut: [], clock: { 0 }, report: { _ in },
+                checkpoint: { _, _ in Issue.record("checkpoint of a diverged run") })
+        }
     }
 
     @Test func cropsAreSeededAndFlipped() {

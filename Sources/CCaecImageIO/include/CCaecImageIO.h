@@ -32,10 +32,15 @@ typedef enum caec_imageio_status {
     CAEC_IMAGEIO_OUT_OF_MEMORY = 5,
     /// Writing failed inside libpng or libjpeg.
     CAEC_IMAGEIO_ENCODING_FAILED = 6,
+    /// A coding process the library does not decode (12-bit, lossless, hierarchical JPEG); the message names it.
+    CAEC_IMAGEIO_UNSUPPORTED_PROCESS = 7,
 } caec_imageio_status;
 
 /// Size of every message buffer, terminating NUL included.
 #define CAEC_IMAGEIO_MESSAGE_SIZE 256
+
+/// Most warning texts a decoded image keeps (`warning_count` counts them all).
+#define CAEC_IMAGEIO_MAX_WARNINGS 8
 
 /// What a reader accepts and how it flattens alpha.
 typedef struct caec_read_options {
@@ -47,7 +52,8 @@ typedef struct caec_read_options {
     uint8_t background_r;
     uint8_t background_g;
     uint8_t background_b;
-    /// Nonzero: library warnings (extra or missing data, recoverable corruption) do not fail the read.
+    /// Nonzero: warnings that mean damaged data (truncated or corrupt entropy data, PNG benign errors) do not
+    /// fail the read; the image the library reconstructed is returned and the warnings are listed.
     int lenient;
 } caec_read_options;
 
@@ -58,12 +64,19 @@ typedef struct caec_decoded_image {
     /// Size as declared by the header (also filled for CAEC_IMAGEIO_TOO_LARGE).
     uint64_t width;
     uint64_t height;
-    /// JPEG only: the TIFF payload of the first APP1 "Exif" segment (after "Exif\0\0"), or NULL.
+    /// The EXIF TIFF structure: a JPEG's first APP1 "Exif" segment (after "Exif\0\0") or a PNG's eXIf chunk
+    /// (CRC checked), or NULL.
     uint8_t *exif;
     size_t exif_size;
-    /// Warnings the library reported (only nonzero when lenient).
+    /// Warnings reported by the library while decoding: benign ones (e.g. a baseline JPEG's invalid SOS
+    /// parameters) always, damaged-data ones only when lenient (otherwise they fail the read).
     uint32_t warning_count;
-    /// Why the call failed, or the first warning; NUL-terminated.
+    /// The texts of the first CAEC_IMAGEIO_MAX_WARNINGS warnings, each NUL-terminated.
+    char warnings[CAEC_IMAGEIO_MAX_WARNINGS][CAEC_IMAGEIO_MESSAGE_SIZE];
+    /// On CAEC_IMAGEIO_TRUNCATED or CAEC_IMAGEIO_CORRUPT of a strict read: nonzero when a lenient read of the same
+    /// bytes returns an image (the damage is recoverable).
+    int recoverable;
+    /// Why the call failed; NUL-terminated.
     char message[CAEC_IMAGEIO_MESSAGE_SIZE];
 } caec_decoded_image;
 
@@ -86,12 +99,17 @@ typedef enum caec_jpeg_subsampling {
 /// Any bit depth and colour type, Adam7 included. 16-bit samples are scaled to 8 bits with rounding; alpha
 /// (and tRNS) is composited over the background as `(c * a + bg * (255 - a) + 127) / 255`. The size is checked
 /// against the limits right after IHDR, before any pixel buffer exists. Text, ICC and other ancillary chunks are
-/// skipped without being decompressed.
+/// skipped without being decompressed or allocated, whatever their size (a chunk only has to fit in the file).
+/// The first eXIf chunk is copied to `exif`. A strict read that fails on damage libpng can recover from is retried
+/// leniently to fill `recoverable`.
 int caec_png_read(const uint8_t *bytes, size_t size, const caec_read_options *options, caec_decoded_image *out);
 
 /// Decodes a baseline or progressive JPEG held in memory to 8-bit RGB with libjpeg's default settings
 /// (ISLOW DCT, fancy upsampling), so the pixels equal `djpeg -pnm` output. Grayscale is expanded to RGB,
-/// CMYK and YCCK are refused. Libjpeg warnings are errors unless `options->lenient`.
+/// CMYK and YCCK are refused, as are processes libjpeg does not decode (CAEC_IMAGEIO_UNSUPPORTED_PROCESS).
+/// Warnings that mean damaged data (premature end of file or of a data segment, bad entropy codes, extraneous
+/// bytes, inconsistent progression) are errors unless `options->lenient`; other warnings (invalid SOS parameters
+/// of a sequential file, unknown JFIF revision or Adobe transform) are only listed.
 int caec_jpeg_read(const uint8_t *bytes, size_t size, const caec_read_options *options, caec_decoded_image *out);
 
 /// Encodes 8-bit RGB pixels (`width * height * 3` bytes) as an 8-bit RGB PNG, zlib level 0...9.

@@ -16,7 +16,10 @@ struct ImageInputOptions: ParsableArguments {
             valueName: "RRGGBB"))
     var background: String = "ffffff"
 
-    @Flag(help: "Decode JPEG files with recoverable errors (truncated or corrupt data) instead of failing.")
+    @Flag(
+        help: ArgumentHelp(
+            "Decode damaged PNG and JPEG files (truncated or corrupt data) instead of failing.",
+            discussion: "Every problem it lets through is printed as a 'caec: warning:' line."))
     var lenient = false
 
     func validate() throws {
@@ -38,24 +41,29 @@ struct ImageInputOptions: ParsableArguments {
         return options
     }
 
-    /// Reads and decodes the PNG or JPEG at `path` (`-` for standard input).
+    /// Reads and decodes the PNG or JPEG at `path` (`-` for standard input), printing each decoder warning as
+    /// `caec: warning: <path>: <message>`.
     func readImage(_ path: String) throws(CLIFailure) -> RGBImage {
-        let bytes = try FileInput.read(path)
-        do {
-            return try ImageReader.read(bytes, options: readOptions)
-        } catch {
-            if case .outOfMemory = error { throw CLIFailure(.internalError, path: path, error.description) }
-            throw CLIFailure(.badInput, path: path, error.description)
-        }
+        try Self.read(path, options: readOptions)
     }
 }
 
 extension ImageInputOptions {
-    /// Reads an image with the default options.
+    /// Reads an image with the default options (warnings printed as by `readImage`).
     static func readDefault(_ path: String) throws(CLIFailure) -> RGBImage {
+        try read(path, options: ImageReadOptions())
+    }
+
+    private static func read(_ path: String, options: ImageReadOptions) throws(CLIFailure) -> RGBImage {
         let bytes = try FileInput.read(path)
-        do { return try ImageReader.read(bytes) } catch {
+        let decoded: DecodedImage
+        do {
+            decoded = try ImageReader.decode(bytes, options: options)
+        } catch {
+            if case .outOfMemory = error { throw CLIFailure(.internalError, path: path, error.description) }
             throw CLIFailure(.badInput, path: path, error.description)
         }
+        for warning in decoded.warnings { printWarning(path: path, warning) }
+        return decoded.image
     }
 }

@@ -7,14 +7,15 @@
 /// Writes a finished output atomically: a temp file beside the target, fsync, then `link` (refusing to replace an
 /// existing file) or `rename` (with `--force`), then fsync of the directory.
 ///
-/// On any failure the temp file is removed, no output appears and an existing output keeps its bytes.
-/// `-` writes to standard output, refused when that is a terminal and the data is binary.
+/// On any failure the temp file is removed, no output appears and an existing output keeps its bytes. A replaced
+/// file keeps its permission bits. `-` writes to standard output, refused when that is a terminal and the data is
+/// binary.
 struct SafeOutput {
     let path: String
     let force: Bool
 
-    /// Fails early, before any work, if the output could not be written: it exists (without `force`), it is the
-    /// same file as one of `inputs`, or it is a directory.
+    /// Fails early, before any work, if the output could not be written: its directory is missing, not a directory
+    /// or not writable, it exists (without `force`), it is the same file as one of `inputs`, or it is a directory.
     func checkWritable(inputs: [String]) throws(CLIFailure) {
         guard path != "-" else {
             if isatty(STDOUT_FILENO) == 1 {
@@ -23,6 +24,7 @@ struct SafeOutput {
             }
             return
         }
+        try checkDirectory()
         var target = stat()
         guard stat(path, &target) == 0 else { return }
         for input in inputs where input != "-" {
@@ -36,6 +38,27 @@ struct SafeOutput {
         }
         if !force {
             throw CLIFailure(.cannotCreateOutput, path: path, "output exists (use --force to overwrite)")
+        }
+    }
+
+    /// The output's directory exists, is a directory and can be written to (the temp file goes there).
+    private func checkDirectory() throws(CLIFailure) {
+        let directory = Self.directory(of: path)
+        var info = stat()
+        guard stat(directory, &info) == 0 else {
+            let code = errno
+            if code == ENOENT {
+                throw CLIFailure(.cannotCreateOutput, path: path, "output directory '\(directory)' does not exist")
+            }
+            throw CLIFailure(
+                .cannotCreateOutput, path: path, "cannot use output directory '\(directory)': \(describe(code))")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw CLIFailure(.cannotCreateOutput, path: path, "'\(directory)' is not a directory")
+        }
+        guard access(directory, W_OK | X_OK) == 0 else {
+            throw CLIFailure(
+                .cannotCreateOutput, path: path, "cannot write to output directory '\(directory)': \(describe(errno))")
         }
     }
 
@@ -61,6 +84,11 @@ struct SafeOutput {
         TempFileRegistry.track(temp)
         defer { TempFileRegistry.untrack() }
         do throws(CLIFailure) {
+            // A replaced file keeps its permission bits (the temp file was created 0644 less the umask).
+            var existing = stat()
+            if force && stat(path, &existing) == 0 && fchmod(fd, existing.st_mode & 0o777) != 0 {
+                throw CLIFailure(.io, path: path, "cannot set the output's permissions: \(describe(errno))")
+            }
             try writeAll(fd: fd, bytes: bytes, path: path)
             if fsync(fd) != 0 { throw CLIFailure(.io, path: path, "fsync failed: \(describe(errno))") }
             if close(fd) != 0 {

@@ -17,3 +17,8 @@ func printError(_ line: String) {
         }
     }
 }
+
+/// Prints `caec: warning: <path>: <message>` on standard error.
+func printWarning(path: String, _ message: String) {
+    printError("caec: warning: \(path): \(message)")
+}

@@ -13,6 +13,17 @@ extension Parameters {
         return WeightsFile(modelID: modelID, metadata: metadata, tensors: tensors)
     }
 
+    /// The first NaN or infinity in `values`, as the key it belongs to and the element's index within that key,
+    /// or `nil` when every value is finite.
+    package func firstNonFinite() -> (name: String, index: Int)? {
+        guard let position = values.firstIndex(where: { !$0.isFinite }) else { return nil }
+        for spec in specs {
+            let offset = offsets[spec.name]!
+            if position >= offset && position < offset + spec.count { return (spec.name, position - offset) }
+        }
+        return nil
+    }
+
     /// Loads `file` into the layout of `specs`, checking the model id and that names, kinds, element types and
     /// shapes equal the key table exactly (Spec/model-weights.md §4, checks 6-7). There is no lenient mode.
     package init(loading file: WeightsFile, modelID: String, specs: [ParameterSpec]) throws(WeightsError) {

@@ -14,6 +14,8 @@ package enum WeightsError: Error, Equatable, CustomStringConvertible {
     case unexpectedTensor(String)
     case shapeMismatch(name: String, expected: [Int], found: [Int])
     case typeMismatch(name: String)
+    /// A float tensor holds NaN or an infinity at element `index` (row-major) (Spec/model-weights.md §4, check 8).
+    case nonFiniteValue(name: String, index: Int)
 
     package var description: String {
         switch self {
@@ -34,6 +36,8 @@ package enum WeightsError: Error, Equatable, CustomStringConvertible {
         case .shapeMismatch(let name, let expected, let found):
             "tensor '\(name)' has shape \(found), expected \(expected)"
         case .typeMismatch(let name): "tensor '\(name)' has the wrong kind or element type"
+        case .nonFiniteValue(let name, let index):
+            "tensor '\(name)' holds a non-finite value (NaN or infinity) at element \(index)"
         }
     }
 }
@@ -44,7 +48,7 @@ private func hex(_ value: UInt32) -> String {
 }
 
 extension WeightsFile {
-    /// Parses and validates a weights file's bytes (Spec/model-weights.md §2-4, checks 1-5).
+    /// Parses and validates a weights file's bytes (Spec/model-weights.md §2-4, checks 1-5 and 8).
     package init(parsing bytes: [UInt8]) throws(WeightsError) {
         var reader = ByteReader(bytes)
         do {
@@ -131,6 +135,8 @@ extension WeightsFile {
             }
             guard reader.isAtEnd else { throw WeightsError.trailingBytes(count: reader.remaining) }
             self.init(modelID: id, metadata: metadata, tensors: tensors)
+            // After the CRCs: a NaN that was written on purpose (a diverged run) is not a damaged file.
+            if let bad = firstNonFiniteValue() { throw WeightsError.nonFiniteValue(name: bad.name, index: bad.index) }
         } catch let error as ByteReader.OutOfBytes {
             throw WeightsError.truncated(offset: error.offset, needed: error.needed, available: error.available)
         } catch let error as WeightsError {

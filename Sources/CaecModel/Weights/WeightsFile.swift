@@ -67,6 +67,16 @@ package struct WeightsFile: Equatable, Sendable {
         self.tensors = tensors
     }
 
+    /// The first NaN or infinity among the float tensors, in file order: the tensor's name and the element's
+    /// row-major index. A weights file must hold none (Spec/model-weights.md §4, check 8).
+    package func firstNonFiniteValue() -> (name: String, index: Int)? {
+        for tensor in tensors {
+            guard case .float32(let values) = tensor.storage else { continue }
+            if let index = values.firstIndex(where: { !$0.isFinite }) { return (tensor.name, index) }
+        }
+        return nil
+    }
+
     /// The value of metadata `key`, if present.
     package func metadata(_ key: String) -> String? { metadata.first { $0.key == key }?.value }
 

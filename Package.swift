@@ -31,7 +31,7 @@ let systemTargets: [Target] = [
     .target(
         name: "CCaecImageIO",
         path: "Sources/CCaecImageIO",
-        linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg"), .linkedLibrary("z")]
+        linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg"), .linkedLibrary("z"), .linkedLibrary("lcms2")]
     ),
     // libwebp, the second baseline of `caec compare`: linked by the evaluation side only.
     .target(

@@ -27,3 +27,12 @@ int caec_imageio_admits(const caec_read_options *options, uint64_t width, uint64
 }
 
 void caec_imageio_free(void *pointer) { free(pointer); }
+
+void caec_imageio_free_decoded(caec_decoded_image *image) {
+    free(image->pixels);
+    free(image->exif);
+    free(image->icc);
+    free(image->xmp);
+    image->pixels = image->exif = image->icc = image->xmp = NULL;
+    image->exif_size = image->icc_size = image->xmp_size = 0;
+}

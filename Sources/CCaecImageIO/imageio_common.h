@@ -14,4 +14,14 @@ void caec_imageio_add_warning(caec_decoded_image *out, const char *text);
 /// Whether a width x height image is within the options' limits (no overflow on hostile values).
 int caec_imageio_admits(const caec_read_options *options, uint64_t width, uint64_t height);
 
+/// Frees every buffer of a decoded image (pixels, EXIF, ICC, XMP) and clears the pointers.
+void caec_imageio_free_decoded(caec_decoded_image *image);
+
+/// An ICC profile (v2, matrix/TRC, made with lcms2) equivalent to a PNG's gAMA and cHRM chunks: transfer curve
+/// `linear = encoded^(1 / (gama / 100000))` (the sRGB curve when `gama` is 0, i.e. absent), primaries and white
+/// point from `chrm` (white x, y, red x, y, green x, y, blue x, y, each times 100000) or sRGB's when NULL. NULL when
+/// the values are unusable, or when they describe sRGB closely enough (gamma 1/2.2 within 1% and sRGB's
+/// chromaticities within 0.01) that no profile is needed. The buffer is malloc'd; `size` receives its length.
+uint8_t *caec_icc_from_png_colorimetry(uint32_t gama, const uint32_t *chrm, size_t *size);
+
 #endif

@@ -1,5 +1,6 @@
 // JPEG reading and writing with libjpeg(-turbo), from and to memory.
 
+#include <limits.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,17 +158,36 @@ static void caec_jpeg_on_progress(j_common_ptr cinfo) {
     }
 }
 
-static void caec_jpeg_copy_exif(caec_jpeg_reader *reader) {
+// The first APP1 "Exif\0\0" segment (its TIFF structure) and the first APP1 XMP segment (after its namespace
+// string, Adobe XMP Specification Part 3 §1.1.3), copied to out->exif and out->xmp; the APP2 ICC_PROFILE
+// segments reassembled by libjpeg-turbo into out->icc. Metadata is a nicety: no memory, no metadata.
+static void caec_jpeg_copy_metadata(caec_jpeg_reader *reader) {
+    static const char xmp_namespace[] = "http://ns.adobe.com/xap/1.0/";  // followed by a NUL in the segment
+    caec_decoded_image *out = reader->out;
     for (jpeg_saved_marker_ptr marker = reader->cinfo.marker_list; marker != NULL; marker = marker->next) {
-        if (marker->marker != JPEG_APP0 + 1 || marker->data_length < 6) continue;
-        if (memcmp(marker->data, "Exif\0\0", 6) != 0) continue;
-        size_t size = marker->data_length - 6;
-        if (size == 0) return;
-        reader->out->exif = malloc(size);
-        if (reader->out->exif == NULL) return;  // orientation is a nicety: no memory, no rotation
-        memcpy(reader->out->exif, marker->data + 6, size);
-        reader->out->exif_size = size;
-        return;
+        if (marker->marker != JPEG_APP0 + 1) continue;
+        if (out->exif == NULL && marker->data_length > 6 && memcmp(marker->data, "Exif\0\0", 6) == 0) {
+            size_t size = marker->data_length - 6;
+            if ((out->exif = malloc(size)) != NULL) {
+                memcpy(out->exif, marker->data + 6, size);
+                out->exif_size = size;
+            }
+        } else if (out->xmp == NULL && marker->data_length > sizeof xmp_namespace &&
+                   memcmp(marker->data, xmp_namespace, sizeof xmp_namespace) == 0) {
+            size_t size = marker->data_length - sizeof xmp_namespace;
+            if ((out->xmp = malloc(size)) != NULL) {
+                memcpy(out->xmp, marker->data + sizeof xmp_namespace, size);
+                out->xmp_size = size;
+            }
+        }
+    }
+    JOCTET *icc = NULL;
+    unsigned int icc_size = 0;
+    if (jpeg_read_icc_profile(&reader->cinfo, &icc, &icc_size) && icc != NULL && icc_size > 0) {
+        out->icc = icc;
+        out->icc_size = icc_size;
+    } else {
+        free(icc);
     }
 }
 
@@ -184,7 +204,9 @@ static int caec_jpeg_decode(caec_jpeg_reader *reader, const uint8_t *bytes, size
 
     jpeg_mem_src(cinfo, bytes, (unsigned long)size);
     jpeg_save_markers(cinfo, JPEG_APP0 + 1, 0xFFFF);
+    jpeg_save_markers(cinfo, JPEG_APP0 + 2, 0xFFFF);
     jpeg_read_header(cinfo, TRUE);
+    reader->out->gray = cinfo->jpeg_color_space == JCS_GRAYSCALE;
     reader->out->width = cinfo->image_width;
     reader->out->height = cinfo->image_height;
 
@@ -199,7 +221,7 @@ static int caec_jpeg_decode(caec_jpeg_reader *reader, const uint8_t *bytes, size
                                  (unsigned)cinfo->image_width, (unsigned)cinfo->image_height);
         return CAEC_IMAGEIO_TOO_LARGE;
     }
-    caec_jpeg_copy_exif(reader);
+    caec_jpeg_copy_metadata(reader);
 
     // Everything else stays at libjpeg's defaults (ISLOW DCT, fancy upsampling, block smoothing), as in djpeg.
     cinfo->out_color_space = JCS_RGB;
@@ -251,10 +273,8 @@ static int caec_jpeg_read_once(const uint8_t *bytes, size_t size, const caec_rea
     if (status == CAEC_IMAGEIO_OK) {
         out->pixels = reader.pixels;
     } else {
-        free(reader.pixels);
-        free(out->exif);
-        out->exif = NULL;
-        out->exif_size = 0;
+        out->pixels = reader.pixels;
+        caec_imageio_free_decoded(out);
     }
     return status;
 }
@@ -269,8 +289,7 @@ int caec_jpeg_read(const uint8_t *bytes, size_t size, const caec_read_options *o
         caec_decoded_image *probe = malloc(sizeof *probe);
         if (probe != NULL) {
             out->recoverable = caec_jpeg_read_once(bytes, size, &lenient, probe) == CAEC_IMAGEIO_OK;
-            free(probe->pixels);
-            free(probe->exif);
+            caec_imageio_free_decoded(probe);
             free(probe);
         }
     }
@@ -285,11 +304,29 @@ typedef struct caec_jpeg_writer {
     int created;
     unsigned char *buffer;  // owned by jpeg_mem_dest until finished, then by us
     unsigned long size;
+    uint8_t *gray;  // one row of gray samples for a gray file
     caec_encoded_data *out;
 } caec_jpeg_writer;
 
+// Writes one APP1 segment: `prefix` (its NUL included in `prefix_size`) then `data`.
+static void caec_jpeg_write_app1(caec_jpeg_writer *writer, const char *prefix, size_t prefix_size,
+                                 const uint8_t *data, size_t size) {
+    j_compress_ptr cinfo = &writer->cinfo;
+    if (size > 65533 - prefix_size) {
+        caec_jpeg_error *error = (caec_jpeg_error *)cinfo->err;
+        caec_imageio_set_message(writer->out->message, "%s metadata of %zu bytes does not fit in a JPEG APP1 segment",
+                                 prefix_size == 6 ? "EXIF" : "XMP", size);
+        error->status = CAEC_IMAGEIO_ENCODING_FAILED;
+        longjmp(error->jump, 1);
+    }
+    jpeg_write_m_header(cinfo, JPEG_APP0 + 1, (unsigned int)(prefix_size + size));
+    for (size_t i = 0; i < prefix_size; i++) jpeg_write_m_byte(cinfo, (unsigned char)prefix[i]);
+    for (size_t i = 0; i < size; i++) jpeg_write_m_byte(cinfo, data[i]);
+}
+
 static int caec_jpeg_encode(caec_jpeg_writer *writer, const uint8_t *pixels, uint32_t width, uint32_t height,
-                            int quality, caec_jpeg_subsampling subsampling) {
+                            int quality, caec_jpeg_subsampling subsampling, const caec_write_metadata *metadata) {
+    int gray = metadata != NULL && metadata->gray;
     if (setjmp(writer->error.jump)) return writer->error.status;
     struct jpeg_compress_struct *cinfo = &writer->cinfo;
     cinfo->err = &writer->error.manager;
@@ -299,19 +336,35 @@ static int caec_jpeg_encode(caec_jpeg_writer *writer, const uint8_t *pixels, uin
 
     cinfo->image_width = width;
     cinfo->image_height = height;
-    cinfo->input_components = 3;
-    cinfo->in_color_space = JCS_RGB;
-    jpeg_set_defaults(cinfo);  // YCbCr, 4:2:0 (luma sampled 2x2), baseline
+    cinfo->input_components = gray ? 1 : 3;
+    cinfo->in_color_space = gray ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(cinfo);  // YCbCr (or one gray component), 4:2:0 (luma sampled 2x2), baseline
     jpeg_set_quality(cinfo, quality, TRUE);
     cinfo->optimize_coding = TRUE;
-    if (subsampling == CAEC_JPEG_SUBSAMPLING_444) {
+    if (subsampling == CAEC_JPEG_SUBSAMPLING_444 && !gray) {
         cinfo->comp_info[0].h_samp_factor = 1;
         cinfo->comp_info[0].v_samp_factor = 1;
     }
     jpeg_start_compress(cinfo, TRUE);
+    if (metadata != NULL) {
+        if (metadata->exif_size > 0) caec_jpeg_write_app1(writer, "Exif\0", 6, metadata->exif, metadata->exif_size);
+        if (metadata->xmp_size > 0)
+            caec_jpeg_write_app1(writer, "http://ns.adobe.com/xap/1.0/", 29, metadata->xmp, metadata->xmp_size);
+        if (metadata->icc_size > 0 && metadata->icc_size <= UINT_MAX)
+            jpeg_write_icc_profile(cinfo, metadata->icc, (unsigned int)metadata->icc_size);
+    }
     size_t stride = (size_t)width * 3;
+    if (gray && (writer->gray = malloc(width)) == NULL) {
+        caec_imageio_set_message(writer->out->message, "out of memory");
+        return CAEC_IMAGEIO_ENCODING_FAILED;
+    }
     while (cinfo->next_scanline < cinfo->image_height) {
-        JSAMPROW row = (JSAMPROW)(pixels + (size_t)cinfo->next_scanline * stride);  // read only
+        const uint8_t *source = pixels + (size_t)cinfo->next_scanline * stride;
+        JSAMPROW row = (JSAMPROW)source;  // read only
+        if (gray) {
+            for (uint32_t x = 0; x < width; x++) writer->gray[x] = source[3 * x];
+            row = writer->gray;
+        }
         jpeg_write_scanlines(cinfo, &row, 1);
     }
     jpeg_finish_compress(cinfo);
@@ -319,15 +372,17 @@ static int caec_jpeg_encode(caec_jpeg_writer *writer, const uint8_t *pixels, uin
 }
 
 int caec_jpeg_write(const uint8_t *pixels, uint32_t width, uint32_t height, int quality,
-                    caec_jpeg_subsampling subsampling, caec_encoded_data *out) {
+                    caec_jpeg_subsampling subsampling, const caec_write_metadata *metadata,
+                    caec_encoded_data *out) {
     memset(out, 0, sizeof *out);
     caec_jpeg_writer writer;
     memset(&writer, 0, sizeof writer);
     writer.out = out;
     caec_jpeg_install(&writer.error, CAEC_IMAGEIO_ENCODING_FAILED, 1, out->message, NULL);
-    int status = caec_jpeg_encode(&writer, pixels, width, height, quality, subsampling);
+    int status = caec_jpeg_encode(&writer, pixels, width, height, quality, subsampling, metadata);
 
     if (writer.created) jpeg_destroy_compress(&writer.cinfo);
+    free(writer.gray);
     if (status == CAEC_IMAGEIO_OK) {
         out->data = writer.buffer;
         out->size = writer.size;

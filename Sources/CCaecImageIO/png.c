@@ -16,8 +16,9 @@
 enum { caec_png_chunk_cache_max = 128 };
 
 // Ancillary chunks caec ignores: they are skipped (CRC checked) without allocation or decompression, so a
-// zTXt/iCCP "bomb" costs nothing. gAMA, cHRM, sRGB and iCCP are ignored because caec treats every PNG as sRGB,
-// bKGD because the caller chooses the background. eXIf is read by caec_png_copy_exif, not by libpng.
+// zTXt "bomb" costs nothing.
+// bKGD because the caller chooses the background. eXIf, iCCP, iTXt (XMP), gAMA, cHRM and sRGB are read by
+// caec_png_copy_metadata from the file's bytes after decoding, not by libpng.
 static const png_byte caec_png_ignored_chunks[] = {
     'b', 'K', 'G', 'D', 0, 'c', 'H', 'R', 'M', 0, 'e', 'X', 'I', 'f', 0, 'g', 'A', 'M', 'A', 0,
     'h', 'I', 'S', 'T', 0, 'i', 'C', 'C', 'P', 0, 'i', 'T', 'X', 't', 0, 'o', 'F', 'F', 's', 0,
@@ -112,6 +113,7 @@ static int caec_png_decode(caec_png_reader *reader, const caec_read_options *opt
     png_get_IHDR(png, info, &width, &height, &bit_depth, &color_type, NULL, NULL, NULL);
     reader->out->width = width;
     reader->out->height = height;
+    reader->out->gray = color_type == PNG_COLOR_TYPE_GRAY || color_type == PNG_COLOR_TYPE_GRAY_ALPHA;
     if (!caec_imageio_admits(options, width, height)) {
         caec_imageio_set_message(reader->out->message, "declared size %ux%u is over the limits",
                                  (unsigned)width, (unsigned)height);
@@ -208,30 +210,115 @@ static int caec_png_precheck_data(const uint8_t *bytes, size_t size, const caec_
     return complete ? CAEC_IMAGEIO_CORRUPT : CAEC_IMAGEIO_TRUNCATED;
 }
 
-// The first eXIf chunk whose CRC is right, copied to out->exif (PNG 1.2 extensions §3.7: the TIFF structure
-// itself, though some writers prefix JPEG's "Exif\0\0", which is dropped). Walks the chunk headers only; a chunk
-// that overruns the file ends the walk.
-static void caec_png_copy_exif(const uint8_t *bytes, size_t size, caec_decoded_image *out) {
+// Largest ICC profile or XMP packet caec keeps (a larger one is dropped with a warning).
+enum { caec_png_metadata_max = 16 << 20 };
+
+// Inflates a zlib stream into a new buffer of at most `limit` bytes; NULL if the stream is bad or too large.
+static uint8_t *caec_png_inflate(const uint8_t *data, size_t size, size_t limit, size_t *inflated) {
+    z_stream stream;
+    memset(&stream, 0, sizeof stream);
+    if (inflateInit(&stream) != Z_OK) return NULL;
+    size_t capacity = size * 4 < 4096 ? 4096 : (size * 4 > limit ? limit : size * 4);
+    uint8_t *buffer = malloc(capacity);
+    int result = Z_OK;
+    stream.next_in = (Bytef *)data;
+    stream.avail_in = (uInt)size;
+    while (buffer != NULL) {
+        stream.next_out = buffer + stream.total_out;
+        stream.avail_out = (uInt)(capacity - stream.total_out);
+        result = inflate(&stream, Z_NO_FLUSH);
+        if (result == Z_STREAM_END || (result != Z_OK && result != Z_BUF_ERROR)) break;
+        if (stream.avail_out > 0 && stream.avail_in == 0) break;  // input ended before the stream did
+        if (capacity >= limit) break;
+        size_t grown_capacity = capacity * 2 > limit ? limit : capacity * 2;
+        uint8_t *grown = realloc(buffer, grown_capacity);
+        if (grown == NULL) break;
+        buffer = grown;
+        capacity = grown_capacity;
+    }
+    inflateEnd(&stream);
+    if (result != Z_STREAM_END || buffer == NULL) {
+        free(buffer);
+        return NULL;
+    }
+    *inflated = stream.total_out;
+    return buffer;
+}
+
+// A copy of `size` bytes in a new buffer (NULL for none or no memory).
+static uint8_t *caec_png_copy(const uint8_t *data, size_t size) {
+    if (size == 0) return NULL;
+    uint8_t *copy = malloc(size);
+    if (copy != NULL) memcpy(copy, data, size);
+    return copy;
+}
+
+// The colour metadata of a PNG, from a walk over its chunk headers after a successful decode (the walk ends at
+// IEND or at a chunk that overruns the file; chunks with a wrong CRC are skipped):
+// - eXIf (PNG 1.2 extensions §3.7): the TIFF structure itself; some writers prefix JPEG's "Exif\0\0", dropped.
+// - iCCP: profile name, NUL, method 0, zlib stream; inflated.
+// - iTXt with keyword "XML:com.adobe.xmp": the XMP packet, inflated if compressed.
+// - sRGB, gAMA, cHRM: when there is no iCCP and no sRGB but gAMA or cHRM says the image is not sRGB, a
+//   matrix/TRC profile equivalent to them (caec_icc_from_png_colorimetry).
+static void caec_png_copy_metadata(const uint8_t *bytes, size_t size, caec_decoded_image *out) {
+    int has_srgb = 0, has_gama = 0, has_chrm = 0;
+    uint32_t gama = 0, chrm[8] = {0};
     for (size_t offset = 8; size >= 12 && offset <= size - 12;) {
         size_t length = caec_png_be32(bytes + offset);
-        if (length > size - offset - 12) return;
+        if (length > size - offset - 12) break;
         const uint8_t *type = bytes + offset + 4, *data = bytes + offset + 8;
-        if (memcmp(type, "IEND", 4) == 0) return;
-        if (memcmp(type, "eXIf", 4) == 0 && length <= PNG_UINT_31_MAX &&
-            crc32(crc32(0L, Z_NULL, 0), type, (uInt)length + 4) == caec_png_be32(data + length)) {
+        if (memcmp(type, "IEND", 4) == 0) break;
+        offset += length + 12;
+        if (length > PNG_UINT_31_MAX ||
+            crc32(crc32(0L, Z_NULL, 0), type, (uInt)length + 4) != caec_png_be32(data + length))
+            continue;
+        if (memcmp(type, "eXIf", 4) == 0 && out->exif == NULL) {
             if (length >= 6 && memcmp(data, "Exif\0\0", 6) == 0) {
                 data += 6;
                 length -= 6;
             }
-            if (length == 0) return;
-            out->exif = malloc(length);
-            if (out->exif == NULL) return;  // orientation is a nicety: no memory, no rotation
-            memcpy(out->exif, data, length);
-            out->exif_size = length;
-            return;
+            out->exif = caec_png_copy(data, length);
+            out->exif_size = out->exif != NULL ? length : 0;
+        } else if (memcmp(type, "iCCP", 4) == 0 && out->icc == NULL) {
+            const uint8_t *name_end = memchr(data, 0, length < 80 ? length : 80);
+            if (name_end == NULL || (size_t)(name_end - data) + 2 > length || name_end[1] != 0) continue;
+            size_t skip = (size_t)(name_end - data) + 2, inflated = 0;
+            out->icc = caec_png_inflate(data + skip, length - skip, caec_png_metadata_max, &inflated);
+            out->icc_size = out->icc != NULL ? inflated : 0;
+            if (out->icc == NULL) caec_imageio_add_warning(out, "iCCP: profile not kept (bad or over 16 MiB)");
+        } else if (memcmp(type, "iTXt", 4) == 0 && out->xmp == NULL && length > 22 &&
+                   memcmp(data, "XML:com.adobe.xmp\0", 18) == 0) {
+            // keyword NUL, compression flag, method, language tag NUL, translated keyword NUL, text
+            int compressed = data[18];
+            const uint8_t *end = data + length, *language = data + 20;
+            const uint8_t *translated = memchr(language, 0, (size_t)(end - language));
+            if (translated == NULL) continue;
+            const uint8_t *text = memchr(translated + 1, 0, (size_t)(end - translated - 1));
+            if (text == NULL) continue;
+            text += 1;
+            size_t text_size = (size_t)(end - text), inflated = 0;
+            if (compressed) {
+                out->xmp = caec_png_inflate(text, text_size, caec_png_metadata_max, &inflated);
+                out->xmp_size = out->xmp != NULL ? inflated : 0;
+            } else if (text_size <= caec_png_metadata_max) {
+                out->xmp = caec_png_copy(text, text_size);
+                out->xmp_size = out->xmp != NULL ? text_size : 0;
+            }
+        } else if (memcmp(type, "sRGB", 4) == 0) {
+            has_srgb = 1;
+        } else if (memcmp(type, "gAMA", 4) == 0 && length == 4 && !has_gama) {
+            has_gama = 1;
+            gama = caec_png_be32(data);
+        } else if (memcmp(type, "cHRM", 4) == 0 && length == 32 && !has_chrm) {
+            has_chrm = 1;
+            for (int i = 0; i < 8; i++) chrm[i] = caec_png_be32(data + 4 * i);
         }
-        offset += length + 12;
     }
+    if (out->icc != NULL || has_srgb || !(has_gama || has_chrm)) return;
+    size_t icc_size = 0;
+    out->icc = caec_icc_from_png_colorimetry(has_gama ? gama : 0, has_chrm ? chrm : NULL, &icc_size);
+    out->icc_size = out->icc != NULL ? icc_size : 0;
+    out->icc_synthesized = out->icc != NULL;
 }
 
 // One decode with the given options; caec_png_read adds the leniency probe.
@@ -265,7 +352,7 @@ static int caec_png_read_once(const uint8_t *bytes, size_t size, const caec_read
     free(reader.rows);
     if (status == CAEC_IMAGEIO_OK) {
         out->pixels = reader.pixels;
-        caec_png_copy_exif(bytes, size, out);
+        caec_png_copy_metadata(bytes, size, out);
     } else {
         free(reader.pixels);
     }
@@ -282,8 +369,7 @@ int caec_png_read(const uint8_t *bytes, size_t size, const caec_read_options *op
         caec_decoded_image *probe = malloc(sizeof *probe);
         if (probe != NULL) {
             out->recoverable = caec_png_read_once(bytes, size, &lenient, probe) == CAEC_IMAGEIO_OK;
-            free(probe->pixels);
-            free(probe->exif);
+            caec_imageio_free_decoded(probe);
             free(probe);
         }
     }
@@ -300,6 +386,8 @@ typedef struct caec_png_writer {
     size_t size;
     size_t capacity;
     png_bytep *rows;
+    uint8_t *gray;  // the gray samples of a gray file
+    char *xmp;      // the XMP text, NUL-terminated
     caec_encoded_data *out;
 } caec_png_writer;
 
@@ -334,7 +422,8 @@ static void caec_png_write_memory(png_structp png, png_bytep data, size_t length
 static void caec_png_flush_memory(png_structp png) { (void)png; }
 
 static int caec_png_encode(caec_png_writer *writer, const uint8_t *pixels, uint32_t width, uint32_t height,
-                           int compression_level) {
+                           int compression_level, const caec_write_metadata *metadata) {
+    int gray = metadata != NULL && metadata->gray;
     if (setjmp(writer->jump)) return CAEC_IMAGEIO_ENCODING_FAILED;
     writer->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, writer, caec_png_on_write_error,
                                           caec_png_on_write_warning);
@@ -352,13 +441,47 @@ static int caec_png_encode(caec_png_writer *writer, const uint8_t *pixels, uint3
         caec_imageio_set_message(writer->out->message, "out of memory");
         return CAEC_IMAGEIO_ENCODING_FAILED;
     }
-    // libpng takes non-const rows but only reads them when no transform is set.
-    for (uint32_t y = 0; y < height; y++) writer->rows[y] = (png_bytep)(pixels + (size_t)y * width * 3);
+    if (gray) {
+        // One sample per pixel: the red channel (the caller's channels are equal).
+        writer->gray = malloc((size_t)width * height);
+        if (writer->gray == NULL) {
+            caec_imageio_set_message(writer->out->message, "out of memory");
+            return CAEC_IMAGEIO_ENCODING_FAILED;
+        }
+        for (size_t i = 0; i < (size_t)width * height; i++) writer->gray[i] = pixels[3 * i];
+        for (uint32_t y = 0; y < height; y++) writer->rows[y] = writer->gray + (size_t)y * width;
+    } else {
+        // libpng takes non-const rows but only reads them when no transform is set.
+        for (uint32_t y = 0; y < height; y++) writer->rows[y] = (png_bytep)(pixels + (size_t)y * width * 3);
+    }
 
     png_set_write_fn(writer->png, writer, caec_png_write_memory, caec_png_flush_memory);
     png_set_compression_level(writer->png, compression_level);
-    png_set_IHDR(writer->png, writer->info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_IHDR(writer->png, writer->info, width, height, 8, gray ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_text xmp;
+    if (metadata != NULL) {
+        if (metadata->icc_size > 0 && metadata->icc_size <= PNG_UINT_31_MAX)
+            png_set_iCCP(writer->png, writer->info, "ICC profile", PNG_COMPRESSION_TYPE_BASE, metadata->icc,
+                         (png_uint_32)metadata->icc_size);
+        if (metadata->exif_size > 0 && metadata->exif_size <= PNG_UINT_31_MAX)
+            png_set_eXIf_1(writer->png, writer->info, (png_uint_32)metadata->exif_size, (png_bytep)metadata->exif);
+        if (metadata->xmp_size > 0) {
+            // libpng takes the text NUL-terminated.
+            writer->xmp = malloc(metadata->xmp_size + 1);
+            if (writer->xmp == NULL) png_error(writer->png, "out of memory");
+            memcpy(writer->xmp, metadata->xmp, metadata->xmp_size);
+            writer->xmp[metadata->xmp_size] = 0;
+            memset(&xmp, 0, sizeof xmp);
+            xmp.compression = PNG_ITXT_COMPRESSION_NONE;
+            xmp.key = "XML:com.adobe.xmp";
+            xmp.text = writer->xmp;
+            xmp.itxt_length = metadata->xmp_size;
+            xmp.lang = "";
+            xmp.lang_key = "";
+            png_set_text(writer->png, writer->info, &xmp, 1);
+        }
+    }
     png_write_info(writer->png, writer->info);
     png_write_image(writer->png, writer->rows);
     png_write_end(writer->png, NULL);
@@ -366,15 +489,17 @@ static int caec_png_encode(caec_png_writer *writer, const uint8_t *pixels, uint3
 }
 
 int caec_png_write(const uint8_t *pixels, uint32_t width, uint32_t height, int compression_level,
-                   caec_encoded_data *out) {
+                   const caec_write_metadata *metadata, caec_encoded_data *out) {
     memset(out, 0, sizeof *out);
     caec_png_writer writer;
     memset(&writer, 0, sizeof writer);
     writer.out = out;
-    int status = caec_png_encode(&writer, pixels, width, height, compression_level);
+    int status = caec_png_encode(&writer, pixels, width, height, compression_level, metadata);
 
     if (writer.png != NULL) png_destroy_write_struct(&writer.png, writer.info != NULL ? &writer.info : NULL);
     free(writer.rows);
+    free(writer.gray);
+    free(writer.xmp);
     if (status == CAEC_IMAGEIO_OK) {
         out->data = writer.buffer;
         out->size = writer.size;

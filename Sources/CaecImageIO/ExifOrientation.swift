@@ -27,6 +27,23 @@ package enum ExifOrientation: UInt16, Sendable, CaseIterable {
     ///
     /// Every offset is bounds-checked: a hostile structure yields `nil`, never a trap.
     package init?(tiff: [UInt8]) {
+        guard let (offset, bigEndian) = Self.locate(in: tiff) else { return nil }
+        let (a, b) = (UInt16(tiff[offset]), UInt16(tiff[offset + 1]))
+        self.init(rawValue: bigEndian ? a << 8 | b : b << 8 | a)
+    }
+
+    /// `tiff` with its IFD0 orientation set to 1 (`.up`), for pixels that have been turned upright already;
+    /// `tiff` unchanged when it has no well-formed orientation tag.
+    package static func resettingOrientation(in tiff: [UInt8]) -> [UInt8] {
+        guard let (offset, bigEndian) = locate(in: tiff) else { return tiff }
+        var result = tiff
+        (result[offset], result[offset + 1]) = bigEndian ? (0, 1) : (1, 0)
+        return result
+    }
+
+    /// The byte offset of the orientation value (a SHORT) in IFD0 of `tiff`, and the byte order; nil when the
+    /// structure is malformed or has no such tag. Every offset is bounds-checked.
+    private static func locate(in tiff: [UInt8]) -> (offset: Int, bigEndian: Bool)? {
         guard tiff.count >= 8 else { return nil }
         let bigEndian: Bool
         switch (tiff[0], tiff[1]) {
@@ -54,10 +71,9 @@ package enum ExifOrientation: UInt16, Sendable, CaseIterable {
             guard let tag = uint16(at: entry) else { return nil }
             guard tag == 0x0112 else { continue }
             guard uint16(at: entry + 2) == shortType, let count = uint32(at: entry + 4), count >= 1,
-                let value = uint16(at: entry + 8)
+                uint16(at: entry + 8) != nil
             else { return nil }
-            self.init(rawValue: value)
-            return
+            return (entry + 8, bigEndian)
         }
         return nil
     }

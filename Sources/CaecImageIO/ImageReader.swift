@@ -4,9 +4,11 @@ import CaecCore
 /// Reads PNG and JPEG files from memory into 8-bit RGB.
 ///
 /// - PNG: every bit depth (1, 2, 4, 8, 16) and colour type (gray, gray + alpha, palette with or without tRNS,
-///   RGB, RGBA), Adam7 interlacing included. 16-bit samples are sRGB-encoded like 8-bit ones and are scaled
-///   with rounding. Alpha is composited over `ImageReadOptions.background` in sRGB space. Ancillary chunks
-///   (text, ICC profiles, gamma) are skipped unread: every PNG is taken to be sRGB.
+///   RGB, RGBA), Adam7 interlacing included. 16-bit samples are scaled to 8 bits with rounding. Alpha is
+///   composited over `ImageReadOptions.background` in the file's own encoding. The ICC profile (iCCP), EXIF
+///   (eXIf) and XMP (iTXt) are returned in `DecodedImage.metadata`, and so is an ICC profile equivalent to
+///   gAMA/cHRM where those say the file is not sRGB; the pixels are never converted. Other text chunks are
+///   skipped unread.
 ///   The orientation in an `eXIf` chunk is applied as for JPEG.
 /// - JPEG: baseline and progressive, gray (expanded to RGB) and YCbCr, decoded with libjpeg's default settings
 ///   so the pixels equal `djpeg -pnm` output; the EXIF orientation (tags 1 to 8) is then applied. CMYK and
@@ -63,6 +65,8 @@ public enum ImageReader {
         defer {
             caec_imageio_free(decoded.pixels)
             caec_imageio_free(decoded.exif)
+            caec_imageio_free(decoded.icc)
+            caec_imageio_free(decoded.xmp)
         }
         if let error = ImageIOError(readStatus: status, format: format, decoded: decoded, limits: options.limits) {
             throw error
@@ -78,12 +82,20 @@ public enum ImageReader {
         let image = RGBImage(width: width, height: height, pixels: pixels)
         let warnings = ImageIOError.warnings(of: decoded)
 
-        guard let exifPointer = decoded.exif, decoded.exif_size > 0 else {
-            return DecodedImage(image: image, warnings: warnings)
+        func copied(_ pointer: UnsafeMutablePointer<UInt8>?, _ count: Int) -> [UInt8]? {
+            guard let pointer, count > 0 else { return nil }
+            return [UInt8](UnsafeBufferPointer(start: pointer, count: count))
         }
-        let tiff = [UInt8](UnsafeBufferPointer(start: exifPointer, count: decoded.exif_size))
-        let upright = ExifOrientation(tiff: tiff)?.apply(to: image) ?? image
-        return DecodedImage(image: upright, warnings: warnings)
+        var metadata = ImageMetadata(
+            iccProfile: copied(decoded.icc, decoded.icc_size), iccProfileIsSynthesized: decoded.icc_synthesized != 0,
+            exif: copied(decoded.exif, decoded.exif_size), xmp: copied(decoded.xmp, decoded.xmp_size),
+            isGray: decoded.gray != 0)
+        guard let tiff = metadata.exif, let orientation = ExifOrientation(tiff: tiff), orientation != .up else {
+            return DecodedImage(image: image, warnings: warnings, metadata: metadata)
+        }
+        // The pixels are turned upright, so the orientation the EXIF keeps must say so.
+        metadata.exif = ExifOrientation.resettingOrientation(in: tiff)
+        return DecodedImage(image: orientation.apply(to: image), warnings: warnings, metadata: metadata)
     }
 }
 
@@ -94,10 +106,13 @@ public struct DecodedImage: Sendable, Equatable {
     /// The library's warnings, one line each, in its own wording (e.g. `Invalid SOS parameters for sequential
     /// JPEG`); when more were raised than the reader keeps, the last line says how many were left out.
     public var warnings: [String]
+    /// The colour profile, EXIF (orientation reset to 1), XMP and gray flag of the file.
+    public var metadata: ImageMetadata
 
-    /// An image and its warnings.
-    public init(image: RGBImage, warnings: [String]) {
+    /// An image, its warnings and metadata.
+    public init(image: RGBImage, warnings: [String], metadata: ImageMetadata = .init()) {
         self.image = image
         self.warnings = warnings
+        self.metadata = metadata
     }
 }

@@ -13,11 +13,14 @@ public enum JPEGWriter {
     ///   - image: the pixels.
     ///   - quality: libjpeg quality, 1 (smallest) to 100.
     ///   - subsampling: chroma resolution; default `.yuv420`.
+    ///   - metadata: written as APP1 EXIF, APP1 XMP and APP2 ICC_PROFILE segments; `isGray` writes one gray
+    ///     component from the red channel.
     /// - Returns: the complete file.
-    /// - Throws: `ImageIOError.encodingFailed` when libjpeg refuses (e.g. a side over 65500 pixels).
+    /// - Throws: `ImageIOError.encodingFailed` when libjpeg refuses (e.g. a side over 65500 pixels), or EXIF or
+    ///   XMP over the 64 KiB of one APP1 segment.
     /// - Precondition: `quality` is in `1...100`.
     public static func encode(
-        _ image: RGBImage, quality: Int, subsampling: ChromaSubsampling = .yuv420
+        _ image: RGBImage, quality: Int, subsampling: ChromaSubsampling = .yuv420, metadata: ImageMetadata = .init()
     ) throws(ImageIOError) -> [UInt8] {
         precondition((1...100).contains(quality), "JPEGWriter: quality must be in 1...100")
         guard let width = UInt32(exactly: image.width), let height = UInt32(exactly: image.height) else {
@@ -30,7 +33,9 @@ public enum JPEGWriter {
             }
         var encoded = caec_encoded_data()
         let status = image.pixels.withUnsafeBufferPointer { pixels in
-            caec_jpeg_write(pixels.baseAddress, width, height, Int32(quality), sampling, &encoded)
+            metadata.withCMetadata { metadata in
+                caec_jpeg_write(pixels.baseAddress, width, height, Int32(quality), sampling, metadata, &encoded)
+            }
         }
         defer { caec_imageio_free(encoded.data) }
         if let error = ImageIOError(writeStatus: status, encoded: encoded) { throw error }

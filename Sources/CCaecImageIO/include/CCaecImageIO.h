@@ -68,6 +68,19 @@ typedef struct caec_decoded_image {
     /// (CRC checked), or NULL.
     uint8_t *exif;
     size_t exif_size;
+    /// The embedded ICC profile: a PNG's iCCP chunk (decompressed) or a JPEG's APP2 ICC_PROFILE segments
+    /// (reassembled), or NULL. For a PNG without iCCP and sRGB chunks whose gAMA or cHRM chunk says it is not sRGB,
+    /// an equivalent matrix/TRC profile made with lcms2 from those chunks (`icc_synthesized` is then nonzero).
+    uint8_t *icc;
+    size_t icc_size;
+    int icc_synthesized;
+    /// The XMP packet: a PNG's iTXt chunk with keyword "XML:com.adobe.xmp" (inflated if compressed) or a JPEG's
+    /// APP1 segment after "http://ns.adobe.com/xap/1.0/\0", or NULL.
+    uint8_t *xmp;
+    size_t xmp_size;
+    /// Nonzero when the source is grayscale (PNG colour types 0 and 4, a one-component JPEG); the pixels are
+    /// still RGB with three equal channels.
+    int gray;
     /// Warnings reported by the library while decoding: benign ones (e.g. a baseline JPEG's invalid SOS
     /// parameters) always, damaged-data ones only when lenient (otherwise they fail the read).
     uint32_t warning_count;
@@ -112,13 +125,31 @@ int caec_png_read(const uint8_t *bytes, size_t size, const caec_read_options *op
 /// of a sequential file, unknown JFIF revision or Adobe transform) are only listed.
 int caec_jpeg_read(const uint8_t *bytes, size_t size, const caec_read_options *options, caec_decoded_image *out);
 
-/// Encodes 8-bit RGB pixels (`width * height * 3` bytes) as an 8-bit RGB PNG, zlib level 0...9.
-int caec_png_write(const uint8_t *pixels, uint32_t width, uint32_t height, int compression_level,
-                   caec_encoded_data *out);
+/// What a writer stores beside the pixels; every pointer may be NULL (with size 0).
+typedef struct caec_write_metadata {
+    /// An ICC profile: PNG iCCP (compressed by libpng), JPEG APP2 ICC_PROFILE segments.
+    const uint8_t *icc;
+    size_t icc_size;
+    /// An EXIF TIFF structure (without "Exif\0\0"): PNG eXIf, JPEG APP1 "Exif\0\0" (at most 65,527 bytes).
+    const uint8_t *exif;
+    size_t exif_size;
+    /// An XMP packet: PNG iTXt "XML:com.adobe.xmp" (uncompressed), JPEG APP1 (at most 65,504 bytes).
+    const uint8_t *xmp;
+    size_t xmp_size;
+    /// Nonzero: write a grayscale file (PNG colour type 0, one-component JPEG) from the red channel.
+    int gray;
+} caec_write_metadata;
 
-/// Encodes 8-bit RGB pixels as a baseline JPEG, quality 1...100, optimised Huffman tables.
+/// Encodes 8-bit RGB pixels (`width * height * 3` bytes) as an 8-bit RGB (or gray) PNG, zlib level 0...9, with
+/// the metadata (NULL: none).
+int caec_png_write(const uint8_t *pixels, uint32_t width, uint32_t height, int compression_level,
+                   const caec_write_metadata *metadata, caec_encoded_data *out);
+
+/// Encodes 8-bit RGB pixels as a baseline JPEG, quality 1...100, optimised Huffman tables, with the metadata
+/// (NULL: none). EXIF or XMP too large for one APP1 segment fails with CAEC_IMAGEIO_ENCODING_FAILED.
 int caec_jpeg_write(const uint8_t *pixels, uint32_t width, uint32_t height, int quality,
-                    caec_jpeg_subsampling subsampling, caec_encoded_data *out);
+                    caec_jpeg_subsampling subsampling, const caec_write_metadata *metadata,
+                    caec_encoded_data *out);
 
 /// Releases a buffer returned by one of the functions above (NULL is fine).
 void caec_imageio_free(void *pointer);

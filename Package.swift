@@ -80,7 +80,7 @@ let testTargets: [Target] = [
     .target(name: "CaecTestSupport", dependencies: ["CaecCore"], path: "Sources/CaecTestSupport"),
     .testTarget(name: "CaecCoreTests", dependencies: ["CaecCore", "CaecTestSupport"]),
     .testTarget(name: "CaecFormatTests", dependencies: ["CaecFormat", "CaecTestSupport"]),
-    .testTarget(name: "CaecCLITests", dependencies: ["CaecCLI", "CaecTestSupport"]),
+    .testTarget(name: "CaecCLITests", dependencies: ["CaecCLI", "CaecImageIO", "CaecTestSupport"]),
     .testTarget(name: "CaecTensorTests", dependencies: ["CaecTensor", "CaecTestSupport"]),
     .testTarget(name: "CaecModelTests", dependencies: ["CaecModel", "CaecTestSupport"]),
     .testTarget(name: "CaecTrainTests", dependencies: ["CaecTrain", "CaecTestSupport"]),

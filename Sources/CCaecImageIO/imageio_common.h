@@ -21,7 +21,8 @@ void caec_imageio_free_decoded(caec_decoded_image *image);
 /// `linear = encoded^(1 / (gama / 100000))` (the sRGB curve when `gama` is 0, i.e. absent), primaries and white
 /// point from `chrm` (white x, y, red x, y, green x, y, blue x, y, each times 100000) or sRGB's when NULL. NULL when
 /// the values are unusable, or when they describe sRGB closely enough (gamma 1/2.2 within 1% and sRGB's
-/// chromaticities within 0.01) that no profile is needed. The buffer is malloc'd; `size` receives its length.
-uint8_t *caec_icc_from_png_colorimetry(uint32_t gama, const uint32_t *chrm, size_t *size);
+/// chromaticities within 0.01) that no profile is needed. For a gray image (`gray` nonzero), a gray profile with
+/// that curve and white point. The buffer is malloc'd; `size` receives its length.
+uint8_t *caec_icc_from_png_colorimetry(uint32_t gama, const uint32_t *chrm, int gray, size_t *size);
 
 #endif

@@ -316,7 +316,7 @@ static void caec_png_copy_metadata(const uint8_t *bytes, size_t size, caec_decod
     }
     if (out->icc != NULL || has_srgb || !(has_gama || has_chrm)) return;
     size_t icc_size = 0;
-    out->icc = caec_icc_from_png_colorimetry(has_gama ? gama : 0, has_chrm ? chrm : NULL, &icc_size);
+    out->icc = caec_icc_from_png_colorimetry(has_gama ? gama : 0, has_chrm ? chrm : NULL, out->gray, &icc_size);
     out->icc_size = out->icc != NULL ? icc_size : 0;
     out->icc_synthesized = out->icc != NULL;
 }
@@ -461,7 +461,11 @@ static int caec_png_encode(caec_png_writer *writer, const uint8_t *pixels, uint3
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_text xmp;
     if (metadata != NULL) {
-        if (metadata->icc_size > 0 && metadata->icc_size <= PNG_UINT_31_MAX)
+        // PNG allows a gray profile only on a gray image and an RGB one only on a colour image (§11.3.3.3);
+        // a profile of the other kind cannot describe these samples and is left out.
+        int icc_fits = metadata->icc_size >= 20 &&
+                       memcmp(metadata->icc + 16, gray ? "GRAY" : "RGB ", 4) == 0;
+        if (icc_fits && metadata->icc_size <= PNG_UINT_31_MAX)
             png_set_iCCP(writer->png, writer->info, "ICC profile", PNG_COMPRESSION_TYPE_BASE, metadata->icc,
                          (png_uint_32)metadata->icc_size);
         if (metadata->exif_size > 0 && metadata->exif_size <= PNG_UINT_31_MAX)

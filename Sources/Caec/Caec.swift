@@ -45,14 +45,14 @@ public enum Caec {
     public static func isCAE(_ bytes: [UInt8]) -> Bool { (try? CAEReader.peek(bytes)) != nil }
 
     package static func readContainer(_ bytes: [UInt8], limits: ImageLimits) throws(CaecError) -> (
-        header: CAEHeader, payload: ArraySlice<UInt8>
+        header: CAEHeader, payload: ArraySlice<UInt8>, blocks: [CAEBlock]
     ) {
         do { return try CAEReader.read(bytes, limits: limits) } catch { throw map(error) }
     }
 
     private static func map(_ error: CAEFormatError) -> CaecError {
         switch error {
-        case .unsupportedVersion: CaecError(.unsupportedVersion, error.description)
+        case .unsupportedVersion, .unsupportedCriticalBlock: CaecError(.unsupportedVersion, error.description)
         case .dimensionsTooLarge: CaecError(.tooLarge, error.description)
         default: CaecError(.invalidFile, error.description)
         }

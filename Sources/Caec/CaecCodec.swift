@@ -34,38 +34,65 @@ public struct CaecCodec: Sendable {
     /// The qualities this model offers; higher is larger and closer to the original.
     public var qualities: ClosedRange<Int> { 1...model.operatingPoints.count }
 
-    /// Compresses `image` at `quality`.
+    /// Compresses `image` at `quality`, with `metadata` (ICC profile, EXIF, XMP, gray) stored beside the latent.
     ///
-    /// The same pixels, model and quality give the same bytes on every machine: the encoder runs kernels with a
-    /// fixed summation order. Images whose sides are not multiples of `rate` are padded by repeating their last
-    /// row and column; the decoder crops the padding away.
+    /// The same pixels, model, quality and metadata give the same bytes on every machine: the encoder runs kernels
+    /// with a fixed summation order. Images whose sides are not multiples of `rate` are padded by repeating their
+    /// last row and column; the decoder crops the padding away. Without metadata the file is a version 1.0 file;
+    /// with metadata or gray, version 1.1 (Spec/cae-format.md §11).
     ///
-    /// - Throws: `CaecError` `.invalidArgument` for a quality outside `qualities`.
-    public func encode(_ image: RGBImage, quality: Int) throws(CaecError) -> [UInt8] {
+    /// - Throws: `CaecError` `.invalidArgument` for a quality outside `qualities` or a metadata item over
+    ///   `CaecMetadata.maxBlockBytes`; `.tooLarge` for a side over 65536.
+    public func encode(_ image: RGBImage, quality: Int, metadata: CaecMetadata = .init()) throws(CaecError) -> [UInt8] {
         guard qualities.contains(quality) else {
             throw CaecError(.invalidArgument, "quality \(quality) is outside \(qualities) for \(modelID)")
         }
+        return try encode(image, qualities: [quality], metadata: metadata)[0]
+    }
+
+    /// The files for `image` at each of `qualities`, running the analysis transform once: the latent does not
+    /// depend on the quality, only its quantisation and tables do. The one place that assembles a container.
+    func encode(_ image: RGBImage, qualities: [Int], metadata: CaecMetadata) throws(CaecError) -> [[UInt8]] {
         guard image.width <= CAEConstants.maxSide, image.height <= CAEConstants.maxSide else {
             throw CaecError(.tooLarge, "image is \(image.width)x\(image.height), over the .cae limit of 65536 a side")
         }
-        let point = model.operatingPoints[quality - 1]
+        let blocks = metadata.blocks
+        if let oversized = blocks.first(where: { $0.data.count > CaecMetadata.maxBlockBytes }) {
+            throw CaecError(
+                .invalidArgument, "metadata block of \(oversized.data.count) bytes is over the 64 MiB limit")
+        }
         let latent = model.latent(PixelConversion.paddedTensor(image, multiple: rate))
         let planeSize = latent.shape[2] * latent.shape[3]
-        let symbols = model.symbols(latent, quality: quality)
-        let payload = RANSEncoder.encode(symbols: symbols, planeSize: planeSize, tables: point.tables)
-        let header = CAEHeader(
-            modelCode: model.modelCode, quality: UInt8(quality), fingerprint: model.fingerprint(quality: quality),
-            width: image.width, height: image.height, payloadLength: payload.count)
-        return CAEWriter.file(header: header, payload: payload)
+        return qualities.map { quality in
+            let point = model.operatingPoints[quality - 1]
+            let symbols = model.symbols(latent, quality: quality)
+            let payload = RANSEncoder.encode(symbols: symbols, planeSize: planeSize, tables: point.tables)
+            let header = CAEHeader(
+                modelCode: model.modelCode, quality: UInt8(quality), fingerprint: model.fingerprint(quality: quality),
+                width: image.width, height: image.height, payloadLength: payload.count,
+                colour: metadata.isGray ? CAEConstants.colourGray8 : CAEConstants.colourSRGB8)
+            return CAEWriter.file(header: header, payload: payload, blocks: blocks)
+        }
     }
 
-    /// Decompresses a `.cae` file made with this codec's model.
+    /// Decompresses a `.cae` file made with this codec's model: the pixels only (a gray file's three channels are
+    /// equal).
     ///
     /// - Parameter limits: the largest image accepted, checked from the header before anything is allocated.
-    /// - Throws: `CaecError` `.invalidFile` (corrupt, truncated, trailing data), `.unsupportedVersion`,
-    ///   `.modelMismatch` (another model or other weights), `.tooLarge`.
+    /// - Throws: `CaecError` `.invalidFile` (corrupt, truncated, trailing data), `.unsupportedVersion` (a newer
+    ///   major version, or a critical metadata block of an unknown type), `.modelMismatch` (another model or other
+    ///   weights), `.tooLarge`.
     public func decode(_ bytes: [UInt8], limits: ImageLimits = .default) throws(CaecError) -> RGBImage {
-        let (header, payload) = try Caec.readContainer(bytes, limits: limits)
+        try decodeWithMetadata(bytes, limits: limits).image
+    }
+
+    /// Decompresses a `.cae` file made with this codec's model, with its metadata (Spec/cae-format.md §4, §11).
+    ///
+    /// - Throws: as `decode(_:limits:)`.
+    public func decodeWithMetadata(_ bytes: [UInt8], limits: ImageLimits = .default) throws(CaecError)
+        -> CaecDecodedImage
+    {
+        let (header, payload, blocks) = try Caec.readContainer(bytes, limits: limits)
         guard header.modelCode == model.modelCode else {
             throw CaecError(
                 .modelMismatch,
@@ -92,7 +119,10 @@ public struct CaecCodec: Sendable {
         } catch { throw CaecError(.invalidFile, "payload: \(error.description)") }
         let output = model.reconstruction(
             symbols: symbols, height: paddedHeight / rate, width: paddedWidth / rate, quality: quality)
-        return PixelConversion.image(output, width: header.width, height: header.height)
+        let metadata = CaecMetadata(blocks: blocks, colour: header.colour)
+        var image = PixelConversion.image(output, width: header.width, height: header.height)
+        if metadata.isGray { image = PixelConversion.gray(image) }
+        return CaecDecodedImage(image: image, metadata: metadata)
     }
 }
 

@@ -43,4 +43,15 @@ package enum PixelConversion {
         }
         return RGBImage(width: width, height: height, pixels: pixels)
     }
+
+    /// A gray file's pixels (Spec/cae-format.md §4): every pixel's three channels replaced by the mean of its
+    /// decoded R, G and B, rounded to nearest, `(R + G + B + 1) / 3` in integers.
+    package static func gray(_ image: RGBImage) -> RGBImage {
+        var pixels = image.pixels
+        for p in stride(from: 0, to: pixels.count, by: 3) {
+            let mean = UInt8((Int(pixels[p]) + Int(pixels[p + 1]) + Int(pixels[p + 2]) + 1) / 3)
+            (pixels[p], pixels[p + 1], pixels[p + 2]) = (mean, mean, mean)
+        }
+        return RGBImage(width: image.width, height: image.height, pixels: pixels)
+    }
 }

@@ -11,7 +11,8 @@ struct DecodeCommand: FailableCommand {
         discussion: """
             The model is the one named in the file's header, loaded from the models folder. The output format \
             comes from --format, or else from the output's extension (.png, .jpg, .jpeg); standard output needs \
-            --format.
+            --format. The ICC profile, EXIF and XMP stored in the file are written back (PNG iCCP, eXIf, iTXt; \
+            JPEG APP2, APP1), and a gray file decodes to a gray PNG or JPEG.
             """
     )
 
@@ -55,15 +56,16 @@ struct DecodeCommand: FailableCommand {
         }
         let codec = try ModelStore(option: models).codec(modelID)
         let limits = ImageLimits(maxWidth: 65536, maxHeight: 65536, maxPixels: maxPixels)
-        let image: RGBImage
-        do { image = try codec.decode(bytes, limits: limits) } catch {
+        let decoded: CaecDecodedImage
+        do { decoded = try codec.decodeWithMetadata(bytes, limits: limits) } catch {
             throw CLIFailure(error.code == .modelMismatch ? .model : .badInput, path: input, error.message)
         }
+        let (image, metadata) = (decoded.image, ImageMetadata(decoded.metadata))
         let encoded: [UInt8]
         do {
             switch format ?? OutputImageFormat(path: output)! {
-            case .png: encoded = try PNGWriter.encode(image)
-            case .jpeg: encoded = try JPEGWriter.encode(image, quality: jpegQuality)
+            case .png: encoded = try PNGWriter.encode(image, metadata: metadata)
+            case .jpeg: encoded = try JPEGWriter.encode(image, quality: jpegQuality, metadata: metadata)
             }
         } catch { throw CLIFailure(.internalError, path: output, error.description) }
         try destination.write(encoded, inputs: [input])

@@ -12,7 +12,10 @@ struct EncodeCommand: FailableCommand {
         discussion: """
             Prints one summary line on standard error: size, bits per pixel, model and quality (and PSNR with -v). \
             The same image, model and quality give the same bytes on every machine. Images of any size are \
-            accepted; sides that are not multiples of the model's rate are padded and cropped back on decoding.
+            accepted; sides that are not multiples of the model's rate are padded and cropped back on decoding. \
+            The input's ICC profile, EXIF and XMP are kept in the .cae file (--strip drops them); EXIF orientation \
+            is applied to the pixels and reset to 1 in the kept EXIF; a PNG's gAMA/cHRM become an equivalent ICC \
+            profile. Gray input (gray PNG, one-component JPEG) is stored as gray and decodes to a gray image.
             """
     )
 
@@ -40,6 +43,9 @@ struct EncodeCommand: FailableCommand {
     @Flag(help: "Replace the output if it exists.")
     var force = false
 
+    @Flag(help: "Drop the input's ICC profile, EXIF and XMP instead of keeping them in the .cae file.")
+    var strip = false
+
     @Flag(name: .shortAndLong, help: "Also decode the result and report its PSNR.")
     var verbose = false
 
@@ -57,7 +63,8 @@ struct EncodeCommand: FailableCommand {
         let destination = SafeOutput(path: output, force: force)
         try destination.checkWritable(inputs: [input])
         let codec = try ModelStore(option: models).codec(model)
-        let image = try inputOptions.readImage(input)
+        let decoded = try inputOptions.readDecoded(input)
+        let (image, metadata) = (decoded.image, CaecMetadata(decoded.metadata, strip: strip))
         var chosen = quality ?? (codec.qualities.lowerBound + codec.qualities.upperBound + 1) / 2
         guard codec.qualities.contains(chosen) else {
             throw CLIFailure(
@@ -68,7 +75,9 @@ struct EncodeCommand: FailableCommand {
         let bytes: [UInt8]
         if let budget = budgetBytes(pixels: image.pixelCount) {
             let files: [[UInt8]]
-            do { files = try codec.encodeAllQualities(image) } catch { throw encodingFailure(error) }
+            do { files = try codec.encodeAllQualities(image, metadata: metadata) } catch {
+                throw encodingFailure(error)
+            }
             guard let best = files.indices.last(where: { files[$0].count <= budget }) else {
                 throw CLIFailure(
                     .badInput, path: input,
@@ -77,7 +86,9 @@ struct EncodeCommand: FailableCommand {
             chosen = best + 1
             bytes = files[best]
         } else {
-            do { bytes = try codec.encode(image, quality: chosen) } catch { throw encodingFailure(error) }
+            do { bytes = try codec.encode(image, quality: chosen, metadata: metadata) } catch {
+                throw encodingFailure(error)
+            }
         }
         try destination.write(bytes, inputs: [input])
         var summary =

@@ -1,7 +1,7 @@
 /// Why a `.cae` container was rejected (Spec/cae-format.md §8). Cases carry the evidence.
 package enum CAEFormatError: Error, Equatable, CustomStringConvertible {
     /// Which part of the file an error is about.
-    package enum Section: String, Sendable { case header, payload }
+    package enum Section: String, Sendable { case header, payload, metadata = "metadata block" }
 
     case empty
     case badSignature(found: UInt8)
@@ -12,6 +12,8 @@ package enum CAEFormatError: Error, Equatable, CustomStringConvertible {
     case unsupportedColour(code: UInt8)
     case dimensionsTooLarge(width: Int, height: Int)
     case trailingData(count: Int)
+    /// A critical metadata block of a type this reader does not know (Spec/cae-format.md §11.3).
+    case unsupportedCriticalBlock(type: UInt8)
 
     package var description: String {
         switch self {
@@ -27,6 +29,8 @@ package enum CAEFormatError: Error, Equatable, CustomStringConvertible {
         case .unsupportedColour(let code): "unsupported colour code \(code)"
         case .dimensionsTooLarge(let width, let height): "image is \(width)x\(height), over the size limit"
         case .trailingData(let count): "\(count) bytes of trailing data after the payload"
+        case .unsupportedCriticalBlock(let type):
+            "critical metadata block of unknown type \(type): made by a newer caec, upgrade caec"
         }
     }
 }

@@ -5,8 +5,20 @@ package enum CAEConstants {
     /// Spec/cae-format.md §3: the version this code writes, and the newest major it reads.
     package static let versionMajor: UInt8 = 1
     package static let versionMinor: UInt8 = 0
-    /// Spec/cae-format.md §4: colour code 0 is 8-bit sRGB, 3 channels; 1-3 are reserved.
+    /// Spec/cae-format.md §3.2, §11: the minor version of files with metadata blocks or a gray colour code; files
+    /// with neither are written as 1.0, byte for byte as before.
+    package static let versionMinorMetadata: UInt8 = 1
+    /// Spec/cae-format.md §4: colour code 0 is 8-bit sRGB, 3 channels; 1 (version 1.1) is 8-bit gray; 2-3 are
+    /// reserved.
     package static let colourSRGB8: UInt8 = 0
+    package static let colourGray8: UInt8 = 1
+    /// Spec/cae-format.md §11: metadata block types (bits 0-6 of the type byte); bit 7 marks a critical block.
+    package static let blockICCProfile: UInt8 = 1
+    package static let blockEXIF: UInt8 = 2
+    package static let blockXMP: UInt8 = 3
+    package static let blockCriticalBit: UInt8 = 0x80
+    /// Spec/cae-format.md §11: the largest block a reader accepts (64 MiB).
+    package static let maxBlockLength = 1 << 26
     /// Spec/cae-format.md §3: quality indices fit in 6 bits.
     package static let maxQuality: UInt8 = 63
     /// Spec/cae-format.md §6: hard limits on what a reader accepts, whatever the caller's limits.

@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func readerParsesTheSpecsWorkedExample() throws {
-        let (header, payload) = try CAEReader.read(Self.workedExample)
+        let (header, payload, _) = try CAEReader.read(Self.workedExample)
         #expect(header == Self.exampleHeader)
         #expect(header.modelID == "cae-r8")
         #expect(Array(payload) == [1, 2, 3, 4, 5])
@@ -35,7 +35,7 @@ import Testing
             modelCode: 2, quality: 63, fingerprint: 1, width: width, height: height, payloadLength: 0)
         let file = CAEWriter.file(header: header, payload: [9])
         let limits = ImageLimits(maxWidth: 65536, maxHeight: 65536, maxPixels: 1 << 32)
-        let (read, _) = try CAEReader.read(file, limits: limits)
+        let (read, _, _) = try CAEReader.read(file, limits: limits)
         #expect(read.width == width && read.height == height && read.quality == 63)
     }
 

@@ -152,6 +152,9 @@ import Testing
         #expect(linear.iccProfileIsSynthesized)
         #expect(Array(profile[36..<40]) == Array("acsp".utf8))
         #expect(Array(profile[16..<20]) == Array("RGB ".utf8))
+        // The same chunks give the same bytes (no time stamp), so .cae files stay deterministic.
+        #expect(try metadata(TestFiles.chunk("gAMA", TestFiles.be32(100_000))).iccProfile == profile)
+        #expect(Array(profile[24..<36]) == [0x07, 0xD0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0])
         // The header's size field is the profile's length.
         #expect(TestFiles.be32(UInt32(profile.count)) == Array(profile[0..<4]))
         // Wide primaries (Display P3's) with the sRGB-like gamma still need a profile.

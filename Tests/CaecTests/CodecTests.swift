@@ -52,7 +52,7 @@ enum ShippedCodecs {
         let codec = try ShippedCodecs.codec(c.model)
         let original = try ShippedCodecs.image(c.image)
         let golden = try Golden.required("Samples/golden/\(name).cae")
-        let (header, payload) = try CAEReader.read(golden)
+        let (header, payload, _) = try CAEReader.read(golden)
         let point = codec.model.operatingPoints[Int(header.quality) - 1]
         let latent = codec.model.latent(PixelConversion.paddedTensor(original, multiple: codec.rate))
         let planeSize = latent.shape[2] * latent.shape[3]

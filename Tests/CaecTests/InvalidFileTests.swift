@@ -16,7 +16,7 @@ import Testing
     static func rewritten(_ bytes: [UInt8], payload newPayload: [UInt8]? = nil, _ change: (inout CAEHeader) -> Void)
         throws -> [UInt8]
     {
-        let (header, payload) = try CAEReader.read(bytes)
+        let (header, payload, _) = try CAEReader.read(bytes)
         var changed = header
         change(&changed)
         return CAEWriter.file(header: changed, payload: newPayload ?? Array(payload))
@@ -60,13 +60,13 @@ import Testing
             return (try rewritten(good) { $0.width = 40000 }, .tooLarge, "image is 40000x32, over the size limit")
         case "trailing-garbage": return (good + [0, 0, 0], .invalidFile, "3 bytes of trailing data after the payload")
         case "payload-past-end":
-            let (_, payload) = try CAEReader.read(good)
+            let (_, payload, _) = try CAEReader.read(good)
             return (
                 try rewritten(good, payload: Array(payload.dropLast(20))) { _ in }, .invalidFile,
                 "payload: "
             )
         case "payload-leftover":
-            let (_, payload) = try CAEReader.read(good)
+            let (_, payload, _) = try CAEReader.read(good)
             return (try rewritten(good, payload: Array(payload) + [7, 7]) { _ in }, .invalidFile, "payload: ")
         case "unknown-quality":
             return (try rewritten(good) { $0.quality = 40 }, .modelMismatch, "quality 40")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Caec
 import CaecCore
 import CaecImageIO
 
@@ -44,6 +45,11 @@ struct ImageInputOptions: ParsableArguments {
     /// Reads and decodes the PNG or JPEG at `path` (`-` for standard input), printing each decoder warning as
     /// `caec: warning: <path>: <message>`.
     func readImage(_ path: String) throws(CLIFailure) -> RGBImage {
+        try Self.read(path, options: readOptions).image
+    }
+
+    /// Reads as `readImage`, with the file's metadata (ICC profile, EXIF with orientation reset, XMP, gray).
+    func readDecoded(_ path: String) throws(CLIFailure) -> DecodedImage {
         try Self.read(path, options: readOptions)
     }
 }
@@ -51,10 +57,10 @@ struct ImageInputOptions: ParsableArguments {
 extension ImageInputOptions {
     /// Reads an image with the default options (warnings printed as by `readImage`).
     static func readDefault(_ path: String) throws(CLIFailure) -> RGBImage {
-        try read(path, options: ImageReadOptions())
+        try read(path, options: ImageReadOptions()).image
     }
 
-    private static func read(_ path: String, options: ImageReadOptions) throws(CLIFailure) -> RGBImage {
+    private static func read(_ path: String, options: ImageReadOptions) throws(CLIFailure) -> DecodedImage {
         let bytes = try FileInput.read(path)
         let decoded: DecodedImage
         do {
@@ -64,6 +70,22 @@ extension ImageInputOptions {
             throw CLIFailure(.badInput, path: path, error.description)
         }
         for warning in decoded.warnings { printWarning(path: path, warning) }
-        return decoded.image
+        return decoded
+    }
+}
+
+extension ImageMetadata {
+    /// The metadata a `.cae` file stored, for a PNG or JPEG writer.
+    init(_ metadata: CaecMetadata) {
+        self.init(iccProfile: metadata.iccProfile, exif: metadata.exif, xmp: metadata.xmp, isGray: metadata.isGray)
+    }
+}
+
+extension CaecMetadata {
+    /// What `caec encode` keeps of a read file: everything, or with `strip` only the gray flag (gray stays gray).
+    init(_ metadata: ImageMetadata, strip: Bool) {
+        self.init(
+            iccProfile: strip ? nil : metadata.iccProfile, exif: strip ? nil : metadata.exif,
+            xmp: strip ? nil : metadata.xmp, isGray: metadata.isGray)
     }
 }

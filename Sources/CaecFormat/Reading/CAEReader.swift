@@ -46,7 +46,11 @@ package enum CAEReader {
         guard declared == computed else {
             throw .checksumMismatch(section: .header, declared: declared, computed: computed)
         }
-        guard colourQuality >> 6 == CAEConstants.colourSRGB8 else { throw .unsupportedColour(code: colourQuality >> 6) }
+        // §4: gray exists from version 1.1 on.
+        let colour = colourQuality >> 6
+        guard colour == CAEConstants.colourSRGB8 || (colour == CAEConstants.colourGray8 && version & 15 >= 1) else {
+            throw .unsupportedColour(code: colour)
+        }
         let header = CAEHeader(
             modelCode: modelCode, quality: colourQuality & 0x3F, fingerprint: fingerprint, width: width,
             height: height, payloadLength: payloadLength, colour: colourQuality >> 6, versionMajor: major,
@@ -54,10 +58,12 @@ package enum CAEReader {
         return (header, reader.offset)
     }
 
-    /// Reads the whole container: the header (as `peek`), then the payload, its CRC, and checks that nothing
-    /// follows. `limits` bounds the image size before the caller allocates anything for it.
+    /// Reads the whole container: the header (as `peek`), then the payload, its CRC, and the metadata blocks of a
+    /// version 1.1 file (§11; a 1.0 file must end after the payload CRC). `limits` bounds the image size before the
+    /// caller allocates anything for it. Blocks of unknown types are returned too unless critical, which is an
+    /// error.
     package static func read(_ bytes: [UInt8], limits: ImageLimits = .default) throws(CAEFormatError) -> (
-        header: CAEHeader, payload: ArraySlice<UInt8>
+        header: CAEHeader, payload: ArraySlice<UInt8>, blocks: [CAEBlock]
     ) {
         let (header, offset) = try peek(bytes)
         guard limits.admits(width: header.width, height: header.height) else {
@@ -74,7 +80,48 @@ package enum CAEReader {
         guard declared == computed else {
             throw .checksumMismatch(section: .payload, declared: declared, computed: computed)
         }
-        guard bytes.count == end else { throw .trailingData(count: bytes.count - end) }
-        return (header, payload)
+        guard header.versionMinor >= CAEConstants.versionMinorMetadata else {
+            guard bytes.count == end else { throw .trailingData(count: bytes.count - end) }
+            return (header, payload, [])
+        }
+        return (header, payload, try blocks(bytes, from: end))
+    }
+
+    /// The metadata blocks from `offset` to the end of the file (§11.2): type, varint length, data, CRC-32.
+    private static func blocks(_ bytes: [UInt8], from offset: Int) throws(CAEFormatError) -> [CAEBlock] {
+        var reader = ByteReader(bytes, offset: offset)
+        var blocks: [CAEBlock] = []
+        while reader.remaining > 0 {
+            let start = reader.offset
+            let typeByte = try! reader.readUInt8()
+            let parsed: UInt64?
+            do { parsed = try reader.readVarUInt(maxBytes: 5) } catch {
+                throw .truncated(section: .metadata, needed: error.offset + error.needed, available: bytes.count)
+            }
+            guard let length = parsed, length <= UInt64(CAEConstants.maxBlockLength) else {
+                throw .invalidField("metadata block length out of range")
+            }
+            let dataStart = reader.offset
+            let end = dataStart + Int(length) + 4
+            guard bytes.count >= end else { throw .truncated(section: .metadata, needed: end, available: bytes.count) }
+            var crcReader = ByteReader(bytes, offset: dataStart + Int(length))
+            let declared = try! crcReader.readUInt32()
+            let computed = CRC32.checksum(bytes[start..<dataStart + Int(length)])
+            guard declared == computed else {
+                throw .checksumMismatch(section: .metadata, declared: declared, computed: computed)
+            }
+            let block = CAEBlock(
+                type: typeByte & ~CAEConstants.blockCriticalBit,
+                critical: typeByte & CAEConstants.blockCriticalBit != 0,
+                data: Array(bytes[dataStart..<dataStart + Int(length)]))
+            // §11.3: unknown critical blocks stop the reader; a known type appears at most once.
+            guard block.isKnown || !block.critical else { throw .unsupportedCriticalBlock(type: block.type) }
+            if block.isKnown && blocks.contains(where: { $0.type == block.type }) {
+                throw .invalidField("metadata block of type \(block.type) appears twice")
+            }
+            blocks.append(block)
+            reader = crcReader
+        }
+        return blocks
     }
 }

@@ -22,15 +22,29 @@ package enum CAEWriter {
         return writer.bytes
     }
 
-    /// The whole file: header, payload and payload CRC. `header.payloadLength` is set from `payload`.
-    package static func file(header: CAEHeader, payload: [UInt8]) -> [UInt8] {
+    /// The whole file: header, payload, payload CRC, then the metadata blocks (§11). `header.payloadLength` is
+    /// set from `payload`; the version is 1.1 when there are blocks or the colour code is gray, else 1.0, so a
+    /// plain RGB file is byte for byte what version 1.0 wrote.
+    package static func file(header: CAEHeader, payload: [UInt8], blocks: [CAEBlock] = []) -> [UInt8] {
         var header = header
         header.payloadLength = payload.count
+        if !blocks.isEmpty || header.colour != CAEConstants.colourSRGB8 {
+            header.versionMinor = max(header.versionMinor, CAEConstants.versionMinorMetadata)
+        }
         var bytes = headerBytes(header)
         bytes.append(contentsOf: payload)
         var trailer = ByteWriter(capacity: 4)
         trailer.write(CRC32.checksum(payload))  // §3.9
         bytes.append(contentsOf: trailer.bytes)
+        for block in blocks {
+            precondition(block.data.count <= CAEConstants.maxBlockLength, "CAEWriter: metadata block too large")
+            var writer = ByteWriter(capacity: block.data.count + 10)
+            writer.write(block.type | (block.critical ? CAEConstants.blockCriticalBit : 0))  // §11.2
+            writer.writeVarUInt(UInt64(block.data.count))
+            writer.write(block.data)
+            writer.write(CRC32.checksum(writer.bytes))
+            bytes.append(contentsOf: writer.bytes)
+        }
         return bytes
     }
 }

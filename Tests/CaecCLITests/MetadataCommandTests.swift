@@ -1,0 +1,74 @@
+import CaecCore
+import CaecImageIO
+import CaecTestSupport
+import Foundation
+import Testing
+
+/// `caec encode` keeps the input's colour profile, EXIF and XMP (or drops them with --strip), `caec decode` writes
+/// them back, and gray stays gray, through the built binary.
+@Suite struct MetadataCommandTests {
+    static let models = EncodeCommandTests.models
+    static let xmp = Array("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><caec/></x:xmpmeta>".utf8)
+
+    /// A 40x24 colour PNG whose colours are described by gAMA 1.0 (linear light: caec makes an ICC profile of it),
+    /// with EXIF orientation 6 and XMP.
+    static func input() -> [UInt8] {
+        var pixels: [UInt8] = []
+        for y in 0..<24 {
+            for x in 0..<40 { pixels += [UInt8(x * 6), UInt8(y * 10), UInt8((x + y) * 3)] }
+        }
+        let itxt = Array("XML:com.adobe.xmp".utf8) + [0, 0, 0, 0, 0] + xmp
+        return TestPNG.png(
+            RGBImage(width: 40, height: 24, pixels: pixels),
+            ancillary: TestPNG.chunk("gAMA", TestPNG.be32(100_000))
+                + TestPNG.chunk("eXIf", TestPNG.exifTIFF(orientation: 6)) + TestPNG.chunk("iTXt", itxt))
+    }
+
+    static func roundTrip(_ input: [UInt8], format: String, extra: [String] = []) throws -> (
+        original: DecodedImage, output: DecodedImage
+    ) {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (source, cae, output) = (directory.path("in.png"), directory.path("a.cae"), directory.path("out.\(format)"))
+        try Data(input).write(to: URL(fileURLWithPath: source))
+        let encode = try CaecProcess.run(["encode", source, cae, "--models", models] + extra)
+        #expect(encode.status == 0, "\(encode.stderr)")
+        let decode = try CaecProcess.run(["decode", cae, output, "--models", models])
+        #expect(decode.status == 0, "\(decode.stderr)")
+        let written = try Array(Data(contentsOf: URL(fileURLWithPath: output)))
+        return (try ImageReader.decode(input), try ImageReader.decode(written))
+    }
+
+    @Test(arguments: ["png", "jpg"])
+    func profileExifAndXMPSurvive(format: String) throws {
+        let (original, output) = try Self.roundTrip(Self.input(), format: format)
+        let profile = try #require(original.metadata.iccProfile)
+        #expect(output.metadata.iccProfile == profile)
+        #expect(output.metadata.xmp == Self.xmp)
+        // The pixels were turned upright once, and the kept EXIF says so: no viewer turns them again.
+        #expect(output.image.width == 24 && output.image.height == 40)
+        #expect(output.metadata.exif == original.metadata.exif)
+        #expect(ExifOrientation(tiff: try #require(output.metadata.exif)) == .up)
+    }
+
+    @Test func stripDropsMetadata() throws {
+        let (_, output) = try Self.roundTrip(Self.input(), format: "png", extra: ["--strip"])
+        #expect(output.metadata == ImageMetadata())
+        #expect(output.image.width == 24)  // orientation is still applied
+    }
+
+    @Test(arguments: ["png", "jpg"])
+    func grayStaysGray(format: String) throws {
+        let samples = (0..<(33 * 21)).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let input = TestPNG.grayPNG(width: 33, height: 21, samples: samples)
+        let (_, output) = try Self.roundTrip(input, format: format, extra: ["--quality", "1"])
+        #expect(output.metadata.isGray)
+        let pixels = output.image.pixels
+        var colored = 0
+        for p in stride(from: 0, to: pixels.count, by: 3) where pixels[p] != pixels[p + 1] || pixels[p] != pixels[p + 2]
+        {
+            colored += 1
+        }
+        #expect(colored == 0)
+    }
+}

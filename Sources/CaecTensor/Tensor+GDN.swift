@@ -1,3 +1,5 @@
+import CCaecKernels
+
 /// Gradients of GDN / inverse GDN.
 package struct GDNGradients: Sendable, Equatable {
     /// dL/dInput, (N, C, H, W).
@@ -147,7 +149,6 @@ extension Tensor {
         let P = H * W
         let items = gdnItems(samples: N, pixels: P)
         let backward = gradOutput != nil
-        let e: Float = inverse ? 0.5 : -0.5
         var partials = [Float](repeating: 0, count: backward ? items * (C + C * C) : 0)
         let dyData = gradOutput?.data ?? []
         input.data.withUnsafeBufferPointer { x in
@@ -169,44 +170,20 @@ extension Tensor {
                                         scratch, scratch + C * B, scratch + 2 * C * B, scratch + 3 * C * B
                                     )
                                     let xBlock = x + n * C * P + p0
-                                    for c in 0..<C {
-                                        let (row, squareRow, sRow) = (xBlock + c * P, squares + c * B, s + c * B)
-                                        for p in 0..<B {
-                                            squareRow[p] = row[p] * row[p]
-                                            sRow[p] = beta[c]
-                                        }
-                                    }
+                                    caec_gdn_prepare(xBlock, P, beta, squares, s, C, B)
                                     // s (C, B) += gamma (C, C) * squares (C, B)
                                     BLAS.gemm(
                                         transposeA: false, transposeB: false, m: C, n: B, k: C, a: gamma, lda: C,
                                         b: squares, ldb: B, beta: 1, c: s, ldc: B)
                                     let yBlock = y + n * C * P + p0
                                     guard backward, let dy, let partials else {
-                                        for c in 0..<C {
-                                            let (row, sRow, outRow) = (xBlock + c * P, s + c * B, yBlock + c * P)
-                                            if inverse {
-                                                for p in 0..<B { outRow[p] = row[p] * sRow[p].squareRoot() }
-                                            } else {
-                                                for p in 0..<B { outRow[p] = row[p] / sRow[p].squareRoot() }
-                                            }
-                                        }
+                                        caec_gdn_finish(xBlock, P, s, yBlock, P, C, B, inverse ? 1 : 0)
                                         return
                                     }
                                     let dyBlock = dy + n * C * P + p0
                                     let dBeta = partials + item * (C + C * C)
-                                    for c in 0..<C {
-                                        let (row, sRow, vRow, gRow) = (
-                                            xBlock + c * P, s + c * B, v + c * B, dyBlock + c * P
-                                        )
-                                        for p in 0..<B {
-                                            // s^e / s, with s^e kept in sRow for dInput
-                                            let root = sRow[p].squareRoot()
-                                            let power = inverse ? root : 1 / root
-                                            vRow[p] = gRow[p] * e * row[p] * power / sRow[p]
-                                            sRow[p] = power
-                                        }
-                                        dBeta[c] = Elementwise.sum(vRow, count: B)
-                                    }
+                                    // v = dy * e * x * s^e / s, s := s^e, dBeta = sum_p v
+                                    caec_gdn_backward_factors(xBlock, dyBlock, P, s, v, dBeta, C, B, inverse ? 1 : 0)
                                     // dGamma (C, C) = v (C, B) * squares^T (B, C)
                                     BLAS.gemm(
                                         transposeA: false, transposeB: true, m: C, n: C, k: B, a: v, lda: B, b: squares,
@@ -215,11 +192,7 @@ extension Tensor {
                                     BLAS.gemm(
                                         transposeA: true, transposeB: false, m: C, n: B, k: C, a: gamma, lda: C, b: v,
                                         ldb: B, beta: 0, c: mixed, ldc: B)
-                                    for c in 0..<C {
-                                        let (row, power, mixedRow) = (xBlock + c * P, s + c * B, mixed + c * B)
-                                        let (gRow, outRow) = (dyBlock + c * P, yBlock + c * P)
-                                        for p in 0..<B { outRow[p] = gRow[p] * power[p] + 2 * row[p] * mixedRow[p] }
-                                    }
+                                    caec_gdn_backward_combine(xBlock, dyBlock, P, s, mixed, yBlock, C, B)
                                 }
                             }
                         }

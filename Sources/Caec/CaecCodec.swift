@@ -45,17 +45,27 @@ public struct CaecCodec: Sendable {
         guard qualities.contains(quality) else {
             throw CaecError(.invalidArgument, "quality \(quality) is outside \(qualities) for \(modelID)")
         }
+        return file(latent: try latent(image), quality: quality, width: image.width, height: image.height)
+    }
+
+    /// The latent of `image`, padded to multiples of the rate: the one network pass of an encode.
+    package func latent(_ image: RGBImage) throws(CaecError) -> Tensor {
         guard image.width <= CAEConstants.maxSide, image.height <= CAEConstants.maxSide else {
             throw CaecError(.tooLarge, "image is \(image.width)x\(image.height), over the .cae limit of 65536 a side")
         }
-        let point = model.operatingPoints[quality - 1]
-        let latent = model.latent(PixelConversion.paddedTensor(image, multiple: rate))
-        let planeSize = latent.shape[2] * latent.shape[3]
+        return model.latent(PixelConversion.paddedTensor(image, multiple: rate))
+    }
+
+    /// The `.cae` file of a `width` x `height` image whose latent is `latent`, at `quality`: quantise, entropy-code,
+    /// and assemble the container (Spec/cae-format.md §3).
+    package func file(latent: Tensor, quality: Int, width: Int, height: Int) -> [UInt8] {
         let symbols = model.symbols(latent, quality: quality)
-        let payload = RANSEncoder.encode(symbols: symbols, planeSize: planeSize, tables: point.tables)
+        let payload = RANSEncoder.encode(
+            symbols: symbols, planeSize: latent.shape[2] * latent.shape[3],
+            tables: model.operatingPoints[quality - 1].tables)
         let header = CAEHeader(
             modelCode: model.modelCode, quality: UInt8(quality), fingerprint: model.fingerprint(quality: quality),
-            width: image.width, height: image.height, payloadLength: payload.count)
+            width: width, height: height, payloadLength: payload.count)
         return CAEWriter.file(header: header, payload: payload)
     }
 
@@ -65,7 +75,20 @@ public struct CaecCodec: Sendable {
     /// - Throws: `CaecError` `.invalidFile` (corrupt, truncated, trailing data), `.unsupportedVersion`,
     ///   `.modelMismatch` (another model or other weights), `.tooLarge`.
     public func decode(_ bytes: [UInt8], limits: ImageLimits = .default) throws(CaecError) -> RGBImage {
-        let (header, payload) = try Caec.readContainer(bytes, limits: limits)
+        try decode(bytes, info: try Caec.peek(bytes), limits: limits)
+    }
+
+    /// Decompresses a `.cae` file whose header `Caec.peek` has already read, without reading it again.
+    ///
+    /// - Parameters:
+    ///   - info: what `Caec.peek(bytes)` returned for these bytes.
+    ///   - limits: the largest image accepted, checked from the header before anything is allocated.
+    /// - Throws: as `decode(_:limits:)`.
+    public func decode(_ bytes: [UInt8], info: CaecFileInfo, limits: ImageLimits = .default) throws(CaecError)
+        -> RGBImage
+    {
+        let header = info.header
+        let payload = try Caec.payload(bytes, info: info, limits: limits)
         guard header.modelCode == model.modelCode else {
             throw CaecError(
                 .modelMismatch,

@@ -107,7 +107,7 @@ struct BenchCommand: FailableCommand {
             let decodeSeconds = ModelBenchmark.best(of: repetitions) { _ = try? codec.decode(file) }
             print(
                 "codec \(model) quality \(quality) on \(largePath) (\(image.width)x\(image.height)): encode "
-                    + "\(ModelBenchmark.fixed(encodeSeconds, 3)) s, decode \(ModelBenchmark.fixed(decodeSeconds, 3)) s, "
+                    + "\(NumberFormat.fixed(encodeSeconds, 3)) s, decode \(NumberFormat.fixed(decodeSeconds, 3)) s, "
                     + "\(file.count) bytes")
         }
     }

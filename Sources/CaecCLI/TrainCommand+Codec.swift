@@ -1,5 +1,6 @@
 import Caec
 import CaecCore
+import CaecEval
 import CaecImageIO
 import CaecModel
 import CaecTensor
@@ -19,8 +20,7 @@ extension TrainCommand {
         let parameters: Parameters
         var file: WeightsFile
         do {
-            file = try WeightsFile(parsing: try FileInput.read(path))
-            file.tensors.removeAll { $0.name.hasPrefix("optimizer.") || $0.name.hasPrefix(codecPrefix) }
+            file = try WeightsFile(parsing: try FileInput.read(path)).removingCodecTensors(optimizer: true)
             parameters = try Parameters(loading: file, modelID: model.id, specs: model.parameterSpecs)
         } catch let error as CLIFailure {
             throw error
@@ -28,19 +28,19 @@ extension TrainCommand {
             throw CLIFailure(.model, path: path, "\(error)")
         }
         warmUpBLAS()
-        let coder = RateDistortionCoder(model: model, parameters: parameters)
-        file.tensors += coder.codecTensors()
+        file.tensors += RateDistortionTables.codecTensors(model: model, parameters: parameters).tensors
         let codecPath = runDirectory + "/\(model.id)-codec.caew"
-        try SafeOutput(path: codecPath, force: true).write(file.serialized(), inputs: [])
+        let codecBytes = file.serialized()
+        try SafeOutput(path: codecPath, force: true).write(codecBytes, inputs: [])
         printError(
             "caec: wrote \(codecPath) (step \(file.metadata("checkpoint_step") ?? file.metadata("steps") ?? "?"))")
+        let codec: CaecCodec
+        do { codec = try CaecCodec(weights: codecBytes) } catch {
+            throw CLIFailure(.internalError, path: codecPath, error.message)
+        }
 
         let names = try Self.pngFiles(directory)
-        var bits = [Double](repeating: 0, count: model.qualities)
-        var mse = [Double](repeating: 0, count: model.qualities)
-        var psnrSum = [Double](repeating: 0, count: model.qualities)
-        var pixels = 0.0
-        var rows = ["image,quality,bytes,bpp,psnr"]
+        var evaluation = CodecEvaluation(codec: codec)
         for name in names {
             let image: RGBImage
             do { image = try ImageReader.read(try FileInput.read(directory + "/" + name)) } catch let error
@@ -50,37 +50,17 @@ extension TrainCommand {
             } catch {
                 throw CLIFailure(.badInput, path: directory + "/" + name, "\(error)")
             }
-            let payloads = coder.encodeAllQualities(image)
-            let count = Double(image.pixelCount)
-            pixels += count
-            for (q, payload) in payloads.enumerated() {
-                let decoded: RGBImage
-                do {
-                    decoded = try coder.decodeImage(payload, width: image.width, height: image.height, quality: q)
-                } catch {
-                    throw CLIFailure(.internalError, path: name, "decode failed: \(error)")
-                }
-                var squares = 0.0
-                for i in image.pixels.indices {
-                    let d = Double(image.pixels[i]) - Double(decoded.pixels[i])
-                    squares += d * d
-                }
-                let imageMSE = squares / (3 * count)
-                let psnr = 10 * log10(255 * 255 / max(imageMSE, 1e-12))
-                bits[q] += Double(payload.count * 8)
-                mse[q] += imageMSE
-                psnrSum[q] += psnr
-                rows.append(
-                    "\(name),\(q + 1),\(payload.count),\(fixed(Double(payload.count * 8) / count, 4)),\(fixed(psnr, 3))"
-                )
+            do { try evaluation.add(image, name: name) } catch {
+                throw CLIFailure(.internalError, path: name, "coding failed: \(error.message)")
             }
         }
         try SafeOutput(path: runDirectory + "/codec-eval.csv", force: true).write(
-            Array((rows.joined(separator: "\n") + "\n").utf8), inputs: [])
-        let n = Double(max(names.count, 1))
+            Array(evaluation.csv.utf8), inputs: [])
         print("quality  bpp (payload bytes)  mean PSNR  (\(names.count) images of \(directory))")
-        for q in 0..<model.qualities {
-            print("q\(q + 1)       \(fixed(bits[q] / pixels, 4))               \(fixed(psnrSum[q] / n, 3)) dB")
+        for row in evaluation.summary {
+            print(
+                "q\(row.quality)       \(NumberFormat.fixed(row.bpp, 4))               "
+                    + "\(NumberFormat.fixed(row.meanPSNR, 3)) dB")
         }
     }
 

@@ -123,21 +123,24 @@ extension TrainCommand {
             report: { event in
                 switch event {
                 case .progress(let step, let seconds, let figures, let rate, let norm, let speed):
-                    let psnr = 10 * log10(1 / max(Double(figures.mse), 1e-12))
+                    let psnr = PSNR.decibels(mse: max(Double(figures.mse), 1e-12), peak: 1)
                     lossLog.append(
-                        "\(step),\(fixed(seconds, 1)),\(figures.loss),\(figures.bpp),\(figures.mse),\(fixed(psnr, 3)),"
-                            + "\(rate),\(norm),\(fixed(speed, 3))")
+                        "\(step),\(NumberFormat.fixed(seconds, 1)),\(figures.loss),\(figures.bpp),\(figures.mse),\(NumberFormat.fixed(psnr, 3)),"
+                            + "\(rate),\(norm),\(NumberFormat.fixed(speed, 3))")
                     progress.update(
-                        "\(model.id) step \(step) \(formatDuration(seconds))  loss \(fixed(Double(figures.loss), 4))  "
-                            + "bpp \(fixed(Double(figures.bpp), 3))  PSNR \(fixed(psnr, 2))  lr \(rate)  "
-                            + "\(fixed(speed, 2)) steps/s")
+                        "\(model.id) step \(step) \(formatDuration(seconds))  loss \(NumberFormat.fixed(Double(figures.loss), 4))  "
+                            + "bpp \(NumberFormat.fixed(Double(figures.bpp), 3))  PSNR \(NumberFormat.fixed(psnr, 2))  lr \(rate)  "
+                            + "\(NumberFormat.fixed(speed, 2)) steps/s")
                 case .evaluation(let step, let seconds, let qualities):
                     evalLog.append(
-                        "\(step),\(fixed(seconds, 1)),"
-                            + qualities.map { "\(fixed($0.bpp, 4)),\(fixed($0.psnr, 3))" }.joined(separator: ","))
+                        "\(step),\(NumberFormat.fixed(seconds, 1)),"
+                            + qualities.map { "\(NumberFormat.fixed($0.bpp, 4)),\(NumberFormat.fixed($0.psnr, 3))" }
+                            .joined(separator: ","))
                     progress.finish(
                         "\(model.id) step \(step) held-out: "
-                            + qualities.map { "\(fixed($0.bpp, 3)) bpp \(fixed($0.psnr, 2)) dB" }.joined(
+                            + qualities.map {
+                                "\(NumberFormat.fixed($0.bpp, 3)) bpp \(NumberFormat.fixed($0.psnr, 2)) dB"
+                            }.joined(
                                 separator: " | "))
                 }
             },
@@ -156,7 +159,7 @@ extension TrainCommand {
             })
         if let failure { throw failure }
         var metadata = settings
-        metadata.append(("train_seconds", fixed(result.seconds, 1)))
+        metadata.append(("train_seconds", NumberFormat.fixed(result.seconds, 1)))
         metadata.append(("steps", "\(result.state.step)"))
         let weights = result.state.parameters.weightsFile(modelID: model.id, metadata: metadata)
         let weightsPath = runDirectory + "/\(model.id).caew"

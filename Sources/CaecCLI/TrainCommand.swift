@@ -159,15 +159,16 @@ struct TrainCommand: FailableCommand {
                     lossLog.append("\(epoch + 1),\(step),\(loss),\(rate)")
                     let remaining = Double((totalEpochs - epoch) * batches - batch) * Double(configuration.batchSize)
                     progress.update(
-                        "\(model) epoch \(epoch + 1)/\(totalEpochs) batch \(batch)/\(batches)  loss \(fixed(Double(loss), 5))"
+                        "\(model) epoch \(epoch + 1)/\(totalEpochs) batch \(batch)/\(batches)  loss \(NumberFormat.fixed(Double(loss), 5))"
                             + "  \(Int(speed)) img/s  ETA \(formatDuration(remaining / max(speed, 1e-9)))")
                 case .epochEnd(let epoch, let step, let trainLoss, let testLoss, let accuracy, let seconds):
                     epochLog.append(
                         "\(epoch + 1),\(step),\(trainLoss),\(testLoss),\(accuracy.map { "\($0)" } ?? ""),\(seconds)")
                     let figure =
-                        accuracy.map { "test accuracy \(fixed($0 * 100, 2))%" } ?? "test MSE \(fixed(testLoss, 5))"
+                        accuracy.map { "test accuracy \(NumberFormat.fixed($0 * 100, 2))%" }
+                        ?? "test MSE \(NumberFormat.fixed(testLoss, 5))"
                     progress.finish(
-                        "\(model) epoch \(epoch + 1)/\(totalEpochs): train loss \(fixed(trainLoss, 5)), \(figure), "
+                        "\(model) epoch \(epoch + 1)/\(totalEpochs): train loss \(NumberFormat.fixed(trainLoss, 5)), \(figure), "
                             + "\(formatDuration(seconds))")
                 }
             },
@@ -187,7 +188,7 @@ struct TrainCommand: FailableCommand {
         let first1000 = ImageDataset(test.prefix(1000))
         let (loss1000, accuracy1000) = Trainer.evaluate(objective, state.parameters, on: first1000)
         var metadata = settings
-        metadata.append(("train_seconds", fixed(Clock.seconds() - started, 1)))
+        metadata.append(("train_seconds", NumberFormat.fixed(Clock.seconds() - started, 1)))
         if let accuracy1000 {
             let (_, accuracyAll) = Trainer.evaluate(objective, state.parameters, on: ImageDataset(test))
             metadata.append(("test1000_accuracy", "\(accuracy1000)"))
@@ -199,8 +200,8 @@ struct TrainCommand: FailableCommand {
         let weightsPath = runDirectory + "/\(model).caew"
         try SafeOutput(path: weightsPath, force: true).write(weights.serialized(), inputs: [])
         let summary =
-            accuracy1000.map { "accuracy \(fixed($0 * 100, 2))% on the first 1,000 test images" }
-            ?? "MSE \(fixed(loss1000, 5)) on the first 1,000 test images"
+            accuracy1000.map { "accuracy \(NumberFormat.fixed($0 * 100, 2))% on the first 1,000 test images" }
+            ?? "MSE \(NumberFormat.fixed(loss1000, 5)) on the first 1,000 test images"
         progress.finish("caec: wrote \(weightsPath): \(summary)")
     }
 }

@@ -65,19 +65,3 @@ func formatDuration(_ seconds: Double) -> String {
 }
 
 private func pad2(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-
-/// Fixed-point text for a Double, `digits` after the point.
-func fixed(_ value: Double, _ digits: Int) -> String {
-    guard value.isFinite else { return "\(value)" }
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let scaled = (abs(value) * scale).rounded()
-    let whole = Int(scaled / scale)
-    let fraction = Int(scaled) - whole * Int(scale)
-    var text = "\(whole)"
-    if digits > 0 {
-        let digitsText = String(fraction)
-        text += "." + String(repeating: "0", count: digits - digitsText.count) + digitsText
-    }
-    return (value < 0 && scaled != 0 ? "-" : "") + text
-}

@@ -66,7 +66,7 @@ package struct SeedExperiment {
                         sum += d * d
                     }
                     let mse = sum / 3072
-                    psnrSum += mse == 0 ? 100 : min(100, 10 * log10(255 * 255 / mse))
+                    psnrSum += min(100, PSNR.decibels(mse: mse))
                 }
                 done += end - start
                 progress(done, total)

@@ -60,6 +60,14 @@ package enum CAEReader {
         header: CAEHeader, payload: ArraySlice<UInt8>
     ) {
         let (header, offset) = try peek(bytes)
+        return (header, try payload(bytes, header: header, payloadOffset: offset, limits: limits))
+    }
+
+    /// The rest of `read` once `peek` has returned `header` and `payloadOffset` for `bytes`: the size limits, the
+    /// payload, its CRC, and that nothing follows.
+    package static func payload(_ bytes: [UInt8], header: CAEHeader, payloadOffset offset: Int, limits: ImageLimits)
+        throws(CAEFormatError) -> ArraySlice<UInt8>
+    {
         guard limits.admits(width: header.width, height: header.height) else {
             throw .dimensionsTooLarge(width: header.width, height: header.height)
         }
@@ -75,6 +83,6 @@ package enum CAEReader {
             throw .checksumMismatch(section: .payload, declared: declared, computed: computed)
         }
         guard bytes.count == end else { throw .trailingData(count: bytes.count - end) }
-        return (header, payload)
+        return payload
     }
 }

@@ -55,7 +55,9 @@ let libraryTargets: [Target] = [
     .target(name: "Caec", dependencies: ["CaecCore", "CaecEntropy", "CaecFormat", "CaecModel", "CaecTensor"]),
     .target(
         name: "CaecEval",
-        dependencies: ["Caec", "CaecModel", "CaecImageIO", "CaecCore", "CaecTensor", "CCaecWebP"]
+        dependencies: [
+            "Caec", "CaecModel", "CaecTrain", "CaecImageIO", "CaecCore", "CaecTensor", "CCaecWebP",
+        ]
     ),
 ]
 
@@ -82,7 +84,7 @@ let testTargets: [Target] = [
     .testTarget(name: "CaecFormatTests", dependencies: ["CaecFormat", "CaecTestSupport"]),
     .testTarget(name: "CaecCLITests", dependencies: ["CaecCLI", "CaecTestSupport"]),
     .testTarget(name: "CaecTensorTests", dependencies: ["CaecTensor", "CaecTestSupport"]),
-    .testTarget(name: "CaecModelTests", dependencies: ["CaecModel", "CaecTestSupport"]),
+    .testTarget(name: "CaecModelTests", dependencies: ["CaecModel", "CaecTrain", "CaecTestSupport"]),
     .testTarget(name: "CaecTrainTests", dependencies: ["CaecTrain", "CaecEntropy", "CaecTestSupport"]),
     .testTarget(name: "CaecEntropyTests", dependencies: ["CaecEntropy", "CaecTestSupport"]),
     .testTarget(name: "CaecImageIOTests", dependencies: ["CaecImageIO", "CaecTestSupport"]),

@@ -4,6 +4,7 @@ import CaecEval
 import CaecImageIO
 import CaecModel
 import CaecTensor
+import CaecTrain
 
 /// `caec experiment seed`: the paper's figures and tables from the shipped weights (or retrained ones).
 struct ExperimentCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import CaecCore
 import CaecModel
 import CaecTensor
+import CaecTrain
 
 /// The paper's experiment on trained models: reconstruction error per rate, classifier accuracy on originals and on
 /// reconstructions (the performance ratio), and the original / latent / reconstruction grids.

@@ -58,7 +58,7 @@ struct SeedExperimentCommand: FailableCommand {
         if retrain {
             for id in ["lenet5"] + Self.autoencoderIDs {
                 let train = try parseOrFail(
-                    TrainCommand.self,
+                    TrainCIFARCommand.self,
                     ["--model", id, "--out", "\(out)/runs/\(id)", "--force", "--data", dataDirectory])
                 try train.execute()
             }

@@ -53,6 +53,13 @@ enum Clock {
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
     }
+
+    /// CPU time of the whole process (all workers), so that other jobs on the machine do not inflate it.
+    static func processCPUSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+    }
 }
 
 /// "1h02m", "3m05s", "42s".

@@ -10,11 +10,14 @@ import CaecTrain
     import Glibc
 #endif
 
-/// `caec train --model bmshj-f-vr --codec-eval DIR`: builds the codec's tables from a trained run and measures
-/// real bytes and PSNR on every PNG of DIR at every quality.
-extension TrainCommand {
-    func executeCodecEvaluation(_ model: RateDistortionModel, directory: String) throws(CLIFailure) {
-        let runDirectory = out ?? "runs/\(model.id)"
+/// `caec train photos --model bmshj-f-vr --codec-eval DIR`: builds the codec's tables from a trained run and
+/// measures real bytes and PSNR on every PNG of DIR at every quality, through `CaecCodec`.
+struct CodecEvaluationRun {
+    let run: TrainRunOptions
+
+    func execute(directory: String) throws(CLIFailure) {
+        let model = ModelRegistry.rateDistortion(run.model)!
+        let runDirectory = run.directory
         let finalPath = runDirectory + "/\(model.id).caew"
         let path = FileSystem.exists(finalPath) ? finalPath : runDirectory + "/checkpoint.caew"
         let parameters: Parameters

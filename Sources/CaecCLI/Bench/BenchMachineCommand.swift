@@ -6,10 +6,11 @@ import CaecTensor
 import CaecTrain
 import Foundation
 
-/// `caec bench`: kernel, model and codec speed on this machine, each against references measured in the same run.
-struct BenchCommand: FailableCommand {
+/// `caec bench` (`caec bench machine`): kernel, model and codec speed on this machine, each against references
+/// measured in the same run.
+struct BenchMachineCommand: FailableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench",
+        commandName: "machine",
         abstract: "Measure kernel, model and codec speed on this machine.",
         discussion: """
             Prints: the CPU, its instruction sets and the OpenBLAS core in use; cblas_sgemm GFLOP/s (the peak everything is compared with); a 5x5 stride-2 \

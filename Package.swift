@@ -48,14 +48,16 @@ let libraryTargets: [Target] = [
     .target(name: "CaecFormat", dependencies: ["CaecCore"]),
     .target(name: "CaecTensor", dependencies: ["CCaecBLAS", "CCaecKernels"]),
     .target(name: "CaecModel", dependencies: ["CaecTensor", "CaecCore"]),
-    .target(name: "CaecTrain", dependencies: ["CaecModel", "CaecTensor", "CaecCore"]),
+    .target(name: "CaecTrain", dependencies: ["CaecModel", "CaecTensor", "CaecEntropy", "CaecCore"]),
     .target(name: "CaecEntropy"),
     .target(name: "CaecImageIO", dependencies: ["CaecCore", "CCaecImageIO"]),
     .target(name: "CaecFuzzing", dependencies: ["Caec", "CaecCore", "CaecEntropy", "CaecFormat"]),
     .target(name: "Caec", dependencies: ["CaecCore", "CaecEntropy", "CaecFormat", "CaecModel", "CaecTensor"]),
     .target(
         name: "CaecEval",
-        dependencies: ["Caec", "CaecModel", "CaecImageIO", "CaecCore", "CaecTensor", "CCaecWebP"]
+        dependencies: [
+            "Caec", "CaecModel", "CaecTrain", "CaecImageIO", "CaecCore", "CaecTensor", "CCaecWebP",
+        ]
     ),
 ]
 
@@ -82,13 +84,16 @@ let testTargets: [Target] = [
     .testTarget(name: "CaecFormatTests", dependencies: ["CaecFormat", "CaecTestSupport"]),
     .testTarget(name: "CaecCLITests", dependencies: ["CaecCLI", "CaecImageIO", "CaecTestSupport"]),
     .testTarget(name: "CaecTensorTests", dependencies: ["CaecTensor", "CaecTestSupport"]),
-    .testTarget(name: "CaecModelTests", dependencies: ["CaecModel", "CaecTestSupport"]),
-    .testTarget(name: "CaecTrainTests", dependencies: ["CaecTrain", "CaecTestSupport"]),
+    .testTarget(name: "CaecModelTests", dependencies: ["CaecModel", "CaecTrain", "CaecTestSupport"]),
+    .testTarget(name: "CaecTrainTests", dependencies: ["CaecTrain", "CaecEntropy", "CaecTestSupport"]),
     .testTarget(name: "CaecEntropyTests", dependencies: ["CaecEntropy", "CaecTestSupport"]),
     .testTarget(name: "CaecImageIOTests", dependencies: ["CaecImageIO", "CaecTestSupport"]),
     .testTarget(
         name: "CaecTests",
-        dependencies: ["Caec", "CaecImageIO", "CaecFuzzing", "CaecModel", "CaecTensor", "CaecEntropy", "CaecTestSupport"]
+        dependencies: [
+            "Caec", "CaecImageIO", "CaecFuzzing", "CaecModel", "CaecTensor", "CaecEntropy", "CaecTrain",
+            "CaecTestSupport",
+        ]
     ),
     .testTarget(
         name: "CaecEvalTests",

@@ -17,6 +17,9 @@ public struct CaecFileInfo: Sendable, Equatable {
     public let fileBytes: Int
     /// The 16-bit model-and-quality fingerprint.
     public let fingerprint: UInt16
+    /// The parsed header and where the payload starts, so that decoding does not parse the header again.
+    package let header: CAEHeader
+    package let payloadOffset: Int
 
     public static func == (a: CaecFileInfo, b: CaecFileInfo) -> Bool {
         a.version == b.version && a.modelID == b.modelID && a.modelCode == b.modelCode && a.quality == b.quality
@@ -32,22 +35,25 @@ public enum Caec {
 
     /// Reads a `.cae` header (checking signature, version and header checksum) without touching the payload.
     public static func peek(_ bytes: [UInt8]) throws(CaecError) -> CaecFileInfo {
-        let header: CAEHeader
-        do { header = try CAEReader.peek(bytes).header } catch { throw map(error) }
+        let (header, payloadOffset): (CAEHeader, Int)
+        do { (header, payloadOffset) = try CAEReader.peek(bytes) } catch { throw map(error) }
         return CaecFileInfo(
             version: (Int(header.versionMajor), Int(header.versionMinor)), modelID: header.modelID,
             modelCode: Int(header.modelCode), quality: Int(header.quality), width: header.width,
             height: header.height, payloadBytes: header.payloadLength, fileBytes: bytes.count,
-            fingerprint: header.fingerprint)
+            fingerprint: header.fingerprint, header: header, payloadOffset: payloadOffset)
     }
 
     /// Whether `bytes` start like a `.cae` file (signature and a readable header).
     public static func isCAE(_ bytes: [UInt8]) -> Bool { (try? CAEReader.peek(bytes)) != nil }
 
-    package static func readContainer(_ bytes: [UInt8], limits: ImageLimits) throws(CaecError) -> (
-        header: CAEHeader, payload: ArraySlice<UInt8>, blocks: [CAEBlock]
+    /// The checked payload and metadata blocks of a container whose header `peek` read into `info`.
+    package static func body(_ bytes: [UInt8], info: CaecFileInfo, limits: ImageLimits) throws(CaecError) -> (
+        payload: ArraySlice<UInt8>, blocks: [CAEBlock]
     ) {
-        do { return try CAEReader.read(bytes, limits: limits) } catch { throw map(error) }
+        do {
+            return try CAEReader.body(bytes, header: info.header, payloadOffset: info.payloadOffset, limits: limits)
+        } catch { throw map(error) }
     }
 
     private static func map(_ error: CAEFormatError) -> CaecError {

@@ -1,6 +1,3 @@
-import CaecEntropy
-import CaecFormat
-
 extension CaecCodec {
     /// The files for `image` at every quality in `qualities`, running the encoder network once.
     ///
@@ -11,6 +8,13 @@ extension CaecCodec {
     package func encodeAllQualities(_ image: RGBImage, metadata: CaecMetadata = .init()) throws(CaecError)
         -> [[UInt8]]
     {
-        try encode(image, qualities: Array(qualities), metadata: metadata)
+        let latent = try latent(image)
+        var files: [[UInt8]] = []
+        for quality in qualities {
+            files.append(
+                try file(latent: latent, quality: quality, width: image.width, height: image.height, metadata: metadata)
+            )
+        }
+        return files
     }
 }

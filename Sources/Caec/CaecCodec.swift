@@ -47,32 +47,39 @@ public struct CaecCodec: Sendable {
         guard qualities.contains(quality) else {
             throw CaecError(.invalidArgument, "quality \(quality) is outside \(qualities) for \(modelID)")
         }
-        return try encode(image, qualities: [quality], metadata: metadata)[0]
+        return try file(
+            latent: latent(image), quality: quality, width: image.width, height: image.height, metadata: metadata)
     }
 
-    /// The files for `image` at each of `qualities`, running the analysis transform once: the latent does not
-    /// depend on the quality, only its quantisation and tables do. The one place that assembles a container.
-    func encode(_ image: RGBImage, qualities: [Int], metadata: CaecMetadata) throws(CaecError) -> [[UInt8]] {
+    /// The latent of `image`, padded to multiples of the rate: the one network pass of an encode.
+    package func latent(_ image: RGBImage) throws(CaecError) -> Tensor {
         guard image.width <= CAEConstants.maxSide, image.height <= CAEConstants.maxSide else {
             throw CaecError(.tooLarge, "image is \(image.width)x\(image.height), over the .cae limit of 65536 a side")
         }
+        return model.latent(PixelConversion.paddedTensor(image, multiple: rate))
+    }
+
+    /// The `.cae` file of a `width` x `height` image whose latent is `latent`, at `quality`, with `metadata`:
+    /// quantise, entropy-code, and assemble the container (Spec/cae-format.md §3, §11). The one place that does.
+    ///
+    /// - Throws: `CaecError` `.invalidArgument` for a metadata item over `CaecMetadata.maxBlockBytes`.
+    package func file(latent: Tensor, quality: Int, width: Int, height: Int, metadata: CaecMetadata = .init())
+        throws(CaecError) -> [UInt8]
+    {
         let blocks = metadata.blocks
         if let oversized = blocks.first(where: { $0.data.count > CaecMetadata.maxBlockBytes }) {
             throw CaecError(
                 .invalidArgument, "metadata block of \(oversized.data.count) bytes is over the 64 MiB limit")
         }
-        let latent = model.latent(PixelConversion.paddedTensor(image, multiple: rate))
-        let planeSize = latent.shape[2] * latent.shape[3]
-        return qualities.map { quality in
-            let point = model.operatingPoints[quality - 1]
-            let symbols = model.symbols(latent, quality: quality)
-            let payload = RANSEncoder.encode(symbols: symbols, planeSize: planeSize, tables: point.tables)
-            let header = CAEHeader(
-                modelCode: model.modelCode, quality: UInt8(quality), fingerprint: model.fingerprint(quality: quality),
-                width: image.width, height: image.height, payloadLength: payload.count,
-                colour: metadata.isGray ? CAEConstants.colourGray8 : CAEConstants.colourSRGB8)
-            return CAEWriter.file(header: header, payload: payload, blocks: blocks)
-        }
+        let symbols = model.symbols(latent, quality: quality)
+        let payload = RANSEncoder.encode(
+            symbols: symbols, planeSize: latent.shape[2] * latent.shape[3],
+            tables: model.operatingPoints[quality - 1].tables)
+        let header = CAEHeader(
+            modelCode: model.modelCode, quality: UInt8(quality), fingerprint: model.fingerprint(quality: quality),
+            width: width, height: height, payloadLength: payload.count,
+            colour: metadata.isGray ? CAEConstants.colourGray8 : CAEConstants.colourSRGB8)
+        return CAEWriter.file(header: header, payload: payload, blocks: blocks)
     }
 
     /// Decompresses a `.cae` file made with this codec's model: the pixels only (a gray file's three channels are
@@ -83,7 +90,19 @@ public struct CaecCodec: Sendable {
     ///   major version, or a critical metadata block of an unknown type), `.modelMismatch` (another model or other
     ///   weights), `.tooLarge`.
     public func decode(_ bytes: [UInt8], limits: ImageLimits = .default) throws(CaecError) -> RGBImage {
-        try decodeWithMetadata(bytes, limits: limits).image
+        try decodeWithMetadata(bytes, info: try Caec.peek(bytes), limits: limits).image
+    }
+
+    /// Decompresses a `.cae` file whose header `Caec.peek` has already read, without reading it again.
+    ///
+    /// - Parameters:
+    ///   - info: what `Caec.peek(bytes)` returned for these bytes.
+    ///   - limits: the largest image accepted, checked from the header before anything is allocated.
+    /// - Throws: as `decode(_:limits:)`.
+    public func decode(_ bytes: [UInt8], info: CaecFileInfo, limits: ImageLimits = .default) throws(CaecError)
+        -> RGBImage
+    {
+        try decodeWithMetadata(bytes, info: info, limits: limits).image
     }
 
     /// Decompresses a `.cae` file made with this codec's model, with its metadata (Spec/cae-format.md §4, §11).
@@ -92,7 +111,15 @@ public struct CaecCodec: Sendable {
     public func decodeWithMetadata(_ bytes: [UInt8], limits: ImageLimits = .default) throws(CaecError)
         -> CaecDecodedImage
     {
-        let (header, payload, blocks) = try Caec.readContainer(bytes, limits: limits)
+        try decodeWithMetadata(bytes, info: try Caec.peek(bytes), limits: limits)
+    }
+
+    /// `decodeWithMetadata(_:limits:)` for a file whose header `Caec.peek` has already read into `info`.
+    public func decodeWithMetadata(_ bytes: [UInt8], info: CaecFileInfo, limits: ImageLimits = .default)
+        throws(CaecError) -> CaecDecodedImage
+    {
+        let header = info.header
+        let (payload, blocks) = try Caec.body(bytes, info: info, limits: limits)
         guard header.modelCode == model.modelCode else {
             throw CaecError(
                 .modelMismatch,

@@ -1,40 +1,33 @@
 import CaecEntropy
+import CaecModel
 
-/// One quality of a model: the quantisation step of each latent channel and its entropy table.
-package struct OperatingPoint: Sendable, Equatable {
+/// One quality of a model: how its latent becomes symbols, and the entropy table of each latent channel.
+package struct OperatingPoint: Sendable {
     /// 1-based, as stored in the `.cae` header.
     package let quality: Int
-    /// Quantisation step per latent channel: symbol = round(latent / step), latent' = symbol * step.
-    package let steps: [Float]
+    package let quantizer: Quantizer
     /// Frequency table per latent channel.
     package let tables: [FrequencyTable]
 
-    package init(quality: Int, steps: [Float], tables: [FrequencyTable]) {
-        precondition(steps.count == tables.count, "OperatingPoint: one step and one table per channel")
+    package init(quality: Int, quantizer: Quantizer, tables: [FrequencyTable]) {
+        precondition(quantizer.channels == tables.count, "OperatingPoint: one scale and one table per channel")
         self.quality = quality
-        self.steps = steps
+        self.quantizer = quantizer
         self.tables = tables
     }
 
-    /// Spec/cae-format.md §9: round half to even, clamped to ±2^30 (an escape codes any Int32).
-    package func quantize(_ latent: [Float], planeSize: Int) -> [Int32] {
-        var symbols = [Int32](repeating: 0, count: latent.count)
-        for c in 0..<steps.count {
-            let step = steps[c]
-            for i in c * planeSize..<(c + 1) * planeSize {
-                let q = (latent[i] / step).rounded(.toNearestOrEven)
-                symbols[i] = q.isNaN ? 0 : Int32(max(-1_073_741_824, min(1_073_741_824, q)))
+    /// The tables stored for one quality: `channels` serialised tables one after another, nothing after them.
+    static func tables(_ bytes: [UInt8], channels: Int, quality: Int) throws(CaecError) -> [FrequencyTable] {
+        var tables: [FrequencyTable] = []
+        var rest = bytes[...]
+        do {
+            for _ in 0..<channels {
+                let (table, used) = try FrequencyTable.parsePrefix(of: rest)
+                tables.append(table)
+                rest = rest.dropFirst(used)
             }
-        }
-        return symbols
-    }
-
-    package func dequantize(_ symbols: [Int32], planeSize: Int) -> [Float] {
-        var latent = [Float](repeating: 0, count: symbols.count)
-        for c in 0..<steps.count {
-            let step = steps[c]
-            for i in c * planeSize..<(c + 1) * planeSize { latent[i] = Float(symbols[i]) * step }
-        }
-        return latent
+        } catch { throw CaecError(.invalidModel, "codec quality \(quality) tables: \(error.description)") }
+        guard rest.isEmpty else { throw CaecError(.invalidModel, "codec quality \(quality) has extra table bytes") }
+        return tables
     }
 }

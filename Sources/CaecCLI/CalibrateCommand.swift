@@ -58,26 +58,13 @@ struct CalibrateCommand: FailableCommand {
         let training = try DataLocator.loadCIFAR(directory, files: CIFAR10.trainingFiles).prefix(images)
         warmUpBLAS()
         let dataset = ImageDataset(training)
-        var latentData: [Float] = []
-        var latentShape: [Int] = []
-        var start = 0
-        while start < dataset.count {
-            let end = min(start + 500, dataset.count)
-            let latent = autoencoder.encode(dataset.tensor(start..<end), parameters)
-            latentData.append(contentsOf: latent.data)
-            latentShape = latent.shape
-            start = end
-        }
-        latentShape[0] = dataset.count
-        let latents = Tensor(shape: latentShape, data: latentData)
-        let scales = Calibration.scales(latents)
-        let points = Calibration.operatingPoints(latents: latents, scales: scales)
-        var calibrated = file
-        calibrated.tensors.removeAll { $0.name.hasPrefix(codecPrefix) }
-        calibrated.tensors += Calibration.tensors(points: points, scales: scales)
+        let codec = Calibration.codecTensors(autoencoder, parameters, on: dataset)
+        var calibrated = file.removingCodecTensors()
+        calibrated.tensors += codec.tensors
         calibrated.metadata.removeAll { $0.key == "calibrated_by" }
         calibrated.metadata.append(("calibrated_by", "caec calibrate --model \(model) --images \(dataset.count)"))
         try output.write(calibrated.serialized(), inputs: [source])
-        printError("caec: wrote \(destination): \(points.count) qualities from \(dataset.count) training images")
+        printError(
+            "caec: wrote \(destination): \(codec.qualities.count) qualities from \(dataset.count) training images")
     }
 }

@@ -176,7 +176,7 @@ struct CompareRunCommand: FailableCommand {
             let elapsed = Clock.seconds() - start
             let eta = elapsed / Double(finished) * Double(total - finished)
             progress.update(
-                "compare: \(finished)/\(total) images, \(fixed(Double(finished) / elapsed, 1)) images/s, "
+                "compare: \(finished)/\(total) images, \(NumberFormat.fixed(Double(finished) / elapsed, 1)) images/s, "
                     + "elapsed \(formatDuration(elapsed)), ETA \(formatDuration(eta))")
         }
         if total > 0 {

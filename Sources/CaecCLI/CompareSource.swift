@@ -1,6 +1,7 @@
 import CaecCore
 import CaecEval
 import CaecImageIO
+import CaecTrain
 
 #if canImport(Glibc)
     import Glibc

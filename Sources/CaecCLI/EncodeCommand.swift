@@ -93,11 +93,11 @@ struct EncodeCommand: FailableCommand {
         try destination.write(bytes, inputs: [input])
         var summary =
             "\(output == "-" ? "stdout" : output): \(image.width)x\(image.height), \(model) quality \(chosen), "
-            + "\(bytes.count) bytes, \(fixed(Double(bytes.count * 8) / Double(image.pixelCount), 3)) bpp"
+            + "\(bytes.count) bytes, \(NumberFormat.fixed(Double(bytes.count * 8) / Double(image.pixelCount), 3)) bpp"
         if verbose {
             do {
                 let decoded = try codec.decode(bytes, limits: inputOptions.readOptions.limits)
-                summary += ", PSNR \(fixed(PixelError.psnr(image, decoded), 2)) dB"
+                summary += ", PSNR \(NumberFormat.fixed(PixelError.psnr(image, decoded), 2)) dB"
             } catch {
                 throw CLIFailure(.internalError, path: output, "cannot decode what was written: \(error.message)")
             }

@@ -4,6 +4,7 @@ import CaecEval
 import CaecImageIO
 import CaecModel
 import CaecTensor
+import CaecTrain
 
 /// `caec experiment seed`: the paper's figures and tables from the shipped weights (or retrained ones).
 struct ExperimentCommand: ParsableCommand {
@@ -57,7 +58,7 @@ struct SeedExperimentCommand: FailableCommand {
         if retrain {
             for id in ["lenet5"] + Self.autoencoderIDs {
                 let train = try parseOrFail(
-                    TrainCommand.self,
+                    TrainCIFARCommand.self,
                     ["--model", id, "--out", "\(out)/runs/\(id)", "--force", "--data", dataDirectory])
                 try train.execute()
             }
@@ -89,10 +90,26 @@ struct SeedExperimentCommand: FailableCommand {
         progress.finish(
             "experiment: evaluated \(test.count) test images in \(formatDuration(Clock.seconds() - started))")
 
-        // Fig 3: training loss per rate.
+        try writeLossFigure(autoencoders.map(\.model), lossPath: lossPath)
+        try writeRatioFigure(classifiers.map(\.model), results: results, original: original)
+        // Figs 5-8: original / latent / reconstruction.
+        for (index, (model, parameters)) in autoencoders.enumerated() {
+            let rows = experiment.grid(model, parameters, test, count: 8)
+            let png: [UInt8]
+            do { png = try ImageGrid.png(rows, scale: 3, gap: 3) } catch {
+                throw CLIFailure(.internalError, path: nil, error.description)
+            }
+            try SafeOutput(path: "\(out)/fig\(5 + index)-\(model.id).png", force: true).write(png, inputs: [])
+        }
+        try write(report(results: results, original: original, count: test.count), "report.md")
+        printError("caec: wrote \(out)/report.md and figures 3-8")
+    }
+
+    /// Fig. 3: training loss per rate, from each autoencoder's loss log.
+    private func writeLossFigure(_ autoencoders: [Autoencoder], lossPath: (String) -> String) throws(CLIFailure) {
         var lossCSV = "model,rate,epoch,step,loss\n"
         var lossSeries: [SVGPlot.Series] = []
-        for (model, _) in autoencoders {
+        for model in autoencoders {
             let text = String(decoding: try FileInput.read(lossPath(model.id)), as: UTF8.self)
             var points: [(x: Double, y: Double)] = []
             for line in text.split(separator: "\n").dropFirst() {
@@ -111,10 +128,15 @@ struct SeedExperimentCommand: FailableCommand {
             yLabel: "MSE", series: lossSeries)
         try write(lossPlot.render(), "fig3-loss.svg")
 
-        // Fig 4: performance ratio per rate.
+    }
+
+    /// Fig. 4: accuracy on reconstructions over accuracy on originals, per rate and classifier.
+    private func writeRatioFigure(
+        _ classifiers: [Classifier], results: [SeedExperiment.RateResult], original: [String: Double]
+    ) throws(CLIFailure) {
         var ratioCSV = "rate,model,classifier,accuracy_original,accuracy_reconstructed,ratio\n"
         var ratioSeries: [SVGPlot.Series] = []
-        for (classifier, _) in classifiers {
+        for classifier in classifiers {
             var points: [(x: Double, y: Double)] = []
             for result in results {
                 let reconstructed = result.accuracy[classifier.id]!
@@ -131,17 +153,6 @@ struct SeedExperimentCommand: FailableCommand {
             yLabel: "performance ratio", logX: true, series: ratioSeries)
         try write(ratioPlot.render(), "fig4-ratio.svg")
 
-        // Figs 5-8: original / latent / reconstruction.
-        for (index, (model, parameters)) in autoencoders.enumerated() {
-            let rows = experiment.grid(model, parameters, test, count: 8)
-            let png: [UInt8]
-            do { png = try ImageGrid.png(rows, scale: 3, gap: 3) } catch {
-                throw CLIFailure(.internalError, path: nil, error.description)
-            }
-            try SafeOutput(path: "\(out)/fig\(5 + index)-\(model.id).png", force: true).write(png, inputs: [])
-        }
-        try write(report(results: results, original: original, count: test.count), "report.md")
-        printError("caec: wrote \(out)/report.md and figures 3-8")
     }
 
     private func write(_ text: String, _ name: String) throws(CLIFailure) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Caec
+import CaecCore
 
 /// `caec info`: what a `.cae` header says.
 struct InfoCommand: FailableCommand {
@@ -26,7 +27,7 @@ struct InfoCommand: FailableCommand {
                     + (info.modelID.map { "\"\($0)\"" } ?? "null")
                     + ", \"model_code\": \(info.modelCode), \"quality\": \(info.quality), \"width\": \(info.width), "
                     + "\"height\": \(info.height), \"payload_bytes\": \(info.payloadBytes), "
-                    + "\"file_bytes\": \(info.fileBytes), \"bpp\": \(fixed(bpp, 4)), \"fingerprint\": \(info.fingerprint)}"
+                    + "\"file_bytes\": \(info.fileBytes), \"bpp\": \(NumberFormat.fixed(bpp, 4)), \"fingerprint\": \(info.fingerprint)}"
             )
         } else {
             print(
@@ -36,7 +37,7 @@ struct InfoCommand: FailableCommand {
                 quality      \(info.quality)
                 size         \(info.width)x\(info.height)
                 payload      \(info.payloadBytes) bytes
-                file         \(info.fileBytes) bytes (\(fixed(bpp, 3)) bpp)
+                file         \(info.fileBytes) bytes (\(NumberFormat.fixed(bpp, 3)) bpp)
                 fingerprint  \(info.fingerprint)
                 """)
         }

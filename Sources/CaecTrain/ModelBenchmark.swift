@@ -25,28 +25,28 @@ package enum ModelBenchmark {
             let seconds = best(of: repetitions) { activation = layer.forward(input, parameters) }
             var line =
                 "  " + describe(layer, input: input.shape, output: activation.shape)
-                + ": \(fixed(seconds * 1e3, 2)) ms"
+                + ": \(NumberFormat.fixed(seconds * 1e3, 2)) ms"
             if let conv = layer as? Conv2D {
                 let (_, _, h, w) = activation.nchw
                 let macs = Double(batch * conv.outChannels * conv.inChannels * 9 * h * w)
                 let rate = 2 * macs / seconds / 1e9
                 convolutionSeconds += seconds
                 convolutionFlops += 2 * macs
-                line += ", \(Int(macs)) MACs, \(fixed(rate, 1)) GFLOP/s"
-                if let peak { line += " (\(fixed(rate / peak * 100, 0))% of sgemm)" }
+                line += ", \(Int(macs)) MACs, \(NumberFormat.fixed(rate, 1)) GFLOP/s"
+                if let peak { line += " (\(NumberFormat.fixed(rate / peak * 100, 0))% of sgemm)" }
             }
             lines.append(line)
         }
         lines.append(
-            "  all convolutions: \(fixed(convolutionFlops / convolutionSeconds / 1e9, 1)) GFLOP/s")
+            "  all convolutions: \(NumberFormat.fixed(convolutionFlops / convolutionSeconds / 1e9, 1)) GFLOP/s")
         let forward = best(of: repetitions) { _ = model.reconstruct(x, parameters) }
-        lines.append("\(id) forward: \(fixed(Double(batch) / forward, 0)) images/s")
+        lines.append("\(id) forward: \(NumberFormat.fixed(Double(batch) / forward, 0)) images/s")
         let objective = ReconstructionObjective(model)
         let step = best(of: repetitions) {
             var gradients = [Float](repeating: 0, count: parameters.count)
             _ = objective.lossAndGradients(x, labels: [], parameters: &parameters, gradients: &gradients)
         }
-        lines.append("\(id) forward + backward: \(fixed(Double(batch) / step, 0)) images/s")
+        lines.append("\(id) forward + backward: \(NumberFormat.fixed(Double(batch) / step, 0)) images/s")
         return lines
     }
 
@@ -73,15 +73,6 @@ package enum ModelBenchmark {
                 bestSeconds, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         }
         return bestSeconds
-    }
-
-    package static func fixed(_ value: Double, _ digits: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let rounded = (value * scale).rounded() / scale
-        var text = "\(rounded)"
-        if digits == 0, text.hasSuffix(".0") { text.removeLast(2) }
-        return text
     }
 }
 

@@ -106,8 +106,7 @@ package enum RateDistortionProfile {
     }
 
     private static func format(_ value: Double) -> String {
-        let scaled = (value * 10).rounded() / 10
-        let text = "\(scaled)"
+        let text = NumberFormat.fixed(value, 1)
         return String(repeating: " ", count: max(0, 9 - text.count)) + text
     }
 }

@@ -178,7 +178,7 @@ package struct RateDistortionTrainer {
                 mse += Double(figures.mse)
             }
             let count = Double(max(images.count, 1))
-            return QualityFigures(bpp: bpp / count, psnr: 10 * log10(1 / max(mse / count, 1e-12)))
+            return QualityFigures(bpp: bpp / count, psnr: PSNR.decibels(mse: max(mse / count, 1e-12), peak: 1))
         }
     }
 }

@@ -1,3 +1,4 @@
+import CaecCore
 import CaecModel
 import CaecTensor
 
@@ -88,8 +89,5 @@ package enum TrainingBenchmark {
         return user + system
     }
 
-    private static func format(_ value: Double) -> String {
-        let tenths = (value * 10).rounded()
-        return "\(Int(tenths) / 10).\(abs(Int(tenths)) % 10)"
-    }
+    private static func format(_ value: Double) -> String { NumberFormat.fixed(value, 1) }
 }

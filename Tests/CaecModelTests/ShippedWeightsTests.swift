@@ -2,6 +2,7 @@ import CaecCore
 import CaecModel
 import CaecTensor
 import CaecTestSupport
+import CaecTrain
 import Foundation
 import Testing
 

@@ -2,6 +2,7 @@ import Caec
 import CaecModel
 import CaecTensor
 import CaecTestSupport
+import CaecTrain
 import Testing
 
 /// `CaecCodec` on the rate-distortion family, with an untrained `bmshj-f-vr` (the shipped weights have their own
@@ -10,9 +11,8 @@ import Testing
     static let codec: CaecCodec = {
         let model = ModelRegistry.rateDistortion("bmshj-f-vr")!
         let parameters = model.initialParameters(seed: 5)
-        let coder = RateDistortionCoder(model: model, parameters: parameters)
         var file = parameters.weightsFile(modelID: model.id)
-        file.tensors += coder.codecTensors()
+        file.tensors += RateDistortionTables.codecTensors(model: model, parameters: parameters).tensors
         return try! CaecCodec(weights: file.serialized())
     }()
 

@@ -2,6 +2,7 @@ import CaecEntropy
 import CaecModel
 import CaecTensor
 import CaecTestSupport
+import CaecTrain
 import Foundation
 import Testing
 
@@ -40,10 +41,10 @@ import Testing
         return Shipped(model: model, parameters: parameters, tables: tables)
     }
 
-    /// The float model's mass of each integer -R...R, R = `RateDistortionCoder.searchRadius`, per channel at
+    /// The float model's mass of each integer -R...R, R = `RateDistortionTables.searchRadius`, per channel at
     /// `quality` (0-based): `masses[c][k + R]`, the likelihood the rate term of training uses.
     static func masses(_ shipped: Shipped, quality: Int) -> [[Double]] {
-        let (C, R) = (shipped.model.m, RateDistortionCoder.searchRadius)
+        let (C, R) = (shipped.model.m, RateDistortionTables.searchRadius)
         let points = 2 * R + 1
         var values = [Float](repeating: 0, count: C * points)
         for c in 0..<C {
@@ -64,7 +65,7 @@ import Testing
     /// the float mass (`p(escape)` = the float mass outside the table's range) and `t(k) = freq(k) / total`:
     /// the expected extra code length of coding symbols drawn from the float model with the table.
     static func check(_ table: FrequencyTable, _ masses: [Double]) -> (bits: Double, problems: [String]) {
-        let R = RateDistortionCoder.searchRadius
+        let R = RateDistortionTables.searchRadius
         let M = Double(table.total)
         let floor = 1 - Double(table.symbolCount + 1) / M
         var problems: [String] = []
@@ -76,7 +77,7 @@ import Testing
             let t = Double(table.frequencies[i]) / M
             inRange += p
             if p > 0 { bits += p * log2(p / t) }
-            if p >= RateDistortionCoder.tailMass && (table.frequencies[i] == 0 || t < p * floor * (1 - 1e-6)) {
+            if p >= RateDistortionTables.tailMass && (table.frequencies[i] == 0 || t < p * floor * (1 - 1e-6)) {
                 problems.append("symbol \(k): mass \(p), frequency \(table.frequencies[i])")
             }
         }
@@ -111,7 +112,7 @@ import Testing
     /// - the divergence `sum_k p(k) log2(p(k) / t(k))` (the expected extra bits per symbol) is at most
     ///   `min(0.005, log2(M / (M - K - 1)))` for a table of K symbols and total M = 2^15, and its mean over a
     ///   quality's 128 channels at most 0.001;
-    /// - every in-range symbol with mass at least `RateDistortionCoder.tailMass` (1e-6, the builder's own cut)
+    /// - every in-range symbol with mass at least `RateDistortionTables.tailMass` (1e-6, the builder's own cut)
     ///   has a non-zero frequency, and more: `t(k) >= p(k) (1 - (K + 1) / M)`, less a relative 1e-6 for the
     ///   2^-40 rounding of masses to counts.
     ///

@@ -1,4 +1,5 @@
 import CaecCore
+import CaecTrain
 
 #if canImport(Glibc)
     import Glibc

@@ -53,6 +53,13 @@ enum Clock {
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
     }
+
+    /// CPU time of the whole process (all workers), so that other jobs on the machine do not inflate it.
+    static func processCPUSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+    }
 }
 
 /// "1h02m", "3m05s", "42s".
@@ -65,19 +72,3 @@ func formatDuration(_ seconds: Double) -> String {
 }
 
 private func pad2(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-
-/// Fixed-point text for a Double, `digits` after the point.
-func fixed(_ value: Double, _ digits: Int) -> String {
-    guard value.isFinite else { return "\(value)" }
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let scaled = (abs(value) * scale).rounded()
-    let whole = Int(scaled / scale)
-    let fraction = Int(scaled) - whole * Int(scale)
-    var text = "\(whole)"
-    if digits > 0 {
-        let digitsText = String(fraction)
-        text += "." + String(repeating: "0", count: digits - digitsText.count) + digitsText
-    }
-    return (value < 0 && scaled != 0 ? "-" : "") + text
-}

@@ -1,6 +1,7 @@
 import CaecCore
 import CaecModel
 import CaecTensor
+import CaecTrain
 
 /// The paper's experiment on trained models: reconstruction error per rate, classifier accuracy on originals and on
 /// reconstructions (the performance ratio), and the original / latent / reconstruction grids.
@@ -66,7 +67,7 @@ package struct SeedExperiment {
                         sum += d * d
                     }
                     let mse = sum / 3072
-                    psnrSum += mse == 0 ? 100 : min(100, 10 * log10(255 * 255 / mse))
+                    psnrSum += min(100, PSNR.decibels(mse: mse))
                 }
                 done += end - start
                 progress(done, total)

@@ -43,10 +43,7 @@ package enum PixelError {
     }
 
     /// PSNR in dB for an MSE on the 8-bit scale: `10 log10(255^2 / mse)`, `+infinity` for 0.
-    package static func psnr(mse: Double) -> Double {
-        precondition(mse >= 0, "PixelError: MSE must not be negative")
-        return mse == 0 ? .infinity : 10 * log10(255 * 255 / mse)
-    }
+    package static func psnr(mse: Double) -> Double { PSNR.decibels(mse: mse) }
 
     /// PSNR of `b` against `a`, in dB; `+infinity` when they are identical.
     package static func psnr(_ a: RGBImage, _ b: RGBImage) -> Double { psnr(mse: mse(a, b)) }

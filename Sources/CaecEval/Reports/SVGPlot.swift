@@ -1,3 +1,4 @@
+import CaecCore
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

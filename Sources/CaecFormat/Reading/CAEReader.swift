@@ -66,6 +66,15 @@ package enum CAEReader {
         header: CAEHeader, payload: ArraySlice<UInt8>, blocks: [CAEBlock]
     ) {
         let (header, offset) = try peek(bytes)
+        let (payload, blocks) = try body(bytes, header: header, payloadOffset: offset, limits: limits)
+        return (header, payload, blocks)
+    }
+
+    /// The rest of `read` once `peek` has returned `header` and `payloadOffset` for `bytes`: the size limits, the
+    /// payload, its CRC, and the metadata blocks (none in a 1.0 file, which must end after the payload CRC).
+    package static func body(_ bytes: [UInt8], header: CAEHeader, payloadOffset offset: Int, limits: ImageLimits)
+        throws(CAEFormatError) -> (payload: ArraySlice<UInt8>, blocks: [CAEBlock])
+    {
         guard limits.admits(width: header.width, height: header.height) else {
             throw .dimensionsTooLarge(width: header.width, height: header.height)
         }
@@ -82,9 +91,9 @@ package enum CAEReader {
         }
         guard header.versionMinor >= CAEConstants.versionMinorMetadata else {
             guard bytes.count == end else { throw .trailingData(count: bytes.count - end) }
-            return (header, payload, [])
+            return (payload, [])
         }
-        return (header, payload, try blocks(bytes, from: end))
+        return (payload, try blocks(bytes, from: end))
     }
 
     /// The metadata blocks from `offset` to the end of the file (§11.2): type, varint length, data, CRC-32.

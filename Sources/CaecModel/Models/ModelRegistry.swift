@@ -36,6 +36,18 @@ package enum ModelRegistry {
         }
     }
 
+    /// The codec families, each a conformance to `CodecNetwork` built with its portable analysis kernels: a new
+    /// family is one more line here.
+    static let codecFamilies: [@Sendable (String) -> (any CodecNetwork)?] = [
+        { autoencoder($0, encoderPath: .portable) },
+        { rateDistortion($0, analysisPath: .portable) },
+    ]
+
+    /// The codec network of model `id` (analysis on the portable kernels), or nil if `id` is not a codec model.
+    package static func codecNetwork(_ id: String) -> (any CodecNetwork)? {
+        codecFamilies.lazy.compactMap { $0(id) }.first
+    }
+
     package static func autoencoder(_ id: String, encoderPath: KernelPath = .fast) -> Autoencoder? {
         autoencoderChannels.first { $0.id == id }.map {
             Autoencoder(id: $0.id, channels: $0.channels, encoderPath: encoderPath)

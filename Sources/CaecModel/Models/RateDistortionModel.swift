@@ -115,7 +115,7 @@ package struct RateDistortionModel: Sendable {
         let y = analysis.forward(x, parameters)
         var scaled = Self.scale(
             y, gains: parameters.tensor("gain.analysis"), qualities: Array(repeating: quality, count: x.shape[0]))
-        for i in scaled.data.indices { scaled.data[i] = scaled.data[i].rounded(.toNearestOrEven) }
+        for i in scaled.data.indices { scaled.data[i] = Float(Quantizer.symbol(scaled.data[i])) }
         return scaled
     }
 

@@ -1,6 +1,3 @@
-/// Tensors under this prefix hold the codec's operating points, not model parameters (Spec/model-weights.md §7).
-package let codecPrefix = "codec."
-
 extension Parameters {
     /// The weights file holding these parameters under `modelID`, in key-table order.
     package func weightsFile(modelID: String, metadata: [(key: String, value: String)] = []) -> WeightsFile {
@@ -29,7 +26,7 @@ extension Parameters {
     package init(loading file: WeightsFile, modelID: String, specs: [ParameterSpec]) throws(WeightsError) {
         guard file.modelID == modelID else { throw .wrongModel(expected: modelID, found: file.modelID) }
         var byName: [String: NamedTensor] = [:]
-        let modelTensors = file.tensors.filter { !$0.name.hasPrefix(codecPrefix) }
+        let modelTensors = file.tensors.filter { !CodecTensors.isCodecTensor($0.name) }
         for tensor in modelTensors { byName[tensor.name] = tensor }
         for spec in specs where byName[spec.name] == nil { throw .missingTensor(spec.name) }
         let known = Set(specs.map(\.name))

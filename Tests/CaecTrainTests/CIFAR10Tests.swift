@@ -1,5 +1,6 @@
 import CaecCore
 import CaecTestSupport
+import CaecTrain
 import Testing
 
 @Suite struct CIFAR10Tests {

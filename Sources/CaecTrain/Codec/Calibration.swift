@@ -15,6 +15,26 @@ package enum Calibration {
     package static let maxSymbols = 2048
     static let tailMass = 1e-5
 
+    /// The codec tensors of `model` with `parameters`, from the latents of every image of `dataset` (encoded 500
+    /// at a time) and the default ladder.
+    package static func codecTensors(_ model: Autoencoder, _ parameters: Parameters, on dataset: ImageDataset)
+        -> CodecTensors
+    {
+        var latentData: [Float] = []
+        var latentShape: [Int] = []
+        var start = 0
+        while start < dataset.count {
+            let end = min(start + 500, dataset.count)
+            let latent = model.encode(dataset.tensor(start..<end), parameters)
+            latentData.append(contentsOf: latent.data)
+            latentShape = latent.shape
+            start = end
+        }
+        latentShape[0] = dataset.count
+        let latents = Tensor(shape: latentShape, data: latentData)
+        return codecTensors(latents: latents, scales: scales(latents))
+    }
+
     /// Per-channel standard deviation of `latents`, (N, C, h, w). A channel that never varies gets 1.
     package static func scales(_ latents: Tensor) -> [Float] {
         let (N, C, h, w) = latents.nchw
@@ -37,13 +57,14 @@ package enum Calibration {
         }
     }
 
-    /// The operating points for `multipliers`, from calibration latents (N, C, h, w).
-    package static func operatingPoints(latents: Tensor, scales: [Float], multipliers: [Float] = defaultMultipliers)
-        -> [OperatingPoint]
+    /// The codec tensors for `multipliers`, from calibration latents (N, C, h, w): quality q quantises with
+    /// `Quantizer(.dividing(by: steps))`, the encoder's own rule.
+    package static func codecTensors(latents: Tensor, scales: [Float], multipliers: [Float] = defaultMultipliers)
+        -> CodecTensors
     {
         let (N, C, h, w) = latents.nchw
         let plane = h * w
-        return multipliers.enumerated().map { index, multiplier in
+        let qualities = multipliers.map { multiplier in
             let steps = scales.map { $0 * multiplier }
             var tables: [FrequencyTable] = []
             let window = 1 << 16
@@ -55,8 +76,7 @@ package enum Calibration {
                     for n in 0..<N {
                         let base = (n * C + c) * plane
                         for i in base..<base + plane {
-                            let q = Int32(
-                                max(-1_073_741_824, min(1_073_741_824, (z[i] / steps[c]).rounded(.toNearestOrEven))))
+                            let q = Quantizer.symbol(z[i] / steps[c])
                             if q >= -Int32(window) && q <= Int32(window) {
                                 dense[Int(q) + window] += 1
                             } else {
@@ -68,8 +88,9 @@ package enum Calibration {
                 for (i, count) in dense.enumerated() where count > 0 { sparse[Int32(i - window)] = count }
                 tables.append(table(counts: sparse, total: UInt64(N * plane)))
             }
-            return OperatingPoint(quality: index + 1, steps: steps, tables: tables)
+            return CodecTensors.Quality(steps: steps, tables: tables.flatMap { $0.serialized() })
         }
+        return CodecTensors(scales: scales, qualities: qualities)
     }
 
     /// A table over the central values of a histogram, the tails escaped.
@@ -107,24 +128,5 @@ package enum Calibration {
         }
         return FrequencyTable.build(
             histogram: histogram, escapeCount: escapes, minSymbol: minSymbol, precisionBits: precisionBits)
-    }
-
-    /// The `codec.*` tensors that store `points` and `scales` in a weights file.
-    package static func tensors(points: [OperatingPoint], scales: [Float]) -> [NamedTensor] {
-        var tensors = [
-            NamedTensor(name: "codec.scale", kind: .buffer, shape: [scales.count], storage: .float32(scales))
-        ]
-        for point in points {
-            tensors.append(
-                NamedTensor(
-                    name: "codec.q\(point.quality).step", kind: .buffer, shape: [point.steps.count],
-                    storage: .float32(point.steps)))
-            let bytes = point.tables.flatMap { $0.serialized() }
-            tensors.append(
-                NamedTensor(
-                    name: "codec.q\(point.quality).tables", kind: .buffer, shape: [bytes.count],
-                    storage: .uint8(bytes)))
-        }
-        return tensors
     }
 }

@@ -6,10 +6,11 @@ import CaecTensor
 import CaecTrain
 import Foundation
 
-/// `caec bench`: kernel, model and codec speed on this machine, each against references measured in the same run.
-struct BenchCommand: FailableCommand {
+/// `caec bench` (`caec bench machine`): kernel, model and codec speed on this machine, each against references
+/// measured in the same run.
+struct BenchMachineCommand: FailableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench",
+        commandName: "machine",
         abstract: "Measure kernel, model and codec speed on this machine.",
         discussion: """
             Prints: the CPU, its instruction sets and the OpenBLAS core in use; cblas_sgemm GFLOP/s (the peak everything is compared with); a 5x5 stride-2 \
@@ -107,7 +108,7 @@ struct BenchCommand: FailableCommand {
             let decodeSeconds = ModelBenchmark.best(of: repetitions) { _ = try? codec.decode(file) }
             print(
                 "codec \(model) quality \(quality) on \(largePath) (\(image.width)x\(image.height)): encode "
-                    + "\(ModelBenchmark.fixed(encodeSeconds, 3)) s, decode \(ModelBenchmark.fixed(decodeSeconds, 3)) s, "
+                    + "\(NumberFormat.fixed(encodeSeconds, 3)) s, decode \(NumberFormat.fixed(decodeSeconds, 3)) s, "
                     + "\(file.count) bytes")
         }
     }

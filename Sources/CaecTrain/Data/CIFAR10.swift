@@ -1,23 +1,25 @@
+import CaecCore
+
 /// CIFAR-10 in its official binary layout: records of 3073 bytes, a label byte (0-9) then 1024 red, 1024 green and
 /// 1024 blue bytes, each plane row-major 32x32.
-public enum CIFAR10 {
-    public static let side = 32
-    public static let recordSize = 3073
-    public static let classNames = [
+package enum CIFAR10 {
+    package static let side = 32
+    package static let recordSize = 3073
+    package static let classNames = [
         "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
     ]
     /// File names of the training batches, in order, and of the test batch.
-    public static let trainingFiles = (1...5).map { "data_batch_\($0).bin" }
-    public static let testFile = "test_batch.bin"
+    package static let trainingFiles = (1...5).map { "data_batch_\($0).bin" }
+    package static let testFile = "test_batch.bin"
 
     /// Why a batch file was rejected.
-    public enum ParseError: Error, Equatable, CustomStringConvertible {
+    package enum ParseError: Error, Equatable, CustomStringConvertible {
         /// The size is not a whole number of records (or is zero).
         case badSize(bytes: Int)
         /// A record's label byte is not 0-9.
         case badLabel(record: Int, value: UInt8)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .badSize(let bytes):
                 "\(bytes) bytes is not a whole number of 3073-byte CIFAR-10 records (truncated or not CIFAR-10)"
@@ -27,20 +29,20 @@ public enum CIFAR10 {
     }
 
     /// Images and labels of one or more batch files, planes kept in the file's CHW order.
-    public struct Batch: Sendable, Equatable {
+    package struct Batch: Sendable, Equatable {
         /// `count * 3072` bytes: per image, the red, green and blue 32x32 planes.
-        public var planes: [UInt8]
-        public var labels: [UInt8]
-        public var count: Int { labels.count }
+        package var planes: [UInt8]
+        package var labels: [UInt8]
+        package var count: Int { labels.count }
 
-        public init(planes: [UInt8], labels: [UInt8]) {
+        package init(planes: [UInt8], labels: [UInt8]) {
             precondition(planes.count == labels.count * 3072, "CIFAR10.Batch: planes and labels disagree")
             self.planes = planes
             self.labels = labels
         }
 
         /// Parses the bytes of a batch file, checking the size and every label.
-        public init(parsing bytes: [UInt8]) throws(ParseError) {
+        package init(parsing bytes: [UInt8]) throws(ParseError) {
             guard !bytes.isEmpty, bytes.count % recordSize == 0 else { throw ParseError.badSize(bytes: bytes.count) }
             let count = bytes.count / recordSize
             var planes = [UInt8](repeating: 0, count: count * 3072)
@@ -56,19 +58,19 @@ public enum CIFAR10 {
         }
 
         /// Appends the images of `other`.
-        public mutating func append(_ other: Batch) {
+        package mutating func append(_ other: Batch) {
             planes.append(contentsOf: other.planes)
             labels.append(contentsOf: other.labels)
         }
 
         /// The first `count` images (or all, if fewer).
-        public func prefix(_ count: Int) -> Batch {
+        package func prefix(_ count: Int) -> Batch {
             let n = min(count, self.count)
             return Batch(planes: Array(planes[0..<n * 3072]), labels: Array(labels[0..<n]))
         }
 
         /// Image `index` as interleaved RGB.
-        public func image(_ index: Int) -> RGBImage {
+        package func image(_ index: Int) -> RGBImage {
             let base = index * 3072
             var pixels = [UInt8](repeating: 0, count: 3072)
             for p in 0..<1024 {

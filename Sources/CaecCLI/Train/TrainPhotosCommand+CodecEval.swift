@@ -1,0 +1,83 @@
+import Caec
+import CaecCore
+import CaecEval
+import CaecImageIO
+import CaecModel
+import CaecTensor
+import CaecTrain
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `caec train photos --model bmshj-f-vr --codec-eval DIR`: builds the codec's tables from a trained run and
+/// measures real bytes and PSNR on every PNG of DIR at every quality, through `CaecCodec`.
+struct CodecEvaluationRun {
+    let run: TrainRunOptions
+
+    func execute(directory: String) throws(CLIFailure) {
+        let model = ModelRegistry.rateDistortion(run.model)!
+        let runDirectory = run.directory
+        let finalPath = runDirectory + "/\(model.id).caew"
+        let path = FileSystem.exists(finalPath) ? finalPath : runDirectory + "/checkpoint.caew"
+        let parameters: Parameters
+        var file: WeightsFile
+        do {
+            file = try WeightsFile(parsing: try FileInput.read(path)).removingCodecTensors(optimizer: true)
+            parameters = try Parameters(loading: file, modelID: model.id, specs: model.parameterSpecs)
+        } catch let error as CLIFailure {
+            throw error
+        } catch {
+            throw CLIFailure(.model, path: path, "\(error)")
+        }
+        warmUpBLAS()
+        file.tensors += RateDistortionTables.codecTensors(model: model, parameters: parameters).tensors
+        let codecPath = runDirectory + "/\(model.id)-codec.caew"
+        let codecBytes = file.serialized()
+        try SafeOutput(path: codecPath, force: true).write(codecBytes, inputs: [])
+        printError(
+            "caec: wrote \(codecPath) (step \(file.metadata("checkpoint_step") ?? file.metadata("steps") ?? "?"))")
+        let codec: CaecCodec
+        do { codec = try CaecCodec(weights: codecBytes) } catch {
+            throw CLIFailure(.internalError, path: codecPath, error.message)
+        }
+
+        let names = try Self.pngFiles(directory)
+        var evaluation = CodecEvaluation(codec: codec)
+        for name in names {
+            let image: RGBImage
+            do { image = try ImageReader.read(try FileInput.read(directory + "/" + name)) } catch let error
+                as CLIFailure
+            {
+                throw error
+            } catch {
+                throw CLIFailure(.badInput, path: directory + "/" + name, "\(error)")
+            }
+            do { try evaluation.add(image, name: name) } catch {
+                throw CLIFailure(.internalError, path: name, "coding failed: \(error.message)")
+            }
+        }
+        try SafeOutput(path: runDirectory + "/codec-eval.csv", force: true).write(
+            Array(evaluation.csv.utf8), inputs: [])
+        print("quality  bpp (payload bytes)  mean PSNR  (\(names.count) images of \(directory))")
+        for row in evaluation.summary {
+            print(
+                "q\(row.quality)       \(NumberFormat.fixed(row.bpp, 4))               "
+                    + "\(NumberFormat.fixed(row.meanPSNR, 3)) dB")
+        }
+    }
+
+    /// Names of the `.png` files in `directory`, sorted.
+    static func pngFiles(_ directory: String) throws(CLIFailure) -> [String] {
+        guard let handle = opendir(directory) else { throw CLIFailure(.missingInput, path: directory, "cannot list") }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name.hasSuffix(".png") { names.append(name) }
+        }
+        return names.sorted()
+    }
+}

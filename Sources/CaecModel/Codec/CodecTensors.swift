@@ -1,0 +1,103 @@
+/// The codec's operating points as stored in a weights file (Spec/model-weights.md §7): the one place that names,
+/// reads and writes the `codec.*` tensors.
+///
+/// `codec.scale` (f32, C) is the per-channel latent spread the steps derive from; each quality q = 1, 2, ... has
+/// `codec.q<q>.step` (f32, C), the encoder's quantisation step per channel, and `codec.q<q>.tables` (u8), the C
+/// serialised frequency tables one after another. The tables stay bytes here: the entropy coder parses them.
+package struct CodecTensors: Equatable, Sendable {
+    /// One quality's step per channel and its tables' bytes.
+    package struct Quality: Equatable, Sendable {
+        package var steps: [Float]
+        package var tables: [UInt8]
+
+        package init(steps: [Float], tables: [UInt8]) {
+            self.steps = steps
+            self.tables = tables
+        }
+    }
+
+    /// Tensors under this prefix hold the codec's operating points, not model parameters.
+    package static let prefix = "codec."
+
+    package var scales: [Float]
+    /// Element q - 1 is quality q.
+    package var qualities: [Quality]
+
+    package init(scales: [Float], qualities: [Quality]) {
+        precondition(qualities.allSatisfy { $0.steps.count == scales.count }, "CodecTensors: one step per channel")
+        self.scales = scales
+        self.qualities = qualities
+    }
+
+    /// Whether `name` is one of the codec's tensors.
+    package static func isCodecTensor(_ name: String) -> Bool { name.hasPrefix(prefix) }
+
+    static func scaleName() -> String { prefix + "scale" }
+    static func stepName(quality: Int) -> String { prefix + "q\(quality).step" }
+    static func tablesName(quality: Int) -> String { prefix + "q\(quality).tables" }
+
+    /// The tensors, `codec.scale` first, then each quality's step and tables.
+    package var tensors: [NamedTensor] {
+        var tensors = [
+            NamedTensor(name: Self.scaleName(), kind: .buffer, shape: [scales.count], storage: .float32(scales))
+        ]
+        for (index, quality) in qualities.enumerated() {
+            tensors.append(
+                NamedTensor(
+                    name: Self.stepName(quality: index + 1), kind: .buffer, shape: [quality.steps.count],
+                    storage: .float32(quality.steps)))
+            tensors.append(
+                NamedTensor(
+                    name: Self.tablesName(quality: index + 1), kind: .buffer, shape: [quality.tables.count],
+                    storage: .uint8(quality.tables)))
+        }
+        return tensors
+    }
+
+    /// Reads the codec tensors of `file` for a latent of `channels` channels.
+    ///
+    /// - Throws: a one-line reason: no scales, a malformed quality (steps not finite and non-zero, tables not
+    ///   u8), no quality, more than `maxQualities`, or codec tensors that are not part of the ladder.
+    package init(reading file: WeightsFile, channels: Int, maxQualities: Int) throws(CodecTensorsError) {
+        var byName: [String: NamedTensor] = [:]
+        for tensor in file.tensors where Self.isCodecTensor(tensor.name) { byName[tensor.name] = tensor }
+        guard case .float32(let scales)? = byName[Self.scaleName()]?.storage, scales.count == channels else {
+            throw CodecTensorsError("weights lack the codec's latent scales (run `caec calibrate`)")
+        }
+        var qualities: [Quality] = []
+        while let stepTensor = byName[Self.stepName(quality: qualities.count + 1)] {
+            let quality = qualities.count + 1
+            guard case .float32(let steps) = stepTensor.storage, steps.count == channels,
+                steps.allSatisfy({ $0.isFinite && $0 != 0 }),
+                case .uint8(let tables)? = byName[Self.tablesName(quality: quality)]?.storage
+            else { throw CodecTensorsError("codec quality \(quality) is malformed") }
+            qualities.append(Quality(steps: steps, tables: tables))
+        }
+        guard !qualities.isEmpty, qualities.count <= maxQualities else {
+            throw CodecTensorsError("weights have no codec operating points (run `caec calibrate`)")
+        }
+        guard byName.count == 1 + 2 * qualities.count else {
+            throw CodecTensorsError("weights have codec tensors beyond quality \(qualities.count)")
+        }
+        self.init(scales: scales, qualities: qualities)
+    }
+}
+
+/// Why a weights file's `codec.*` tensors cannot be used; the message is the whole reason.
+package struct CodecTensorsError: Error, Equatable, Sendable, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
+}
+
+extension WeightsFile {
+    /// This file without its `codec.*` tensors (and without optimiser state if `optimizer` is set).
+    package func removingCodecTensors(optimizer: Bool = false) -> WeightsFile {
+        var file = self
+        file.tensors.removeAll { Self.isDerived($0.name, optimizer: optimizer) }
+        return file
+    }
+
+    private static func isDerived(_ name: String, optimizer: Bool) -> Bool {
+        CodecTensors.isCodecTensor(name) || (optimizer && name.hasPrefix("optimizer."))
+    }
+}

@@ -1,0 +1,30 @@
+import CaecTensor
+
+/// The rate-distortion models as a codec family: symbols = round(latent x gain.analysis[q]); the synthesis
+/// multiplies by gain.synthesis[q] (Spec/model-weights.md §7.1); tables from the learned densities.
+extension RateDistortionModel: CodecNetwork {
+    package var rate: Int { Self.rate }
+    package var latentChannels: Int { m }
+    package var widestActivation: Int { n / 4 }
+
+    /// Four 5x5 stride-2 convolutions reach 30 pixels: two rates cover it.
+    package var analysisHalo: Int { 2 * Self.rate }
+
+    /// Four 5x5 stride-2 transposed convolutions reach less than 3 latent rows; 4 are read.
+    package var synthesisHalo: Int { 4 }
+
+    package var entropyModel: CodecEntropyModel { .factorized(bottleneck) }
+
+    package func analysis(_ x: Tensor, _ parameters: Parameters) -> Tensor { analysis.forward(x, parameters) }
+
+    package func quantizer(quality: Int, codec: CodecTensors, _ parameters: Parameters) -> Quantizer {
+        let gains = parameters.tensor("gain.analysis").data
+        return Quantizer(.multiplying(by: Array(gains[(quality - 1) * m..<quality * m])))
+    }
+
+    package func synthesis(_ symbols: Tensor, quality: Int, codec: CodecTensors, _ parameters: Parameters)
+        -> Tensor
+    {
+        decode(symbols, quality: quality - 1, parameters)
+    }
+}

@@ -39,6 +39,15 @@ let systemTargets: [Target] = [
         path: "Sources/CCaecWebP",
         linkerSettings: [.linkedLibrary("webp")]
     ),
+    // libavif (with libaom) and libjxl, the AVIF and JPEG XL baselines of `caec compare`: evaluation side only.
+    .target(name: "CCaecAVIF", path: "Sources/CCaecAVIF", linkerSettings: [.linkedLibrary("avif")]),
+    .target(name: "CCaecJXL", path: "Sources/CCaecJXL", linkerSettings: [.linkedLibrary("jxl")]),
+    // The libpng and libjpeg versions for `caec --version` and reports.
+    .target(
+        name: "CCaecVersions",
+        path: "Sources/CCaecVersions",
+        linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
+    ),
 ]
 
 // MARK: - Library modules
@@ -55,7 +64,10 @@ let libraryTargets: [Target] = [
     .target(name: "Caec", dependencies: ["CaecCore", "CaecEntropy", "CaecFormat", "CaecModel", "CaecTensor"]),
     .target(
         name: "CaecEval",
-        dependencies: ["Caec", "CaecModel", "CaecImageIO", "CaecCore", "CaecTensor", "CCaecWebP"]
+        dependencies: [
+            "Caec", "CaecModel", "CaecImageIO", "CaecCore", "CaecTensor", "CCaecWebP", "CCaecAVIF", "CCaecJXL",
+            "CCaecVersions",
+        ]
     ),
 ]
 

@@ -60,7 +60,7 @@ struct CompareRunCommand: FailableCommand {
     @Option(help: "Folder with <model-id>.caew files (default: $CAEC_MODELS, else Models beside the executable).")
     var models: String?
 
-    @Option(help: "Only these methods, comma-separated (model ids, jpeg, webp); default all.")
+    @Option(help: "Only these methods, comma-separated (model ids, jpeg, webp, avif, jxl); default all.")
     var only: String?
 
     @Option(help: "JPEG qualities, comma-separated.")
@@ -68,6 +68,12 @@ struct CompareRunCommand: FailableCommand {
 
     @Option(help: "WebP qualities, comma-separated.")
     var webpQualities: String = JPEGBaseline.defaultQualities.map(String.init).joined(separator: ",")
+
+    @Option(help: "AVIF qualities (0-100, libavif 1.x's scale onto the quantizer; speed 6, 4:2:0), comma-separated.")
+    var avifQualities: String = AVIFCodec.defaultQualities.map(String.init).joined(separator: ",")
+
+    @Option(help: "JPEG XL qualities (0-99, cjxl's --quality; effort 7), comma-separated.")
+    var jxlQualities: String = JXLCodec.defaultQualities.map(String.init).joined(separator: ",")
 
     @Option(help: "Classifier id; its weights are <models>/<id>.caew (skipped with a note when absent).")
     var classifier: String = "lenet5"
@@ -100,6 +106,9 @@ struct CompareRunCommand: FailableCommand {
         }
         guard Self.qualities(webpQualities, 0...100) != nil else {
             throw ValidationError("--webp-qualities must be comma-separated numbers in 0...100")
+        }
+        guard Self.qualities(avifQualities, 0...100) != nil, Self.qualities(jxlQualities, 0...99) != nil else {
+            throw ValidationError("--avif-qualities must be in 0...100 and --jxl-qualities in 0...99, comma-separated")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be positive") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be positive") }
@@ -238,8 +247,12 @@ struct CompareRunCommand: FailableCommand {
         }
         codecs.sort { ($0.rate, $0.modelID) < ($1.rate, $1.modelID) }
         methods += codecs.map { .caec($0) }
-        if only?.contains("jpeg") ?? true { methods.append(.jpeg(qualities: Self.qualities(jpegQualities, 1...100)!)) }
-        if only?.contains("webp") ?? true { methods.append(.webp(qualities: Self.qualities(webpQualities, 0...100)!)) }
+        methods += CompareMethod.baselines(
+            only: only,
+            qualities: [
+                "jpeg": Self.qualities(jpegQualities, 1...100)!, "webp": Self.qualities(webpQualities, 0...100)!,
+                "avif": Self.qualities(avifQualities, 0...100)!, "jxl": Self.qualities(jxlQualities, 0...99)!,
+            ])
         guard !methods.isEmpty else { throw CLIFailure(.usage, path: nil, "nothing to compare (check --only)") }
         var imageClassifier: ImageClassifier?
         if !noClassifier {

@@ -49,6 +49,18 @@ package enum CompareRunner {
                                 maxWidth: image.width, maxHeight: image.height, maxPixels: image.pixelCount))
                         outputs.append((RowKey(method: "webp", quality: quality), file.count, nil, decoded))
                     }
+                case .avif(let qualities):
+                    for quality in qualities {
+                        let file = try AVIFCodec.encode(image, quality: quality)
+                        let decoded = try AVIFCodec.decode(file, limits: Self.limits(image))
+                        outputs.append((RowKey(method: "avif", quality: quality), file.count, nil, decoded))
+                    }
+                case .jxl(let qualities):
+                    for quality in qualities {
+                        let file = try JXLCodec.encode(image, quality: quality)
+                        let decoded = try JXLCodec.decode(file, limits: Self.limits(image))
+                        outputs.append((RowKey(method: "jxl", quality: quality), file.count, nil, decoded))
+                    }
                 }
             }
         } catch {
@@ -67,6 +79,11 @@ package enum CompareRunner {
                 ssim: SSIM.ssim(image, output.decoded), msSSIM: SSIM.msSSIM(image, output.decoded),
                 predictionOriginal: predictions?[0], prediction: predictions?[i + 1])
         }
+    }
+
+    /// Limits that admit exactly the size of `image`: a baseline must decode to what it was given.
+    static func limits(_ image: RGBImage) -> ImageLimits {
+        ImageLimits(maxWidth: image.width, maxHeight: image.height, maxPixels: image.pixelCount)
     }
 
     /// The CSV lines of `indices`, evaluated on `jobs` threads; the result is in `indices` order whatever the

@@ -75,11 +75,19 @@ extension CompareSummary {
         if !bdRates.isEmpty {
             text +=
                 "\n## BD-rate (PSNR, PCHIP interpolation of log rate)\n\nNegative: fewer bits for the same PSNR.\n\n"
-            var bd = MarkdownTable(header: ["test", "anchor", "BD-rate"], leftAligned: [0, 1])
-            for entry in bdRates {
-                bd.rows.append([
-                    entry.test, entry.anchor, entry.percent.map { NumberFormat.fixed($0, 1) + "%" } ?? "no overlap",
-                ])
+            let anchors = Self.anchorOrder.filter { a in bdRates.contains { $0.anchor == a } }
+            var tests: [String] = []
+            for entry in bdRates where !tests.contains(entry.test) { tests.append(entry.test) }
+            var bd = MarkdownTable(header: ["test \\ anchor"] + anchors, leftAligned: [0])
+            for test in tests {
+                bd.rows.append(
+                    [test]
+                        + anchors.map { anchor in
+                            guard let entry = bdRates.first(where: { $0.test == test && $0.anchor == anchor }) else {
+                                return "–"
+                            }
+                            return entry.percent.map { NumberFormat.fixed($0, 1) + "%" } ?? "no overlap"
+                        })
             }
             text += bd.render()
         }

@@ -89,9 +89,11 @@ package enum CompareRunner {
     /// The CSV lines of `indices`, evaluated on `jobs` threads; the result is in `indices` order whatever the
     /// scheduling. `load` reads or slices an input and may run on any thread.
     ///
+    /// `imageDone`, when given, is called once after each image, never by two threads at a time.
+    ///
     /// - Throws: the failure of the lowest failing index.
     package static func evaluate(
-        _ indices: [Int], plan: ComparePlan, jobs: Int,
+        _ indices: [Int], plan: ComparePlan, jobs: Int, imageDone: (@Sendable () -> Void)? = nil,
         load: @Sendable (Int) -> Result<CompareItem, Failure>
     ) throws(Failure) -> [[String]] {
         let slots = ResultSlots(count: indices.count)
@@ -104,7 +106,7 @@ package enum CompareRunner {
                 let result = load(indices[i]).flatMap { item in
                     Result { () throws(Failure) in try evaluate(item, plan: plan).map(\.csvLine) }
                 }
-                slots.set(i, result)
+                slots.set(i, result, then: imageDone)
             }
         }
         return try slots.values.map { result throws(Failure) in try result.get() }
@@ -118,9 +120,11 @@ private final class ResultSlots: @unchecked Sendable {
 
     init(count: Int) { storage = Array(repeating: nil, count: count) }
 
-    func set(_ i: Int, _ value: Result<[String], CompareRunner.Failure>) {
+    /// Stores `value`, then runs `then` while still holding the lock.
+    func set(_ i: Int, _ value: Result<[String], CompareRunner.Failure>, then: (@Sendable () -> Void)? = nil) {
         lock.wait()
         storage[i] = value
+        then?()
         lock.signal()
     }
 

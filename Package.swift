@@ -39,6 +39,15 @@ let systemTargets: [Target] = [
         path: "Sources/CCaecWebP",
         linkerSettings: [.linkedLibrary("webp")]
     ),
+    // libavif (with libaom) and libjxl, the AVIF and JPEG XL baselines of `caec compare`: evaluation side only.
+    .target(name: "CCaecAVIF", path: "Sources/CCaecAVIF", linkerSettings: [.linkedLibrary("avif")]),
+    .target(name: "CCaecJXL", path: "Sources/CCaecJXL", linkerSettings: [.linkedLibrary("jxl")]),
+    // The libpng and libjpeg versions for `caec --version` and reports.
+    .target(
+        name: "CCaecVersions",
+        path: "Sources/CCaecVersions",
+        linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
+    ),
 ]
 
 // MARK: - Library modules
@@ -56,7 +65,8 @@ let libraryTargets: [Target] = [
     .target(
         name: "CaecEval",
         dependencies: [
-            "Caec", "CaecModel", "CaecTrain", "CaecImageIO", "CaecCore", "CaecTensor", "CCaecWebP",
+            "Caec", "CaecModel", "CaecTrain", "CaecImageIO", "CaecCore", "CaecTensor", "CCaecWebP", "CCaecAVIF",
+            "CCaecJXL", "CCaecVersions",
         ]
     ),
 ]

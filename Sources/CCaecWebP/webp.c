@@ -87,6 +87,16 @@ caec_webp_status caec_webp_decode_rgb(
     return CAEC_WEBP_OK;
 }
 
+void caec_webp_version(char out[CAEC_WEBP_MESSAGE_SIZE]) {
+    int encoder = WebPGetEncoderVersion(), decoder = WebPGetDecoderVersion();
+    if (encoder == decoder) {
+        snprintf(out, CAEC_WEBP_MESSAGE_SIZE, "%d.%d.%d", encoder >> 16, (encoder >> 8) & 0xff, encoder & 0xff);
+    } else {
+        snprintf(out, CAEC_WEBP_MESSAGE_SIZE, "encoder %d.%d.%d, decoder %d.%d.%d", encoder >> 16,
+                 (encoder >> 8) & 0xff, encoder & 0xff, decoder >> 16, (decoder >> 8) & 0xff, decoder & 0xff);
+    }
+}
+
 void caec_webp_free(void *pointer) {
     if (pointer != NULL) WebPFree(pointer);
 }

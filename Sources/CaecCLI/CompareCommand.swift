@@ -60,7 +60,7 @@ struct CompareRunCommand: FailableCommand {
     @Option(help: "Folder with <model-id>.caew files (default: $CAEC_MODELS, else Models beside the executable).")
     var models: String?
 
-    @Option(help: "Only these methods, comma-separated (model ids, jpeg, webp); default all.")
+    @Option(help: "Only these methods, comma-separated (model ids, jpeg, webp, avif, jxl); default all.")
     var only: String?
 
     @Option(help: "JPEG qualities, comma-separated.")
@@ -68,6 +68,12 @@ struct CompareRunCommand: FailableCommand {
 
     @Option(help: "WebP qualities, comma-separated.")
     var webpQualities: String = JPEGBaseline.defaultQualities.map(String.init).joined(separator: ",")
+
+    @Option(help: "AVIF qualities (0-100, libavif 1.x's scale onto the quantizer; speed 6, 4:2:0), comma-separated.")
+    var avifQualities: String = AVIFCodec.defaultQualities.map(String.init).joined(separator: ",")
+
+    @Option(help: "JPEG XL qualities (0-99, cjxl's --quality; effort 7), comma-separated.")
+    var jxlQualities: String = JXLCodec.defaultQualities.map(String.init).joined(separator: ",")
 
     @Option(help: "Classifier id; its weights are <models>/<id>.caew (skipped with a note when absent).")
     var classifier: String = "lenet5"
@@ -100,6 +106,9 @@ struct CompareRunCommand: FailableCommand {
         }
         guard Self.qualities(webpQualities, 0...100) != nil else {
             throw ValidationError("--webp-qualities must be comma-separated numbers in 0...100")
+        }
+        guard Self.qualities(avifQualities, 0...100) != nil, Self.qualities(jxlQualities, 0...99) != nil else {
+            throw ValidationError("--avif-qualities must be in 0...100 and --jxl-qualities in 0...99, comma-separated")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be positive") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be positive") }
@@ -157,57 +166,51 @@ struct CompareRunCommand: FailableCommand {
 
         let todo = stride(from: k - 1, to: source.count, by: n).filter { !doneImages.contains($0) }
         let workers = jobs ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        var progress = ProgressLine(quiet: quiet)
-        let total = todo.count
-        let start = Clock.seconds()
+        let progress = CompareProgress(quiet: quiet, total: todo.count)
         if !doneImages.isEmpty { progress.finish("resuming: \(doneImages.count) images already done") }
         let chunkSize = 32 * workers
-        var finished = 0
         for chunkStart in stride(from: 0, to: todo.count, by: chunkSize) {
             let chunk = Array(todo[chunkStart..<min(todo.count, chunkStart + chunkSize)])
             let lines: [[String]]
             do {
-                lines = try CompareRunner.evaluate(chunk, plan: plan, jobs: workers) { source.item($0) }
+                lines = try CompareRunner.evaluate(chunk, plan: plan, jobs: workers, imageDone: progress.imageDone) {
+                    source.item($0)
+                }
             } catch {
                 throw CLIFailure(.badInput, path: error.name, error.reason)
             }
             try appendText(lines.joined().map { $0 + "\n" }.joined(), csvPath)
-            finished += chunk.count
-            let elapsed = Clock.seconds() - start
-            let eta = elapsed / Double(finished) * Double(total - finished)
-            progress.update(
-                "compare: \(finished)/\(total) images, \(NumberFormat.fixed(Double(finished) / elapsed, 1)) images/s, "
-                    + "elapsed \(formatDuration(elapsed)), ETA \(formatDuration(eta))")
         }
-        if total > 0 {
-            progress.finish("compare: \(total) images in \(formatDuration(Clock.seconds() - start))")
+        if todo.count > 0 {
+            progress.finish("compare: \(todo.count) images in \(formatDuration(Clock.seconds() - progress.start))")
         }
         let rows = try readRows(csvPath)
-        try writeReports(rows: rows, settings: settings, classifier: plan.classifier?.id, out: out)
-        if n == 1 { try writeGrid(plan: plan, source: source) }
+        let grid = n == 1 ? try writeGrid(plan: plan, source: source) : false
+        try writeReports(rows: rows, settings: settings, classifier: plan.classifier?.id, out: out, grid: grid)
     }
 
-    /// grid.png: the first four images as original | JPEG | WebP | caec at matched file size, with the last caec
+    /// grid.png: the first four images as original | JPEG | WebP | AVIF | JPEG XL | caec at matched file size, each
+    /// tile labelled with codec, bytes and PSNR, with the last caec
     /// model of the plan (the rate-distortion one when present) at its middle quality.
-    func writeGrid(plan: ComparePlan, source: CompareSource) throws(CLIFailure) {
+    /// Returns whether it wrote one.
+    func writeGrid(plan: ComparePlan, source: CompareSource) throws(CLIFailure) -> Bool {
         let codecs = plan.methods.compactMap { method -> CaecCodec? in
             if case .caec(let codec) = method { return codec }
             return nil
         }
-        guard let codec = codecs.last(where: { $0.modelID.hasPrefix("bmshj") }) ?? codecs.last else { return }
+        guard let codec = codecs.last(where: { $0.modelID.hasPrefix("bmshj") }) ?? codecs.last else { return false }
         let images = (0..<min(4, source.count)).compactMap { try? source.item($0).get().image }
-        guard !images.isEmpty else { return }
+        guard !images.isEmpty else { return false }
         let quality = (codec.qualities.lowerBound + codec.qualities.upperBound) / 2
         do {
-            let (rows, captions) = try MatchedGrid.rows(
-                images: images, codec: codec, quality: quality, jpegQualities: Array(1...100),
-                webpQualities: Array(stride(from: 0, through: 100, by: 2)))
+            let grid = try MatchedGrid.grid(images: images, codec: codec, quality: quality)
             let scale = images[0].width <= 64 ? 4 : 1
             try SafeOutput(path: out + "/grid.png", force: true).write(
-                try ImageGrid.png(rows, scale: scale, gap: 4), inputs: [])
+                try ImageGrid.png(grid.rows, labels: grid.labels, scale: scale, gap: 4), inputs: [])
             try writeText(
-                "grid.png, row by row (columns: original, JPEG, WebP, caec at matched file size):\n"
-                    + captions.map { "- " + $0 }.joined(separator: "\n") + "\n", out + "/grid.txt")
+                "grid.png, row by row (columns: \(MatchedGrid.Grid.columns.joined(separator: ", ")) at matched file "
+                    + "size):\n" + grid.captions.map { "- " + $0 }.joined(separator: "\n") + "\n", out + "/grid.txt")
+            return true
         } catch let error as CLIFailure {
             throw error
         } catch {
@@ -238,8 +241,12 @@ struct CompareRunCommand: FailableCommand {
         }
         codecs.sort { ($0.rate, $0.modelID) < ($1.rate, $1.modelID) }
         methods += codecs.map { .caec($0) }
-        if only?.contains("jpeg") ?? true { methods.append(.jpeg(qualities: Self.qualities(jpegQualities, 1...100)!)) }
-        if only?.contains("webp") ?? true { methods.append(.webp(qualities: Self.qualities(webpQualities, 0...100)!)) }
+        methods += CompareMethod.baselines(
+            only: only,
+            qualities: [
+                "jpeg": Self.qualities(jpegQualities, 1...100)!, "webp": Self.qualities(webpQualities, 0...100)!,
+                "avif": Self.qualities(avifQualities, 0...100)!, "jxl": Self.qualities(jxlQualities, 0...99)!,
+            ])
         guard !methods.isEmpty else { throw CLIFailure(.usage, path: nil, "nothing to compare (check --only)") }
         var imageClassifier: ImageClassifier?
         if !noClassifier {
@@ -310,6 +317,30 @@ struct CompareMergeCommand: FailableCommand {
     }
 }
 
+/// Per-image progress with an ETA on standard error; `CompareRunner` calls `imageDone` from one thread at a time.
+private final class CompareProgress: @unchecked Sendable {
+    let total: Int
+    let start = Clock.seconds()
+    private var finished = 0
+    private var line: ProgressLine
+
+    init(quiet: Bool, total: Int) {
+        self.total = total
+        line = ProgressLine(quiet: quiet)
+    }
+
+    func imageDone() {
+        finished += 1
+        let elapsed = Clock.seconds() - start
+        let eta = elapsed / Double(finished) * Double(total - finished)
+        line.update(
+            "compare: \(finished)/\(total) images, \(NumberFormat.fixed(Double(finished) / elapsed, 2)) images/s, "
+                + "elapsed \(formatDuration(elapsed)), ETA \(formatDuration(eta))")
+    }
+
+    func finish(_ text: String) { line.finish(text) }
+}
+
 private func writeText(_ text: String, _ path: String) throws(CLIFailure) {
     try SafeOutput(path: path, force: true).write(Array(text.utf8), inputs: [])
 }
@@ -337,9 +368,14 @@ private func readRows(_ path: String) throws(CLIFailure) -> [CompareRow] {
     do { return try CompareResults.parse(text) } catch { throw CLIFailure(.badInput, path: path, error.description) }
 }
 
-private func writeReports(rows: [CompareRow], settings: String, classifier: String?, out: String) throws(CLIFailure) {
+private func writeReports(
+    rows: [CompareRow], settings: String, classifier: String?, out: String, grid: Bool = false
+) throws(CLIFailure) {
     let summary = CompareSummary(rows: rows)
     try writeText(summary.json(settings: settings), out + "/" + CompareFiles.summary)
-    try writeText(summary.markdown(settings: settings, classifier: classifier), out + "/" + CompareFiles.report)
+    let environment = ReportEnvironment.current(tool: "caec \(CaecVersion.string)")
+    try writeText(
+        summary.markdown(settings: settings, classifier: classifier, grid: grid, environment: environment),
+        out + "/" + CompareFiles.report)
     for plot in summary.plots() { try writeText(plot.svg, out + "/" + plot.name) }
 }

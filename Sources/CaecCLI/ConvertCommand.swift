@@ -14,10 +14,14 @@ struct ConvertCommand: FailableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Input PNG or JPEG file, or - for standard input.", valueName: "input"))
+    @Argument(
+        help: ArgumentHelp("Input PNG or JPEG file, or - for standard input.", valueName: "input"),
+        completion: .file(extensions: ["png", "jpg", "jpeg"]))
     var input: String
 
-    @Argument(help: ArgumentHelp("Output file, or - for standard output (needs --format).", valueName: "output"))
+    @Argument(
+        help: ArgumentHelp("Output file, or - for standard output (needs --format).", valueName: "output"),
+        completion: .file(extensions: ["png", "jpg", "jpeg"]))
     var output: String
 
     @Option(help: "Output format: png or jpeg (default: from the output's extension).")

@@ -16,10 +16,14 @@ struct DecodeCommand: FailableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Input .cae file, or - for standard input.", valueName: "input"))
+    @Argument(
+        help: ArgumentHelp("Input .cae file, or - for standard input.", valueName: "input"),
+        completion: .file(extensions: ["cae"]))
     var input: String
 
-    @Argument(help: ArgumentHelp("Output PNG or JPEG, or - for standard output.", valueName: "output"))
+    @Argument(
+        help: ArgumentHelp("Output PNG or JPEG, or - for standard output.", valueName: "output"),
+        completion: .file(extensions: ["png", "jpg", "jpeg"]))
     var output: String
 
     @Option(help: "Output format: png or jpeg (default: from the output's extension).")
@@ -31,7 +35,9 @@ struct DecodeCommand: FailableCommand {
     @Option(help: "Refuse images with more pixels than this, checked before decoding.")
     var maxPixels: Int = ImageLimits.default.maxPixels
 
-    @Option(help: "Models folder (default: $CAEC_MODELS, else Models/ beside the executable or here).")
+    @Option(
+        help: "Models folder (default: $CAEC_MODELS, else Models/ beside the executable or here).",
+        completion: .directory)
     var models: String?
 
     @Flag(help: "Replace the output if it exists.")

@@ -3,6 +3,7 @@ import Caec
 import CaecCore
 import CaecEval
 import CaecImageIO
+import CaecModel
 
 /// `caec encode`: PNG/JPEG to `.cae`.
 struct EncodeCommand: FailableCommand {
@@ -19,13 +20,19 @@ struct EncodeCommand: FailableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Input PNG or JPEG, or - for standard input.", valueName: "input"))
+    @Argument(
+        help: ArgumentHelp("Input PNG or JPEG, or - for standard input.", valueName: "input"),
+        completion: .file(extensions: ["png", "jpg", "jpeg"]))
     var input: String
 
-    @Argument(help: ArgumentHelp("Output .cae file, or - for standard output.", valueName: "output"))
+    @Argument(
+        help: ArgumentHelp("Output .cae file, or - for standard output.", valueName: "output"),
+        completion: .file(extensions: ["cae"]))
     var output: String
 
-    @Option(help: "Model id (see `caec models`).")
+    @Option(
+        help: "Model id (see `caec models`).",
+        completion: .list(ModelRegistry.rateDistortionIDs + ModelRegistry.autoencoderIDs))
     var model: String = "bmshj-f-vr"
 
     @Option(help: "Quality, from 1 (smallest) to the model's highest (see `caec models`); default: the middle one.")
@@ -37,7 +44,9 @@ struct EncodeCommand: FailableCommand {
     @Option(help: "Choose the highest quality whose file fits in this many bits per pixel (instead of --quality).")
     var targetBpp: Double?
 
-    @Option(help: "Models folder (default: $CAEC_MODELS, else Models/ beside the executable or here).")
+    @Option(
+        help: "Models folder (default: $CAEC_MODELS, else Models/ beside the executable or here).",
+        completion: .directory)
     var models: String?
 
     @Flag(help: "Replace the output if it exists.")

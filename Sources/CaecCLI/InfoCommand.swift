@@ -9,7 +9,9 @@ struct InfoCommand: FailableCommand {
         abstract: "Show a .cae file's header (model, quality, size) without decoding it."
     )
 
-    @Argument(help: ArgumentHelp("A .cae file, or - for standard input.", valueName: "input"))
+    @Argument(
+        help: ArgumentHelp("A .cae file, or - for standard input.", valueName: "input"),
+        completion: .file(extensions: ["cae"]))
     var input: String
 
     @Flag(help: "Print JSON instead of text.")

@@ -55,6 +55,9 @@ caec_webp_status caec_webp_encode_rgb(
 caec_webp_status caec_webp_decode_rgb(
     const uint8_t *data, size_t size, uint64_t max_pixels, caec_webp_decoded *out);
 
+/// libwebp's encoder and decoder versions ("1.2.4"; both named when they differ), in `out`.
+void caec_webp_version(char out[CAEC_WEBP_MESSAGE_SIZE]);
+
 /// Releases a buffer returned by this module (NULL is fine).
 void caec_webp_free(void *pointer);
 

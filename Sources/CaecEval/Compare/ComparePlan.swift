@@ -8,21 +8,41 @@ package enum CompareMethod: Sendable {
     case jpeg(qualities: [Int])
     /// libwebp lossy, method 6 (see `WebPCodec`).
     case webp(qualities: [Int])
+    /// libavif with libaom, speed 6, 4:2:0 (see `AVIFCodec`).
+    case avif(qualities: [Int])
+    /// libjxl, effort 7 (see `JXLCodec`).
+    case jxl(qualities: [Int])
 
-    /// The name in the CSV: the model id, `jpeg` or `webp`.
+    /// The name in the CSV: the model id, `jpeg`, `webp`, `avif` or `jxl`.
     package var name: String {
         switch self {
         case .caec(let codec): codec.modelID
         case .jpeg: "jpeg"
         case .webp: "webp"
+        case .avif: "avif"
+        case .jxl: "jxl"
         }
     }
 
     package var qualities: [Int] {
         switch self {
         case .caec(let codec): Array(codec.qualities)
-        case .jpeg(let qualities), .webp(let qualities): qualities
+        case .jpeg(let qualities), .webp(let qualities), .avif(let qualities), .jxl(let qualities): qualities
         }
+    }
+}
+
+extension CompareMethod {
+    /// The baselines named in `only` (all when nil), each with its ladder from `qualities` (keyed by name:
+    /// `jpeg`, `webp`, `avif`, `jxl`) or its default ladder.
+    package static func baselines(only: Set<String>?, qualities: [String: [Int]] = [:]) -> [CompareMethod] {
+        let all: [(String, ([Int]) -> CompareMethod, [Int])] = [
+            ("jpeg", { .jpeg(qualities: $0) }, JPEGBaseline.defaultQualities),
+            ("webp", { .webp(qualities: $0) }, JPEGBaseline.defaultQualities),
+            ("avif", { .avif(qualities: $0) }, AVIFCodec.defaultQualities),
+            ("jxl", { .jxl(qualities: $0) }, JXLCodec.defaultQualities),
+        ]
+        return all.filter { only?.contains($0.0) ?? true }.map { name, make, ladder in make(qualities[name] ?? ladder) }
     }
 }
 

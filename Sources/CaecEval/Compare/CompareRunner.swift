@@ -49,6 +49,18 @@ package enum CompareRunner {
                                 maxWidth: image.width, maxHeight: image.height, maxPixels: image.pixelCount))
                         outputs.append((RowKey(method: "webp", quality: quality), file.count, nil, decoded))
                     }
+                case .avif(let qualities):
+                    for quality in qualities {
+                        let file = try AVIFCodec.encode(image, quality: quality)
+                        let decoded = try AVIFCodec.decode(file, limits: Self.limits(image))
+                        outputs.append((RowKey(method: "avif", quality: quality), file.count, nil, decoded))
+                    }
+                case .jxl(let qualities):
+                    for quality in qualities {
+                        let file = try JXLCodec.encode(image, quality: quality)
+                        let decoded = try JXLCodec.decode(file, limits: Self.limits(image))
+                        outputs.append((RowKey(method: "jxl", quality: quality), file.count, nil, decoded))
+                    }
                 }
             }
         } catch {
@@ -69,12 +81,19 @@ package enum CompareRunner {
         }
     }
 
+    /// Limits that admit exactly the size of `image`: a baseline must decode to what it was given.
+    static func limits(_ image: RGBImage) -> ImageLimits {
+        ImageLimits(maxWidth: image.width, maxHeight: image.height, maxPixels: image.pixelCount)
+    }
+
     /// The CSV lines of `indices`, evaluated on `jobs` threads; the result is in `indices` order whatever the
     /// scheduling. `load` reads or slices an input and may run on any thread.
     ///
+    /// `imageDone`, when given, is called once after each image, never by two threads at a time.
+    ///
     /// - Throws: the failure of the lowest failing index.
     package static func evaluate(
-        _ indices: [Int], plan: ComparePlan, jobs: Int,
+        _ indices: [Int], plan: ComparePlan, jobs: Int, imageDone: (@Sendable () -> Void)? = nil,
         load: @Sendable (Int) -> Result<CompareItem, Failure>
     ) throws(Failure) -> [[String]] {
         let slots = ResultSlots(count: indices.count)
@@ -87,7 +106,7 @@ package enum CompareRunner {
                 let result = load(indices[i]).flatMap { item in
                     Result { () throws(Failure) in try evaluate(item, plan: plan).map(\.csvLine) }
                 }
-                slots.set(i, result)
+                slots.set(i, result, then: imageDone)
             }
         }
         return try slots.values.map { result throws(Failure) in try result.get() }
@@ -101,9 +120,11 @@ private final class ResultSlots: @unchecked Sendable {
 
     init(count: Int) { storage = Array(repeating: nil, count: count) }
 
-    func set(_ i: Int, _ value: Result<[String], CompareRunner.Failure>) {
+    /// Stores `value`, then runs `then` while still holding the lock.
+    func set(_ i: Int, _ value: Result<[String], CompareRunner.Failure>, then: (@Sendable () -> Void)? = nil) {
         lock.wait()
         storage[i] = value
+        then?()
         lock.signal()
     }
 

@@ -45,8 +45,11 @@ extension CompareSummary {
         return text
     }
 
-    /// The summary as a markdown report.
-    package func markdown(settings: String, classifier: String?) -> String {
+    /// The summary as a markdown report, linking its plots (`plots()`), the matched-size grid when `grid` (grid.png
+    /// and grid.txt beside the report) and ending with `environment` when given.
+    package func markdown(
+        settings: String, classifier: String?, grid: Bool = false, environment: ReportEnvironment? = nil
+    ) -> String {
         func num(_ v: Double?, _ digits: Int) -> String { v.map { NumberFormat.fixed($0, digits) } ?? "–" }
         func pct(_ v: Double?) -> String { v.map { NumberFormat.fixed($0 * 100, 1) + "%" } ?? "–" }
         var text = "# caec compare\n\n"
@@ -76,11 +79,19 @@ extension CompareSummary {
         if !bdRates.isEmpty {
             text +=
                 "\n## BD-rate (PSNR, PCHIP interpolation of log rate)\n\nNegative: fewer bits for the same PSNR.\n\n"
-            var bd = MarkdownTable(header: ["test", "anchor", "BD-rate"], leftAligned: [0, 1])
-            for entry in bdRates {
-                bd.rows.append([
-                    entry.test, entry.anchor, entry.percent.map { NumberFormat.fixed($0, 1) + "%" } ?? "no overlap",
-                ])
+            let anchors = Self.anchorOrder.filter { a in bdRates.contains { $0.anchor == a } }
+            var tests: [String] = []
+            for entry in bdRates where !tests.contains(entry.test) { tests.append(entry.test) }
+            var bd = MarkdownTable(header: ["test \\ anchor"] + anchors, leftAligned: [0])
+            for test in tests {
+                bd.rows.append(
+                    [test]
+                        + anchors.map { anchor in
+                            guard let entry = bdRates.first(where: { $0.test == test && $0.anchor == anchor }) else {
+                                return "–"
+                            }
+                            return entry.percent.map { NumberFormat.fixed($0, 1) + "%" } ?? "no overlap"
+                        })
             }
             text += bd.render()
         }
@@ -93,11 +104,20 @@ extension CompareSummary {
             }
             text += table.render()
         }
+        text += "\n## Plots\n\n"
+        text += plots().map { "![\($0.title)](\($0.name))\n" }.joined(separator: "\n")
+        if grid {
+            text +=
+                "\n## Matched file size\n\nThe first images at the middle quality of the caec model, each baseline at the "
+            text += "quality whose file is closest in size (captions: [grid.txt](grid.txt)); centre crops, labelled "
+            text += "with codec, bytes and the PSNR of the whole image.\n\n![matched-size grid](grid.png)\n"
+        }
+        if let environment { text += "\n" + environment.markdown }
         return text
     }
 
     /// SVG plots by file name: rate–PSNR, rate–SSIM, and rate–agreement when images were classified.
-    package func plots() -> [(name: String, svg: String)] {
+    package func plots() -> [(name: String, title: String, svg: String)] {
         func plot(_ title: String, _ yLabel: String, _ value: (Point) -> Double?) -> String {
             let all = series.map { name in
                 SVGPlot.Series(
@@ -109,12 +129,15 @@ extension CompareSummary {
             return SVGPlot(title: title, xLabel: "bits per pixel", yLabel: yLabel, logX: true, series: all).render()
         }
         var out = [
-            ("rate-psnr.svg", plot("Rate–PSNR", "mean PSNR (dB)") { $0.meanPSNR }),
-            ("rate-ssim.svg", plot("Rate–SSIM", "mean SSIM") { $0.meanSSIM }),
+            ("rate-psnr.svg", "Rate–PSNR", plot("Rate–PSNR", "mean PSNR (dB)") { $0.meanPSNR }),
+            ("rate-ssim.svg", "Rate–SSIM", plot("Rate–SSIM", "mean SSIM") { $0.meanSSIM }),
         ]
         if classified > 0 {
             out.append(
-                ("rate-agreement.svg", plot("Rate–agreement", "agreement (%)") { $0.agreement.map { $0 * 100 } }))
+                (
+                    "rate-agreement.svg", "Rate–agreement",
+                    plot("Rate–agreement", "agreement (%)") { $0.agreement.map { $0 * 100 } }
+                ))
         }
         return out
     }

@@ -37,13 +37,16 @@ package struct CompareSummary: Sendable {
     package var points: [Point]
     /// Series names in order of appearance: caec models, then baselines.
     package var series: [String]
-    /// BD-rate (PSNR) of each caec model against each anchor; nil when the curves do not overlap.
+    /// BD-rate (PSNR) of each caec model against each baseline, and of each baseline but JPEG against the baselines
+    /// listed before it in `anchorOrder`; nil when the curves do not overlap.
     package var bdRates: [(test: String, anchor: String, percent: Double?)]
     /// Interpolated bpp at which each series reaches `agreementTarget`; nil if never. `atMost` when its lowest
     /// rate already reaches it.
     package var bppAtAgreement: [(series: String, bpp: Double?, atMost: Bool)]
 
-    package static let baselineNames: Set<String> = ["jpeg", "jpeg-scan", "webp"]
+    package static let baselineNames: Set<String> = ["jpeg", "jpeg-scan", "webp", "avif", "jxl"]
+    /// The baselines in the order they appear as BD-rate anchors (columns of the report's table).
+    package static let anchorOrder = ["jpeg", "jpeg-scan", "webp", "avif", "jxl"]
 
     /// Aggregates `rows` (sorted by image index, as `CompareResults` keeps them).
     package init(rows: [CompareRow]) {
@@ -85,21 +88,18 @@ package struct CompareSummary: Sendable {
         if let originalAccuracy, originalAccuracy > 0 {
             for i in points.indices { points[i].ratio = points[i].accuracy.map { $0 / originalAccuracy } }
         }
-        let anchors = ["jpeg", "jpeg-scan", "webp"].filter { ordered.contains($0) }
+        let anchors = Self.anchorOrder.filter { ordered.contains($0) }
         var bd: [(String, String, Double?)] = []
-        for test in ordered where !Self.baselineNames.contains(test) {
-            for anchor in anchors {
+        // Every caec model against every baseline; then every baseline but JPEG against the ones before it.
+        let tests =
+            ordered.filter { !Self.baselineNames.contains($0) } + anchors.filter { $0 != "jpeg" && $0 != "jpeg-scan" }
+        for test in tests {
+            for anchor in anchors where anchor != test {
+                if Self.baselineNames.contains(test), anchors.firstIndex(of: anchor)! > anchors.firstIndex(of: test)! {
+                    continue
+                }
                 bd.append(
                     (test, anchor, BDRate.percent(anchor: Self.curve(points, anchor), test: Self.curve(points, test))))
-            }
-        }
-        if anchors.contains("webp") {
-            for anchor in ["jpeg", "jpeg-scan"] where anchors.contains(anchor) {
-                bd.append(
-                    (
-                        "webp", anchor,
-                        BDRate.percent(anchor: Self.curve(points, anchor), test: Self.curve(points, "webp"))
-                    ))
             }
         }
         bdRates = bd

@@ -9,17 +9,16 @@ PyTorch is a benchmark-only dependency: `pip install torch numpy` in a virtual e
 release mode first (`swift build -c release`). Both use the same number of threads (--threads, default: all CPUs).
 
 With --sgemm it times sgemm 1024^3 on one thread: caec's BLAS as caec chose it, OpenBLAS forced to every core
-type this CPU can run (OPENBLAS_CORETYPE), and PyTorch's matmul. With --train-step PHOTOS it times one training
-step of the photo model (`caec train --profile`: 16 crops of 64x64, forward + backward + Adam, density model
+type this CPU can run (OPENBLAS_CORETYPE), and PyTorch's matmul. With --train-step it times one training
+step of the photo model (`caec bench profile`: 16 crops of 64x64, forward + backward + Adam, density model
 included) against a PyTorch twin of the same architecture (CompressAI's FactorizedPrior with N=64, M=128, its
-entropy bottleneck's density written out). --all runs every part in one go (needs --codec and --train-step).
+entropy bottleneck's density written out). --all runs every part in one go (needs --codec).
 
     python3 Benchmarks/pytorch_side_by_side.py [--threads N] [--batch 64] [--repetitions 5]
     python3 Benchmarks/pytorch_side_by_side.py --codec ../shared/data/kodak/kodim01.png [--threads N]
     python3 Benchmarks/pytorch_side_by_side.py --sgemm
-    python3 Benchmarks/pytorch_side_by_side.py --train-step ../shared/data/photos-train
-    python3 Benchmarks/pytorch_side_by_side.py --all --codec ../shared/data/kodak/kodim01.png \
-        --train-step ../shared/data/photos-train
+    python3 Benchmarks/pytorch_side_by_side.py --train-step
+    python3 Benchmarks/pytorch_side_by_side.py --all --codec ../shared/data/kodak/kodim01.png
 """
 import argparse
 import os
@@ -263,7 +262,7 @@ def torch_train_step(threads, repetitions, n=64, m=128, batch=16, crop=64, lmbda
 
 
 def train_step_main(args, cpu):
-    output = subprocess.run([args.caec, "train", "--model", "bmshj-f-vr", "--photos", args.train_step, "--profile"],
+    output = subprocess.run([args.caec, "bench", "profile", "--model", "bmshj-f-vr"],
                             check=True, capture_output=True, text=True).stdout
     ours = float(re.search(r"step total\s+([\d.]+) ms", output).group(1)) / 1e3
     theirs, parameters, version = torch_train_step(args.threads, args.repetitions)
@@ -280,16 +279,16 @@ def main():
     parser.add_argument("--repetitions", type=int, default=5)
     parser.add_argument("--codec", metavar="IMAGE", help="time bmshj-f-vr encode/decode of IMAGE instead")
     parser.add_argument("--sgemm", action="store_true", help="time sgemm: caec's core, forced cores, PyTorch")
-    parser.add_argument("--train-step", metavar="PHOTOS", help="time the photo model's training step vs a twin")
+    parser.add_argument("--train-step", action="store_true", help="time the photo model's training step vs a twin")
     parser.add_argument("--all", action="store_true", help="every part: sgemm, codec, cae-r8, training step")
     parser.add_argument("--caec", default=os.path.join(os.path.dirname(__file__), "..", ".build", "release", "caec"))
     args = parser.parse_args()
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     if args.all:
-        if not (args.codec and args.train_step):
-            parser.error("--all needs --codec IMAGE and --train-step PHOTOS")
+        if not args.codec:
+            parser.error("--all needs --codec IMAGE")
         print(subprocess.run([args.caec, "--version"], check=True, capture_output=True, text=True).stdout.strip())
-        for part in (sgemm_main, codec_main, train_step_main):
+        for part in (sgemm_main, codec_main, cae_r8_main, train_step_main):
             part(args, cpu)
             print()
     elif args.sgemm:
@@ -298,6 +297,10 @@ def main():
         return train_step_main(args, cpu)
     elif args.codec:
         return codec_main(args, cpu)
+    return cae_r8_main(args, cpu)
+
+
+def cae_r8_main(args, cpu):
     print(f"cpu: {cpu}, threads: {args.threads}, batch: {args.batch}")
     caec_forward, caec_training = caec_figures(args.caec, args.threads, args.repetitions)
     torch_forward, torch_training, version = torch_figures(args.batch, args.threads, args.repetitions)

@@ -291,6 +291,7 @@ def main():
         for part in (sgemm_main, codec_main, cae_r8_main, train_step_main):
             part(args, cpu)
             print()
+        return 0
     elif args.sgemm:
         return sgemm_main(args, cpu)
     elif args.train_step:

@@ -36,20 +36,63 @@ public struct CaecCodec: Sendable {
 
     /// Compresses `image` at `quality`, with `metadata` (ICC profile, EXIF, XMP, gray) stored beside the latent.
     ///
-    /// The same pixels, model, quality and metadata give the same bytes on every machine: the encoder runs kernels
-    /// with a fixed summation order. Images whose sides are not multiples of `rate` are padded by repeating their
-    /// last row and column; the decoder crops the padding away. Without metadata the file is a version 1.0 file;
-    /// with metadata or gray, version 1.1 (Spec/cae-format.md §11).
+    /// At `effort` 0 (the default) the same pixels, model, quality and metadata give the same bytes on every
+    /// machine: the encoder runs kernels with a fixed summation order. Above 0, models that support it
+    /// (`effortLevels`) search for symbols that lower rate + lambda x distortion for this image (stochastic Gumbel
+    /// annealing, `CaecCodec.iterations(effort:)` steps of the decoder's gradient): smaller or better files, decoded by
+    /// the same decoder, but the search runs the fast kernels, so its bytes may differ between machines. Images
+    /// whose sides are not multiples of `rate` are padded by repeating their last row and column; the decoder crops
+    /// the padding away. Without metadata the file is a version 1.0 file; with metadata or gray, version 1.1
+    /// (Spec/cae-format.md §11).
     ///
-    /// - Throws: `CaecError` `.invalidArgument` for a quality outside `qualities` or a metadata item over
-    ///   `CaecMetadata.maxBlockBytes`; `.tooLarge` for a side over 65536.
-    public func encode(_ image: RGBImage, quality: Int, metadata: CaecMetadata = .init()) throws(CaecError) -> [UInt8] {
+    /// - Parameters:
+    ///   - effort: 0 ... `CaecCodec.maxEffort`; ignored (treated as 0) by models without refinement.
+    ///   - progress: with effort, called after each search step with (steps done, steps in all).
+    /// - Throws: `CaecError` `.invalidArgument` for a quality outside `qualities`, an effort outside
+    ///   `0...maxEffort`, or a metadata item over `CaecMetadata.maxBlockBytes`; `.tooLarge` for a side over 65536,
+    ///   or over `maxEffortPixels` pixels with effort.
+    public func encode(
+        _ image: RGBImage, quality: Int, metadata: CaecMetadata = .init(), effort: Int = 0,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws(CaecError) -> [UInt8] {
         guard qualities.contains(quality) else {
             throw CaecError(.invalidArgument, "quality \(quality) is outside \(qualities) for \(modelID)")
         }
+        guard (0...Self.maxEffort).contains(effort) else {
+            throw CaecError(.invalidArgument, "effort \(effort) is outside 0...\(Self.maxEffort)")
+        }
+        let latent = try latent(image)
+        guard effort > 0, supportsEffort else {
+            return try file(
+                latent: latent, quality: quality, width: image.width, height: image.height, metadata: metadata)
+        }
+        guard image.pixelCount <= Self.maxEffortPixels else {
+            throw CaecError(
+                .tooLarge,
+                "--effort works on images of up to \(Self.maxEffortPixels / 1_000_000) Mpx; this one is "
+                    + "\(image.width)x\(image.height)")
+        }
+        let total = Self.iterations(effort: effort)
+        let symbols = model.refinedSymbols(
+            PixelConversion.paddedTensor(image, multiple: rate), width: image.width, height: image.height,
+            latent: latent, quality: quality, iterations: total, progress: { progress($0, total) })
         return try file(
-            latent: latent(image), quality: quality, width: image.width, height: image.height, metadata: metadata)
+            symbols: symbols, latentShape: latent.shape, quality: quality, width: image.width, height: image.height,
+            metadata: metadata)
     }
+
+    /// The highest `effort` of `encode`.
+    public static let maxEffort = 9
+
+    /// Search steps of each effort 0 ... 9.
+    public static func iterations(effort: Int) -> Int { [0, 10, 20, 40, 60, 100, 150, 200, 300, 500][effort] }
+
+    /// The largest image `encode` searches with effort above 0 (16 Mpx): the search holds the decoder's
+    /// activations of the whole image in memory.
+    public static let maxEffortPixels = 16_000_000
+
+    /// Whether this model's encoder can search (`effort` above 0 changes its files).
+    public var supportsEffort: Bool { model.supportsRefinement }
 
     /// The latent of `image`, padded to multiples of the rate: the one network pass of an encode.
     package func latent(_ image: RGBImage) throws(CaecError) -> Tensor {
@@ -66,14 +109,22 @@ public struct CaecCodec: Sendable {
     package func file(latent: Tensor, quality: Int, width: Int, height: Int, metadata: CaecMetadata = .init())
         throws(CaecError) -> [UInt8]
     {
+        try file(
+            symbols: model.symbols(latent, quality: quality), latentShape: latent.shape, quality: quality, width: width,
+            height: height, metadata: metadata)
+    }
+
+    /// The `.cae` file of quantised `symbols` (channel-major, of a latent of shape `latentShape`).
+    func file(
+        symbols: [Int32], latentShape: [Int], quality: Int, width: Int, height: Int, metadata: CaecMetadata
+    ) throws(CaecError) -> [UInt8] {
         let blocks = metadata.blocks
         if let oversized = blocks.first(where: { $0.data.count > CaecMetadata.maxBlockBytes }) {
             throw CaecError(
                 .invalidArgument, "metadata block of \(oversized.data.count) bytes is over the 64 MiB limit")
         }
-        let symbols = model.symbols(latent, quality: quality)
         let payload = RANSEncoder.encode(
-            symbols: symbols, planeSize: latent.shape[2] * latent.shape[3],
+            symbols: symbols, planeSize: latentShape[2] * latentShape[3],
             tables: model.operatingPoints[quality - 1].tables)
         let header = CAEHeader(
             modelCode: model.modelCode, quality: UInt8(quality), fingerprint: model.fingerprint(quality: quality),

@@ -32,6 +32,23 @@ package struct CodecModel: Sendable {
         operatingPoints[quality - 1].quantizer.quantize(latent.data, planeSize: latent.shape[2] * latent.shape[3])
     }
 
+    /// Whether the network's encoder can search for better symbols (`LatentRefining`).
+    package var supportsRefinement: Bool { network is any LatentRefining }
+
+    /// The network's refined symbols of `input` (1, 3, H, W) at `quality`, or the plain ones where it cannot
+    /// refine. The search's random stream is seeded by the quality and the image's size, so one machine always
+    /// gives the same symbols for the same input.
+    package func refinedSymbols(
+        _ input: Tensor, width: Int, height: Int, latent: Tensor, quality: Int, iterations: Int,
+        progress: (Int) -> Void
+    ) -> [Int32] {
+        guard let refining = network as? any LatentRefining else { return symbols(latent, quality: quality) }
+        let seed = UInt64(quality) << 48 ^ UInt64(width) << 24 ^ UInt64(height)
+        return refining.refinedSymbols(
+            image: input, width: width, height: height, latent: latent, quality: quality, iterations: iterations,
+            seed: seed, parameters, progress: progress)
+    }
+
     /// The reconstruction (1, 3, h x rate, w x rate) of `symbols` (1, C, h, w) at `quality`, in strips.
     package func reconstruction(symbols: [Int32], height h: Int, width w: Int, quality: Int) -> Tensor {
         let input = Tensor(shape: [1, latentChannels, h, w], data: symbols.map(Float.init))

@@ -75,6 +75,12 @@ struct CompareRunCommand: FailableCommand {
     @Option(help: "JPEG XL qualities (0-99, cjxl's --quality; effort 7), comma-separated.")
     var jxlQualities: String = JXLCodec.defaultQualities.map(String.init).joined(separator: ",")
 
+    @Option(
+        help: ArgumentHelp(
+            "Encoder efforts (1-9), comma-separated: each adds a series <model>@e<effort> for the models that search.",
+            discussion: "Slow: effort 5 runs 100 search steps per image and quality (caec encode --effort)."))
+    var effort: String = ""
+
     @Option(help: "Classifier id; its weights are <models>/<id>.caew (skipped with a note when absent).")
     var classifier: String = "lenet5"
 
@@ -109,6 +115,9 @@ struct CompareRunCommand: FailableCommand {
         }
         guard Self.qualities(avifQualities, 0...100) != nil, Self.qualities(jxlQualities, 0...99) != nil else {
             throw ValidationError("--avif-qualities must be in 0...100 and --jxl-qualities in 0...99, comma-separated")
+        }
+        guard Self.qualities(effort, 1...CaecCodec.maxEffort) != nil else {
+            throw ValidationError("--effort must be comma-separated numbers in 1...\(CaecCodec.maxEffort)")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be positive") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be positive") }
@@ -195,7 +204,7 @@ struct CompareRunCommand: FailableCommand {
     /// Returns whether it wrote one.
     func writeGrid(plan: ComparePlan, source: CompareSource) throws(CLIFailure) -> Bool {
         let codecs = plan.methods.compactMap { method -> CaecCodec? in
-            if case .caec(let codec) = method { return codec }
+            if case .caec(let codec, 0) = method { return codec }
             return nil
         }
         guard let codec = codecs.last(where: { $0.modelID.hasPrefix("bmshj") }) ?? codecs.last else { return false }
@@ -241,6 +250,9 @@ struct CompareRunCommand: FailableCommand {
         }
         codecs.sort { ($0.rate, $0.modelID) < ($1.rate, $1.modelID) }
         methods += codecs.map { .caec($0) }
+        for level in Self.qualities(effort, 1...CaecCodec.maxEffort)! {
+            methods += codecs.filter(\.supportsEffort).map { .caec($0, effort: level) }
+        }
         methods += CompareMethod.baselines(
             only: only,
             qualities: [

@@ -113,3 +113,26 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.path("out.png")))
     }
 }
+
+/// `caec encode --effort`: out of range is a usage error; a search writes a file the plain decoder reads.
+@Suite struct EffortCommandTests {
+    @Test func effortOutOfRangeIsAUsageError() throws {
+        let result = try CaecProcess.run(["encode", EncodeCommandTests.horse, "/tmp/never.cae", "--effort", "10"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--effort must be in 0...9"))
+    }
+
+    @Test func searchedFileDecodes() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (cae, png) = (directory.path("a.cae"), directory.path("a.png"))
+        let encode = try CaecProcess.run(
+            [
+                "encode", EncodeCommandTests.horse, cae, "--effort", "1", "--quality", "3", "--models",
+                EncodeCommandTests.models,
+            ])
+        #expect(encode.status == 0, "\(encode.stderr)")
+        let decode = try CaecProcess.run(["decode", cae, png, "--models", EncodeCommandTests.models])
+        #expect(decode.status == 0, "\(decode.stderr)")
+    }
+}

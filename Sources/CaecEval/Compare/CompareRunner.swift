@@ -24,12 +24,15 @@ package enum CompareRunner {
         do {
             for method in plan.methods {
                 switch method {
-                case .caec(let codec):
-                    let files = try codec.encodeAllQualities(image)
+                case .caec(let codec, let effort):
+                    let files =
+                        effort > 0
+                        ? try codec.qualities.map { try codec.encode(image, quality: $0, effort: effort) }
+                        : try codec.encodeAllQualities(image)
                     for quality in codec.qualities {
                         let file = files[quality - 1]
                         let decoded = try codec.decode(file)
-                        outputs.append((RowKey(method: codec.modelID, quality: quality), file.count, nil, decoded))
+                        outputs.append((RowKey(method: method.name, quality: quality), file.count, nil, decoded))
                     }
                 case .jpeg(let qualities):
                     for quality in qualities {

@@ -177,23 +177,29 @@ struct CompareRunCommand: FailableCommand {
         let workers = jobs ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         let progress = CompareProgress(quiet: quiet, total: todo.count)
         if !doneImages.isEmpty { progress.finish("resuming: \(doneImages.count) images already done") }
+        // Each image's rows are appended as soon as it is done, so an interrupt loses only the images in flight.
+        let recorder = RowRecorder(path: csvPath, progress: progress)
         let chunkSize = 32 * workers
         for chunkStart in stride(from: 0, to: todo.count, by: chunkSize) {
             let chunk = Array(todo[chunkStart..<min(todo.count, chunkStart + chunkSize)])
-            let lines: [[String]]
             do {
-                lines = try CompareRunner.evaluate(chunk, plan: plan, jobs: workers, imageDone: progress.imageDone) {
+                _ = try CompareRunner.evaluate(chunk, plan: plan, jobs: workers, imageDone: recorder.record) {
                     source.item($0)
                 }
             } catch {
                 throw CLIFailure(.badInput, path: error.name, error.reason)
             }
-            try appendText(lines.joined().map { $0 + "\n" }.joined(), csvPath)
+            if let failure = recorder.failure { throw failure }
         }
         if todo.count > 0 {
             progress.finish("compare: \(todo.count) images in \(formatDuration(Clock.seconds() - progress.start))")
         }
-        let rows = try readRows(csvPath)
+        // Rows arrive in completion order; the finished CSV lists them by image index.
+        var rows = try readRows(csvPath)
+        do { rows = try CompareResults.merge([rows]) } catch {
+            throw CLIFailure(.badInput, path: csvPath, error.description)
+        }
+        try writeText(CompareResults.csv(rows), csvPath)
         let grid = n == 1 ? try writeGrid(plan: plan, source: source) : false
         try writeReports(rows: rows, settings: settings, classifier: plan.classifier?.id, out: out, grid: grid)
     }
@@ -330,6 +336,26 @@ struct CompareMergeCommand: FailableCommand {
 }
 
 /// Per-image progress with an ETA on standard error; `CompareRunner` calls `imageDone` from one thread at a time.
+/// Appends each finished image's CSV lines to the results file (called under `CompareRunner`'s lock, one image at a
+/// time) and counts it in the progress line.
+private final class RowRecorder: @unchecked Sendable {
+    let path: String
+    let progress: CompareProgress
+    private(set) var failure: CLIFailure?
+
+    init(path: String, progress: CompareProgress) {
+        self.path = path
+        self.progress = progress
+    }
+
+    func record(_ lines: [String]) {
+        if failure == nil && !lines.isEmpty {
+            do throws(CLIFailure) { try appendText(lines.map { $0 + "\n" }.joined(), path) } catch { failure = error }
+        }
+        progress.imageDone()
+    }
+}
+
 private final class CompareProgress: @unchecked Sendable {
     let total: Int
     let start = Clock.seconds()

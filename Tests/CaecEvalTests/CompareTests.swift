@@ -59,6 +59,23 @@ import Testing
         #expect(serial.map { $0[0].prefix(2) } == ["6,", "0,", "3,", "1,", "5,"])
     }
 
+    /// Every image's rows reach `imageDone` as soon as it is done (what `caec compare` appends at once), each image
+    /// exactly once, with the same lines the call returns.
+    @Test func each_finished_image_is_handed_over_with_its_rows() throws {
+        let plan = try Self.plan()
+        let items = (0..<5).map {
+            CompareItem(
+                index: $0, name: "img\($0)", image: TestImages.gradient(width: 32, height: 32, seed: $0), label: $0)
+        }
+        let handed = HandedRows()
+        let returned = try CompareRunner.evaluate(Array(0..<5), plan: plan, jobs: 2, imageDone: handed.add) {
+            .success(items[$0])
+        }
+        #expect(handed.batches.count == 5)
+        #expect(Set(handed.batches) == Set(returned))
+        #expect(handed.batches.allSatisfy { $0.count == plan.keys.count })
+    }
+
     @Test func csv_rows_round_trip() throws {
         let plan = try Self.plan()
         let item = CompareItem(
@@ -205,4 +222,10 @@ import Testing
         let png = try ImageGrid.png([[small, large]])
         #expect(png.prefix(4) == [0x89, 0x50, 0x4E, 0x47])
     }
+}
+
+/// Collects what `imageDone` hands over (called under the runner's lock).
+private final class HandedRows: @unchecked Sendable {
+    var batches: [[String]] = []
+    func add(_ lines: [String]) { batches.append(lines) }
 }

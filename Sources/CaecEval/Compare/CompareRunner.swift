@@ -92,11 +92,12 @@ package enum CompareRunner {
     /// The CSV lines of `indices`, evaluated on `jobs` threads; the result is in `indices` order whatever the
     /// scheduling. `load` reads or slices an input and may run on any thread.
     ///
-    /// `imageDone`, when given, is called once after each image, never by two threads at a time.
+    /// `imageDone`, when given, is called once after each image with its CSV lines (empty when it failed), never by
+    /// two threads at a time, so a caller can record every finished image at once.
     ///
     /// - Throws: the failure of the lowest failing index.
     package static func evaluate(
-        _ indices: [Int], plan: ComparePlan, jobs: Int, imageDone: (@Sendable () -> Void)? = nil,
+        _ indices: [Int], plan: ComparePlan, jobs: Int, imageDone: (@Sendable ([String]) -> Void)? = nil,
         load: @Sendable (Int) -> Result<CompareItem, Failure>
     ) throws(Failure) -> [[String]] {
         let slots = ResultSlots(count: indices.count)
@@ -124,10 +125,10 @@ private final class ResultSlots: @unchecked Sendable {
     init(count: Int) { storage = Array(repeating: nil, count: count) }
 
     /// Stores `value`, then runs `then` while still holding the lock.
-    func set(_ i: Int, _ value: Result<[String], CompareRunner.Failure>, then: (@Sendable () -> Void)? = nil) {
+    func set(_ i: Int, _ value: Result<[String], CompareRunner.Failure>, then: (@Sendable ([String]) -> Void)? = nil) {
         lock.wait()
         storage[i] = value
-        then?()
+        then?((try? value.get()) ?? [])
         lock.signal()
     }
 

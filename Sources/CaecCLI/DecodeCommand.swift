@@ -71,9 +71,25 @@ struct DecodeCommand: FailableCommand {
         do {
             switch format ?? OutputImageFormat(path: output)! {
             case .png: encoded = try PNGWriter.encode(image, metadata: metadata)
-            case .jpeg: encoded = try JPEGWriter.encode(image, quality: jpegQuality, metadata: metadata)
+            case .jpeg:
+                encoded = try JPEGWriter.encode(image, quality: jpegQuality, metadata: fittingJPEG(metadata))
             }
         } catch { throw CLIFailure(.internalError, path: output, error.description) }
         try destination.write(encoded, inputs: [input])
+    }
+
+    /// `metadata` without the EXIF or XMP that one JPEG APP1 segment cannot hold (64 KiB), each left out with a
+    /// warning: PNG output keeps them whatever their size.
+    private func fittingJPEG(_ metadata: ImageMetadata) -> ImageMetadata {
+        var fitting = metadata
+        if let exif = metadata.exif, exif.count > JPEGWriter.maxEXIFBytes {
+            printWarning(path: input, "EXIF of \(exif.count) bytes does not fit in JPEG; left out (use PNG output)")
+            fitting.exif = nil
+        }
+        if let xmp = metadata.xmp, xmp.count > JPEGWriter.maxXMPBytes {
+            printWarning(path: input, "XMP of \(xmp.count) bytes does not fit in JPEG; left out (use PNG output)")
+            fitting.xmp = nil
+        }
+        return fitting
     }
 }

@@ -3,6 +3,10 @@ import CaecCore
 
 /// Encodes images as baseline JPEG/JFIF files in memory with libjpeg.
 public enum JPEGWriter {
+    /// The largest EXIF (TIFF structure) and XMP packet one APP1 segment holds beside its 6- and 29-byte prefixes.
+    public static let maxEXIFBytes = 65_533 - 6
+    public static let maxXMPBytes = 65_533 - 29
+
     /// The JPEG file for `image`.
     ///
     /// libjpeg's defaults otherwise (ISLOW DCT, standard quantisation tables scaled by `quality`), with

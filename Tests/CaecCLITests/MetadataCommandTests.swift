@@ -71,4 +71,24 @@ import Testing
         }
         #expect(colored == 0)
     }
+
+    /// EXIF too large for one JPEG segment stays in PNG output and is left out of JPEG output with a warning.
+    @Test func oversizedExifIsKeptInPNGAndLeftOutOfJPEG() throws {
+        let exif = TestPNG.exifTIFF(orientation: 1) + [UInt8](repeating: 0x41, count: 70_000)
+        let input = TestPNG.png(
+            RGBImage(width: 16, height: 16, pixels: [UInt8](repeating: 90, count: 16 * 16 * 3)),
+            ancillary: TestPNG.chunk("eXIf", exif))
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (source, cae) = (directory.path("in.png"), directory.path("a.cae"))
+        try Data(input).write(to: URL(fileURLWithPath: source))
+        #expect(try CaecProcess.run(["encode", source, cae, "--models", Self.models]).status == 0)
+        let png = try CaecProcess.run(["decode", cae, directory.path("out.png"), "--models", Self.models])
+        #expect(png.status == 0 && png.stderr.isEmpty, "\(png.stderr)")
+        let written = try Array(Data(contentsOf: URL(fileURLWithPath: directory.path("out.png"))))
+        #expect(try ImageReader.decode(written).metadata.exif == exif)
+        let jpeg = try CaecProcess.run(["decode", cae, directory.path("out.jpg"), "--models", Self.models])
+        #expect(jpeg.status == 0)
+        #expect(jpeg.stderr.contains("caec: warning: \(cae): EXIF of \(exif.count) bytes does not fit in JPEG"))
+    }
 }

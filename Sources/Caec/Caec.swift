@@ -44,6 +44,16 @@ public enum Caec {
             fingerprint: header.fingerprint, header: header, payloadOffset: payloadOffset)
     }
 
+    /// The metadata a `.cae` file carries (Spec/cae-format.md §4, §11): ICC profile, EXIF, XMP, gray. Reads and
+    /// checks the whole container (payload and block CRCs) but decodes nothing, so no model is needed.
+    ///
+    /// - Throws: `CaecError` as `peek`, and `.invalidFile` for a damaged payload or block.
+    public static func metadata(_ bytes: [UInt8], limits: ImageLimits = .default) throws(CaecError) -> CaecMetadata {
+        let info = try peek(bytes)
+        let (_, blocks) = try body(bytes, info: info, limits: limits)
+        return CaecMetadata(blocks: blocks, colour: info.header.colour)
+    }
+
     /// Whether `bytes` start like a `.cae` file (signature and a readable header).
     public static func isCAE(_ bytes: [UInt8]) -> Bool { (try? CAEReader.peek(bytes)) != nil }
 

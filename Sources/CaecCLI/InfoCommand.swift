@@ -6,7 +6,7 @@ import CaecCore
 struct InfoCommand: FailableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Show a .cae file's header (model, quality, size) without decoding it."
+        abstract: "Show a .cae file's header (model, quality, size) and metadata without decoding it."
     )
 
     @Argument(
@@ -21,6 +21,15 @@ struct InfoCommand: FailableCommand {
         let bytes = try FileInput.read(input)
         let info: CaecFileInfo
         do { info = try Caec.peek(bytes) } catch { throw CLIFailure(.badInput, path: input, error.message) }
+        let metadata: CaecMetadata
+        do {
+            metadata = try Caec.metadata(
+                bytes, limits: ImageLimits(maxWidth: 65536, maxHeight: 65536, maxPixels: 1 << 32))
+        } catch { throw CLIFailure(.badInput, path: input, error.message) }
+        let items = [("icc", metadata.iccProfile), ("exif", metadata.exif), ("xmp", metadata.xmp)].compactMap {
+            name, data in data.map { (name, $0.count) }
+        }
+        let colour = metadata.isGray ? "gray" : "rgb"
         let bpp = Double(info.fileBytes * 8) / Double(info.width * info.height)
         let model = info.modelID ?? "unknown (code \(info.modelCode))"
         if json {
@@ -29,7 +38,9 @@ struct InfoCommand: FailableCommand {
                     + (info.modelID.map { "\"\($0)\"" } ?? "null")
                     + ", \"model_code\": \(info.modelCode), \"quality\": \(info.quality), \"width\": \(info.width), "
                     + "\"height\": \(info.height), \"payload_bytes\": \(info.payloadBytes), "
-                    + "\"file_bytes\": \(info.fileBytes), \"bpp\": \(NumberFormat.fixed(bpp, 4)), \"fingerprint\": \(info.fingerprint)}"
+                    + "\"file_bytes\": \(info.fileBytes), \"bpp\": \(NumberFormat.fixed(bpp, 4)), \"fingerprint\": \(info.fingerprint), "
+                    + "\"colour\": \"\(colour)\", \"metadata\": {"
+                    + items.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}}"
             )
         } else {
             print(
@@ -41,6 +52,8 @@ struct InfoCommand: FailableCommand {
                 payload      \(info.payloadBytes) bytes
                 file         \(info.fileBytes) bytes (\(NumberFormat.fixed(bpp, 3)) bpp)
                 fingerprint  \(info.fingerprint)
+                colour       \(colour)
+                metadata     \(items.isEmpty ? "none" : items.map { "\($0.0.uppercased()) \($0.1) bytes" }.joined(separator: ", "))
                 """)
         }
     }

@@ -91,4 +91,14 @@ import Testing
         #expect(jpeg.status == 0)
         #expect(jpeg.stderr.contains("caec: warning: \(cae): EXIF of \(exif.count) bytes does not fit in JPEG"))
     }
+
+    @Test func infoListsTheMetadata() throws {
+        let golden = EncodeCommandTests.root.appendingPathComponent("Samples/golden/cae-r8/gray-horse-metadata-q4.cae")
+        let result = try CaecProcess.run(["info", golden.path])
+        #expect(result.status == 0)
+        #expect(result.stdoutText.contains("colour       gray"))
+        #expect(result.stdoutText.contains("metadata     ICC 40 bytes, EXIF 8 bytes, XMP 37 bytes"))
+        let json = try CaecProcess.run(["info", golden.path, "--json"])
+        #expect(json.stdoutText.contains("\"metadata\": {\"icc\": 40, \"exif\": 8, \"xmp\": 37}"))
+    }
 }

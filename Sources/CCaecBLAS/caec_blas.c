@@ -156,8 +156,9 @@ static void load_once(void) {
         blas_sgemm = NULL;
         return;
     }
-    // caec parallelises over samples and bands itself; OpenBLAS runs on the calling thread.
-    set_num_threads(1);
+    // caec parallelises over samples and bands itself; OpenBLAS runs on the calling thread. A copy the host process
+    // loaded is the host's: its thread count is left as the host set it.
+    if (info->core_source != CAEC_BLAS_CORE_FROM_HOST) set_num_threads(1);
     if (corename) copy_string(info->core_name, sizeof info->core_name, corename());
     if (config) copy_string(info->config, sizeof info->config, config());
     Dl_info where;

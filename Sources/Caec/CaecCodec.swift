@@ -18,6 +18,18 @@ import CaecTensor
 public struct CaecCodec: Sendable {
     package let model: CodecModel
 
+    /// Worker threads each `encode` and `decode` of this codec may use, at least 1; nil (the default) leaves the
+    /// choice to the caller's `TensorParallelism` scope, which is one worker per online processor unless the
+    /// process narrowed it.
+    ///
+    /// The count changes the speed only: the same input gives the same bytes and pixels with any count. It bounds
+    /// caec's own workers; OpenBLAS runs on the calling worker (see the "Threads and OpenBLAS" article).
+    ///
+    /// - Precondition: nil or at least 1.
+    public var threads: Int? = nil {
+        didSet { precondition(threads.map { $0 >= 1 } ?? true, "CaecCodec.threads must be nil or at least 1") }
+    }
+
     /// Loads a model's weights file, checking every tensor and the codec's tables.
     ///
     /// - Throws: `CaecError` with code `.invalidModel` if the file is corrupt, incomplete or not a codec model.
@@ -54,6 +66,16 @@ public struct CaecCodec: Sendable {
     public func encode(
         _ image: RGBImage, quality: Int, metadata: CaecMetadata = .init(), effort: Int = 0,
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws(CaecError) -> [UInt8] {
+        try withThreads { () throws(CaecError) in
+            try encodeOnCallingScope(image, quality: quality, metadata: metadata, effort: effort, progress: progress)
+        }
+    }
+
+    /// `encode(_:quality:metadata:effort:progress:)` within whatever `TensorParallelism` scope is current.
+    private func encodeOnCallingScope(
+        _ image: RGBImage, quality: Int, metadata: CaecMetadata, effort: Int,
+        progress: (_ done: Int, _ total: Int) -> Void
     ) throws(CaecError) -> [UInt8] {
         guard qualities.contains(quality) else {
             throw CaecError(.invalidArgument, "quality \(quality) is outside \(qualities) for \(modelID)")
@@ -167,6 +189,22 @@ public struct CaecCodec: Sendable {
 
     /// `decodeWithMetadata(_:limits:)` for a file whose header `Caec.peek` has already read into `info`.
     public func decodeWithMetadata(_ bytes: [UInt8], info: CaecFileInfo, limits: ImageLimits = .default)
+        throws(CaecError) -> CaecDecodedImage
+    {
+        try withThreads { () throws(CaecError) in try decodeOnCallingScope(bytes, info: info, limits: limits) }
+    }
+
+    /// Runs `body` with `TensorParallelism.maxWorkers` set to `threads`, or in the caller's scope when it is nil.
+    package func withThreads<Result>(_ body: () throws(CaecError) -> Result) throws(CaecError) -> Result {
+        guard let threads else { return try body() }
+        let outcome = TensorParallelism.$maxWorkers.withValue(threads) {
+            Swift.Result { () throws(CaecError) -> Result in try body() }
+        }
+        return try outcome.get()
+    }
+
+    /// `decodeWithMetadata(_:info:limits:)` within whatever `TensorParallelism` scope is current.
+    private func decodeOnCallingScope(_ bytes: [UInt8], info: CaecFileInfo, limits: ImageLimits)
         throws(CaecError) -> CaecDecodedImage
     {
         let header = info.header

@@ -3,6 +3,7 @@ import Caec
 import CaecCore
 import CaecEval
 import CaecImageIO
+import CaecMetrics
 import CaecModel
 
 /// `caec encode`: PNG/JPEG to `.cae`.

@@ -7,9 +7,12 @@ extension CaecCodec {
     /// that order, and the first that fits is returned instead; if neither fits, the plain file is.
     ///
     /// - Parameters:
+    ///   - image: the pixels, any size up to 65536 a side.
     ///   - targetBytes: the largest acceptable file, in bytes (header and metadata included), at least 1.
-    ///   - metadata, effort, progress: as for `encode(_:quality:metadata:effort:progress:)`; `progress` may be
-    ///     called through two searches.
+    ///   - metadata: the ICC profile, EXIF, XMP and gray flag to store (they count against the budget).
+    ///   - effort: 0 ... `CaecCodec.maxEffort`, as for `encode(_:quality:metadata:effort:progress:)`.
+    ///   - progress: with effort, called after each search step with (steps done, steps in all); it may go
+    ///     through two searches.
     /// - Returns: the `.cae` file and the model quality chosen.
     /// - Throws: `CaecError` `.invalidArgument` when `targetBytes` is below 1 or even the lowest quality does not fit
     ///   (the message gives the smallest size), and as `encode(_:quality:metadata:effort:progress:)` otherwise.
@@ -26,7 +29,12 @@ extension CaecCodec {
     /// Compresses `image` at the highest quality whose file has at most `targetBitsPerPixel` bits per pixel: the
     /// budget is `floor(targetBitsPerPixel x width x height / 8)` bytes, then as `encode(_:targetBytes:...)`.
     ///
-    /// - Parameter targetBitsPerPixel: bits of the whole file per pixel of the image, above 0.
+    /// - Parameters:
+    ///   - image: the pixels, any size up to 65536 a side.
+    ///   - targetBitsPerPixel: bits of the whole file per pixel of the image, above 0.
+    ///   - metadata: the ICC profile, EXIF, XMP and gray flag to store (they count against the budget).
+    ///   - effort: 0 ... `CaecCodec.maxEffort`, as for `encode(_:quality:metadata:effort:progress:)`.
+    ///   - progress: with effort, called after each search step with (steps done, steps in all).
     /// - Returns: the `.cae` file and the model quality chosen.
     /// - Throws: `CaecError` `.invalidArgument` when `targetBitsPerPixel` is not a positive finite number or no
     ///   quality fits, and as `encode(_:quality:metadata:effort:progress:)` otherwise.

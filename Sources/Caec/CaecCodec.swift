@@ -58,6 +58,9 @@ public struct CaecCodec: Sendable {
     /// (Spec/cae-format.md §11).
     ///
     /// - Parameters:
+    ///   - image: the pixels, any size up to 65536 a side.
+    ///   - quality: the model's quality index, in `qualities` (`modelQuality(percent:)` maps 0...100 onto it).
+    ///   - metadata: the ICC profile, EXIF, XMP and gray flag to store; none by default.
     ///   - effort: 0 ... `CaecCodec.maxEffort`; ignored (treated as 0) by models without refinement.
     ///   - progress: with effort, called after each search step with (steps done, steps in all).
     /// - Throws: `CaecError` `.invalidArgument` for a quality outside `qualities`, an effort outside
@@ -158,7 +161,9 @@ public struct CaecCodec: Sendable {
     /// Decompresses a `.cae` file made with this codec's model: the pixels only (a gray file's three channels are
     /// equal).
     ///
-    /// - Parameter limits: the largest image accepted, checked from the header before anything is allocated.
+    /// - Parameters:
+    ///   - bytes: a whole `.cae` file.
+    ///   - limits: the largest image accepted, checked from the header before anything is allocated.
     /// - Throws: `CaecError` `.invalidFile` (corrupt, truncated, trailing data), `.unsupportedVersion` (a newer
     ///   major version, or a critical metadata block of an unknown type), `.modelMismatch` (another model or other
     ///   weights), `.tooLarge`.
@@ -169,6 +174,7 @@ public struct CaecCodec: Sendable {
     /// Decompresses a `.cae` file whose header `Caec.peek` has already read, without reading it again.
     ///
     /// - Parameters:
+    ///   - bytes: a whole `.cae` file.
     ///   - info: what `Caec.peek(bytes)` returned for these bytes.
     ///   - limits: the largest image accepted, checked from the header before anything is allocated.
     /// - Throws: as `decode(_:limits:)`.

@@ -12,12 +12,16 @@ let products: [Product] = [
     .library(name: "Caec", targets: ["Caec"]),
     .executable(name: "caec", targets: ["CaecCLI"]),
     .library(name: "CaecImageIO", targets: ["CaecImageIO"]),
+    // PSNR, SSIM and MS-SSIM of 8-bit RGB images: for apps that measure what the codec did. Needs only CaecCore.
+    .library(name: "CaecMetrics", targets: ["CaecMetrics"]),
 ]
 
 // MARK: - Dependencies
 
 let dependencies: [Package.Dependency] = [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // `swift package generate-documentation --target Caec`: the DocC catalogue Sources/Caec/Caec.docc.
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
 ]
 
 // MARK: - System libraries and C shims
@@ -60,13 +64,14 @@ let libraryTargets: [Target] = [
     .target(name: "CaecTrain", dependencies: ["CaecModel", "CaecTensor", "CaecEntropy", "CaecCore"]),
     .target(name: "CaecEntropy"),
     .target(name: "CaecImageIO", dependencies: ["CaecCore", "CCaecImageIO"]),
+    .target(name: "CaecMetrics", dependencies: ["CaecCore"]),
     .target(name: "CaecFuzzing", dependencies: ["Caec", "CaecCore", "CaecEntropy", "CaecFormat"]),
     .target(name: "Caec", dependencies: ["CaecCore", "CaecEntropy", "CaecFormat", "CaecModel", "CaecTensor"]),
     .target(
         name: "CaecEval",
         dependencies: [
-            "Caec", "CaecModel", "CaecTrain", "CaecImageIO", "CaecCore", "CaecTensor", "CCaecWebP", "CCaecAVIF",
-            "CCaecJXL", "CCaecVersions",
+            "Caec", "CaecMetrics", "CaecModel", "CaecTrain", "CaecImageIO", "CaecCore", "CaecTensor", "CCaecWebP",
+            "CCaecAVIF", "CCaecJXL", "CCaecVersions",
         ]
     ),
 ]
@@ -77,7 +82,7 @@ let executableTargets: [Target] = [
     .executableTarget(
         name: "CaecCLI",
         dependencies: [
-            "Caec", "CaecCore", "CaecEval", "CaecImageIO", "CaecModel", "CaecTensor", "CaecTrain",
+            "Caec", "CaecCore", "CaecEval", "CaecImageIO", "CaecMetrics", "CaecModel", "CaecTensor", "CaecTrain",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]
     ),
@@ -98,6 +103,7 @@ let testTargets: [Target] = [
     .testTarget(name: "CaecTrainTests", dependencies: ["CaecTrain", "CaecEntropy", "CaecTestSupport"]),
     .testTarget(name: "CaecEntropyTests", dependencies: ["CaecEntropy", "CaecTestSupport"]),
     .testTarget(name: "CaecImageIOTests", dependencies: ["CaecImageIO", "CaecTestSupport"]),
+    .testTarget(name: "CaecMetricsTests", dependencies: ["CaecMetrics", "CaecCore"]),
     .testTarget(
         name: "CaecTests",
         dependencies: [
@@ -107,7 +113,9 @@ let testTargets: [Target] = [
     ),
     .testTarget(
         name: "CaecEvalTests",
-        dependencies: ["CaecEval", "Caec", "CaecModel", "CaecEntropy", "CaecImageIO", "CaecCore", "CaecTestSupport"]
+        dependencies: [
+            "CaecEval", "Caec", "CaecMetrics", "CaecModel", "CaecEntropy", "CaecImageIO", "CaecCore", "CaecTestSupport",
+        ]
     ),
 ]
 

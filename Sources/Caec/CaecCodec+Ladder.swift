@@ -8,13 +8,15 @@ extension CaecCodec {
     package func encodeAllQualities(_ image: RGBImage, metadata: CaecMetadata = .init()) throws(CaecError)
         -> [[UInt8]]
     {
-        let latent = try latent(image)
-        var files: [[UInt8]] = []
-        for quality in qualities {
-            files.append(
-                try file(latent: latent, quality: quality, width: image.width, height: image.height, metadata: metadata)
-            )
+        try withThreads { () throws(CaecError) in
+            let latent = try latent(image)
+            var files: [[UInt8]] = []
+            for quality in qualities {
+                files.append(
+                    try file(
+                        latent: latent, quality: quality, width: image.width, height: image.height, metadata: metadata))
+            }
+            return files
         }
-        return files
     }
 }

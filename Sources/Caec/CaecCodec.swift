@@ -18,6 +18,18 @@ import CaecTensor
 public struct CaecCodec: Sendable {
     package let model: CodecModel
 
+    /// Worker threads each `encode` and `decode` of this codec may use, at least 1; nil (the default) leaves the
+    /// choice to the caller's `TensorParallelism` scope, which is one worker per online processor unless the
+    /// process narrowed it.
+    ///
+    /// The count changes the speed only: the same input gives the same bytes and pixels with any count. It bounds
+    /// caec's own workers; OpenBLAS runs on the calling worker (see the "Threads and OpenBLAS" article).
+    ///
+    /// - Precondition: nil or at least 1.
+    public var threads: Int? = nil {
+        didSet { precondition(threads.map { $0 >= 1 } ?? true, "CaecCodec.threads must be nil or at least 1") }
+    }
+
     /// Loads a model's weights file, checking every tensor and the codec's tables.
     ///
     /// - Throws: `CaecError` with code `.invalidModel` if the file is corrupt, incomplete or not a codec model.
@@ -46,6 +58,9 @@ public struct CaecCodec: Sendable {
     /// (Spec/cae-format.md §11).
     ///
     /// - Parameters:
+    ///   - image: the pixels, any size up to 65536 a side.
+    ///   - quality: the model's quality index, in `qualities` (`modelQuality(percent:)` maps 0...100 onto it).
+    ///   - metadata: the ICC profile, EXIF, XMP and gray flag to store; none by default.
     ///   - effort: 0 ... `CaecCodec.maxEffort`; ignored (treated as 0) by models without refinement.
     ///   - progress: with effort, called after each search step with (steps done, steps in all).
     /// - Throws: `CaecError` `.invalidArgument` for a quality outside `qualities`, an effort outside
@@ -54,6 +69,16 @@ public struct CaecCodec: Sendable {
     public func encode(
         _ image: RGBImage, quality: Int, metadata: CaecMetadata = .init(), effort: Int = 0,
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws(CaecError) -> [UInt8] {
+        try withThreads { () throws(CaecError) in
+            try encodeOnCallingScope(image, quality: quality, metadata: metadata, effort: effort, progress: progress)
+        }
+    }
+
+    /// `encode(_:quality:metadata:effort:progress:)` within whatever `TensorParallelism` scope is current.
+    private func encodeOnCallingScope(
+        _ image: RGBImage, quality: Int, metadata: CaecMetadata, effort: Int,
+        progress: (_ done: Int, _ total: Int) -> Void
     ) throws(CaecError) -> [UInt8] {
         guard qualities.contains(quality) else {
             throw CaecError(.invalidArgument, "quality \(quality) is outside \(qualities) for \(modelID)")
@@ -136,7 +161,9 @@ public struct CaecCodec: Sendable {
     /// Decompresses a `.cae` file made with this codec's model: the pixels only (a gray file's three channels are
     /// equal).
     ///
-    /// - Parameter limits: the largest image accepted, checked from the header before anything is allocated.
+    /// - Parameters:
+    ///   - bytes: a whole `.cae` file.
+    ///   - limits: the largest image accepted, checked from the header before anything is allocated.
     /// - Throws: `CaecError` `.invalidFile` (corrupt, truncated, trailing data), `.unsupportedVersion` (a newer
     ///   major version, or a critical metadata block of an unknown type), `.modelMismatch` (another model or other
     ///   weights), `.tooLarge`.
@@ -147,6 +174,7 @@ public struct CaecCodec: Sendable {
     /// Decompresses a `.cae` file whose header `Caec.peek` has already read, without reading it again.
     ///
     /// - Parameters:
+    ///   - bytes: a whole `.cae` file.
     ///   - info: what `Caec.peek(bytes)` returned for these bytes.
     ///   - limits: the largest image accepted, checked from the header before anything is allocated.
     /// - Throws: as `decode(_:limits:)`.
@@ -167,6 +195,22 @@ public struct CaecCodec: Sendable {
 
     /// `decodeWithMetadata(_:limits:)` for a file whose header `Caec.peek` has already read into `info`.
     public func decodeWithMetadata(_ bytes: [UInt8], info: CaecFileInfo, limits: ImageLimits = .default)
+        throws(CaecError) -> CaecDecodedImage
+    {
+        try withThreads { () throws(CaecError) in try decodeOnCallingScope(bytes, info: info, limits: limits) }
+    }
+
+    /// Runs `body` with `TensorParallelism.maxWorkers` set to `threads`, or in the caller's scope when it is nil.
+    package func withThreads<Result>(_ body: () throws(CaecError) -> Result) throws(CaecError) -> Result {
+        guard let threads else { return try body() }
+        let outcome = TensorParallelism.$maxWorkers.withValue(threads) {
+            Swift.Result { () throws(CaecError) -> Result in try body() }
+        }
+        return try outcome.get()
+    }
+
+    /// `decodeWithMetadata(_:info:limits:)` within whatever `TensorParallelism` scope is current.
+    private func decodeOnCallingScope(_ bytes: [UInt8], info: CaecFileInfo, limits: ImageLimits)
         throws(CaecError) -> CaecDecodedImage
     {
         let header = info.header

@@ -16,8 +16,12 @@ public struct CaecError: Error, Equatable, Sendable, CustomStringConvertible {
         public static let modelMismatch = Code("modelMismatch")
         /// The image or latent exceeds the configured limits.
         public static let tooLarge = Code("tooLarge")
-        /// Model weights are corrupt, incomplete or lack the codec's tables.
+        /// Model weights are corrupt, incomplete or lack the codec's tables, or a weights file exists but cannot be
+        /// read.
         public static let invalidModel = Code("invalidModel")
+        /// No weights file for the model was found in any folder searched (`CaecCodec(modelID:searchPaths:)`); the
+        /// message lists the paths tried.
+        public static let modelNotFound = Code("modelNotFound")
         /// The arguments are outside what the model supports (e.g. an unknown quality).
         public static let invalidArgument = Code("invalidArgument")
     }

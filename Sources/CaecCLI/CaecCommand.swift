@@ -26,8 +26,40 @@ struct CaecCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            // Usage errors (unknown options, missing arguments, ValidationError) as one line, exit 64; help,
+            // --version and the exit codes of commands that printed their own error go through argument-parser.
+            if !(error is ExitCode), exitCode(for: error) == .validationFailure, let line = usageLine(for: error) {
+                printError(line)
+                exit(withError: ExitCode.validationFailure)
+            }
             exit(withError: error)
         }
+    }
+
+    /// `caec: error: <reason> (see 'caec <command> --help')` for a usage error, or nil when argument-parser has
+    /// no message for it (then its own text, such as the help screen, is shown).
+    static func usageLine(for error: Error) -> String? {
+        let lines = message(for: error).split(separator: "\n").map { line in
+            line.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()
+        }
+        let reason = lines.filter { !$0.isEmpty }.map { String($0) }.joined(separator: "; ")
+        guard !reason.isEmpty else { return nil }
+        var line = "caec: error: " + lowercasedFirstWord(reason)
+        // argument-parser's full message ends with "See 'caec encode --help' for more information."
+        let full = fullMessage(for: error, columns: nil)
+        if let see = full.split(separator: "\n").first(where: { $0.contains("See '") }),
+            let start = see.firstIndex(of: "'"), let end = see[see.index(after: start)...].firstIndex(of: "'")
+        {
+            line += " (see '\(see[see.index(after: start)..<end])')"
+        }
+        return line
+    }
+
+    /// "Unknown option" -> "unknown option", but "PNG ..." stays: caec's messages start in lower case.
+    private static func lowercasedFirstWord(_ text: String) -> String {
+        let first = Array(text.prefix(2))
+        guard first.count == 2, first[0].isUppercase, !first[1].isUppercase else { return text }
+        return first[0].lowercased() + text.dropFirst()
     }
 }
 

@@ -4,29 +4,37 @@ import CaecCore
 import CaecImageIO
 
 /// `caec decode`: `.cae` to PNG or JPEG.
-struct DecodeCommand: FailableCommand {
+struct DecodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decode",
         abstract: "Decompress a .cae file to PNG or JPEG.",
         discussion: """
             The model is the one named in the file's header, loaded from the models folder. The output format \
             comes from --format, or else from the output's extension (.png, .jpg, .jpeg); standard output needs \
-            --format. The ICC profile, EXIF and XMP stored in the file are written back (PNG iCCP, eXIf, iTXt; \
-            JPEG APP2, APP1), and a gray file decodes to a gray PNG or JPEG.
+            --format, and outputs in a folder (-o DIR) are PNG unless --format says jpeg. The ICC profile, EXIF \
+            and XMP stored in the file are written back (PNG iCCP, eXIf, iTXt; JPEG APP2, APP1), and a gray file \
+            decodes to a gray PNG or JPEG. With several inputs, a file that fails is reported and the others are \
+            still decoded; the exit status is the first failure's.
             """
     )
 
     @Argument(
-        help: ArgumentHelp("Input .cae file, or - for standard input.", valueName: "input"),
-        completion: .file(extensions: ["cae"]))
-    var input: String
+        help: ArgumentHelp(
+            "Input .cae files (- for standard input), then the output PNG or JPEG unless -o names it.",
+            discussion: "IN OUT, IN -o OUT, or IN... -o DIR: several inputs go to DIR as <name>.png (or .jpg).",
+            valueName: "file"),
+        completion: .file(extensions: ["cae", "png", "jpg", "jpeg"]))
+    var files: [String] = []
 
-    @Argument(
-        help: ArgumentHelp("Output PNG or JPEG, or - for standard output.", valueName: "output"),
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "Output PNG or JPEG (- for standard output), or a folder for one or more inputs.",
+            valueName: "output"),
         completion: .file(extensions: ["png", "jpg", "jpeg"]))
-    var output: String
+    var output: String?
 
-    @Option(help: "Output format: png or jpeg (default: from the output's extension).")
+    @Option(help: "Output format: png or jpeg (default: from the output's extension; png in a folder).")
     var format: OutputImageFormat?
 
     @Option(help: "JPEG quality when writing JPEG, 1-100.")
@@ -43,39 +51,93 @@ struct DecodeCommand: FailableCommand {
     @Flag(help: "Replace the output if it exists.")
     var force = false
 
+    @Flag(
+        name: .shortAndLong,
+        help: "Print a summary line per file: size, model and quality, .cae bytes, bits per pixel, time.")
+    var verbose = false
+
+    @Flag(help: "Print no summary lines (the default without -v; warnings and errors still go to standard error).")
+    var quiet = false
+
+    @Option(help: "Worker threads (default: one per processor); the output is the same for any count.")
+    var threads: Int?
+
     func validate() throws {
         guard (1...100).contains(jpegQuality) else { throw ValidationError("--jpeg-quality must be in 1...100") }
         guard maxPixels > 0 else { throw ValidationError("--max-pixels must be positive") }
-        if format == nil && OutputImageFormat(path: output) == nil {
-            throw ValidationError("cannot tell the output format from '\(output)': use --format png or --format jpeg")
-        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if verbose && quiet { throw ValidationError("give at most one of --verbose and --quiet") }
     }
 
-    func execute() throws(CLIFailure) {
-        let destination = SafeOutput(path: output, force: force)
-        try destination.checkWritable(inputs: [input])
-        let bytes = try FileInput.read(input)
-        let info: CaecFileInfo
-        do { info = try Caec.peek(bytes) } catch { throw CLIFailure(.badInput, path: input, error.message) }
-        guard let modelID = info.modelID else {
-            throw CLIFailure(.model, path: input, "unknown model code \(info.modelCode): this caec does not know it")
+    func run() throws {
+        let status = withWorkers(threads) { () -> Int32 in
+            do throws(CLIFailure) {
+                let jobs = try FileJobs.resolve(
+                    files: files, output: output, outputExtension: format == .jpeg ? "jpg" : "png",
+                    command: "decode")
+                if jobs.count == 1 {
+                    let job = jobs[0]
+                    if format == nil && OutputImageFormat(path: job.output) == nil {
+                        throw CLIFailure(
+                            .usage, path: nil,
+                            "cannot tell the output format from '\(job.output)': use --format png or --format jpeg")
+                    }
+                    try SafeOutput(path: job.output, force: force).checkWritable(inputs: [job.input])
+                }
+                let store = ModelStore(option: models)
+                var codecs: [String: CaecCodec] = [:]
+                return FileJobs.runEach(jobs) { job throws(CLIFailure) in
+                    try decode(job, store: store, codecs: &codecs)
+                }
+            } catch {
+                printError(error.message)
+                return error.exitStatus
+            }
         }
-        let codec = try ModelStore(option: models).codec(modelID)
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    private func decode(_ job: FileJob, store: ModelStore, codecs: inout [String: CaecCodec]) throws(CLIFailure) {
+        let started = Clock.seconds()
+        let destination = SafeOutput(path: job.output, force: force)
+        try destination.checkWritable(inputs: [job.input])
+        let bytes = try FileInput.read(job.input)
+        let info: CaecFileInfo
+        do { info = try Caec.peek(bytes) } catch { throw CLIFailure(.badInput, path: job.input, error.message) }
+        guard let modelID = info.modelID else {
+            throw CLIFailure(
+                .model, path: job.input, "unknown model code \(info.modelCode): this caec does not know it")
+        }
+        let codec: CaecCodec
+        if let loaded = codecs[modelID] {
+            codec = loaded
+        } else {
+            var loaded = try store.codec(modelID)
+            loaded.threads = threads
+            codecs[modelID] = loaded
+            codec = loaded
+        }
         let limits = ImageLimits(maxWidth: 65536, maxHeight: 65536, maxPixels: maxPixels)
         let decoded: CaecDecodedImage
-        do { decoded = try codec.decodeWithMetadata(bytes, limits: limits) } catch {
-            throw CLIFailure(error.code == .modelMismatch ? .model : .badInput, path: input, error.message)
+        do { decoded = try codec.decodeWithMetadata(bytes, info: info, limits: limits) } catch {
+            throw CLIFailure(error.code == .modelMismatch ? .model : .badInput, path: job.input, error.message)
         }
         let (image, metadata) = (decoded.image, ImageMetadata(decoded.metadata))
         let encoded: [UInt8]
         do {
-            switch format ?? OutputImageFormat(path: output)! {
+            switch format ?? OutputImageFormat(path: job.output) ?? .png {
             case .png: encoded = try PNGWriter.encode(image, metadata: metadata)
             case .jpeg:
                 encoded = try JPEGWriter.encode(image, quality: jpegQuality, metadata: fittingJPEG(metadata))
             }
-        } catch { throw CLIFailure(.internalError, path: output, error.description) }
-        try destination.write(encoded, inputs: [input])
+        } catch { throw CLIFailure(.internalError, path: job.output, error.description) }
+        try destination.write(encoded, inputs: [job.input])
+        guard verbose else { return }
+        let bpp = Double(bytes.count * 8) / Double(image.pixelCount)
+        printError(
+            "\(job.output == "-" ? "stdout" : job.output): \(image.width)x\(image.height), \(modelID) quality "
+                + "\(info.quality), \(bytes.count) bytes, \(NumberFormat.fixed(bpp, 3)) bpp, "
+                + "\(NumberFormat.fixed(Clock.seconds() - started, 3)) s")
     }
 
     /// `metadata` without the EXIF or XMP that one JPEG APP1 segment cannot hold (64 KiB), each left out with a

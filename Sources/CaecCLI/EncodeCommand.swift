@@ -3,15 +3,19 @@ import Caec
 import CaecCore
 import CaecEval
 import CaecImageIO
+import CaecMetrics
 import CaecModel
+import CaecTensor
 
 /// `caec encode`: PNG/JPEG to `.cae`.
-struct EncodeCommand: FailableCommand {
+struct EncodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "encode",
         abstract: "Compress a PNG or JPEG image to a .cae file.",
         discussion: """
-            Prints one summary line on standard error: size, bits per pixel, model and quality (and PSNR with -v). \
+            Prints one summary line per file on standard error: size, model and model quality, bytes, bits per \
+            pixel (and PSNR with -v; nothing with --quiet). With several inputs (-o DIR), a file that fails is \
+            reported and the others are still encoded; the exit status is the first failure's. \
             The same image, model and quality give the same bytes on every machine. Images of any size are \
             accepted; sides that are not multiples of the model's rate are padded and cropped back on decoding. \
             The input's ICC profile, EXIF and XMP are kept in the .cae file (--strip drops them); EXIF orientation \
@@ -21,22 +25,45 @@ struct EncodeCommand: FailableCommand {
     )
 
     @Argument(
-        help: ArgumentHelp("Input PNG or JPEG, or - for standard input.", valueName: "input"),
-        completion: .file(extensions: ["png", "jpg", "jpeg"]))
-    var input: String
+        help: ArgumentHelp(
+            "Input PNG or JPEG files (- for standard input), then the output .cae file unless -o names it.",
+            discussion: "IN OUT, IN -o OUT, or IN... -o DIR: several inputs go to DIR as <name>.cae.",
+            valueName: "file"),
+        completion: .file(extensions: ["png", "jpg", "jpeg", "cae"]))
+    var files: [String] = []
 
-    @Argument(
-        help: ArgumentHelp("Output .cae file, or - for standard output.", valueName: "output"),
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "Output .cae file (- for standard output), or a folder for one or more inputs.",
+            discussion: """
+                A folder (an existing one, or a name ending in /) receives each input's output named after it, \
+                with .cae in place of its extension.
+                """,
+            valueName: "output"),
         completion: .file(extensions: ["cae"]))
-    var output: String
+    var output: String?
 
     @Option(
         help: "Model id (see `caec models`).",
         completion: .list(ModelRegistry.rateDistortionIDs + ModelRegistry.autoencoderIDs))
     var model: String = "bmshj-f-vr"
 
-    @Option(help: "Quality, from 1 (smallest) to the model's highest (see `caec models`); default: the middle one.")
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "Quality, 0 (smallest) to 100 (best), on one scale for every model; default 50.",
+            discussion: """
+                Mapped linearly onto the model's qualities 1...Q and rounded (halves up): model quality = \
+                1 + round(q x (Q - 1) / 100). For the eight qualities of bmshj-f-vr: 0-7 -> 1, 8-21 -> 2, \
+                22-35 -> 3, 36-49 -> 4, 50-64 -> 5, 65-78 -> 6, 79-92 -> 7, 93-100 -> 8. Before caec 0.2, \
+                --quality took the model's own index, now --model-quality.
+                """,
+            valueName: "0-100"))
     var quality: Int?
+
+    @Option(help: "The model's own quality index, 1 to its highest (see `caec models`), instead of --quality.")
+    var modelQuality: Int?
 
     @Option(help: "Choose the highest quality whose file fits in this many bytes (instead of --quality).")
     var targetSize: Int?
@@ -69,104 +96,154 @@ struct EncodeCommand: FailableCommand {
     @Flag(name: .shortAndLong, help: "Also decode the result and report its PSNR.")
     var verbose = false
 
+    @Flag(help: "Print no summary lines (warnings and errors still go to standard error).")
+    var quiet = false
+
+    @Option(help: "Worker threads (default: one per processor); the output is the same for any count.")
+    var threads: Int?
+
     @OptionGroup(title: "Input options")
     var inputOptions: ImageInputOptions
 
     func validate() throws {
-        let chosen = [quality != nil, targetSize != nil, targetBpp != nil].filter { $0 }.count
-        guard chosen <= 1 else { throw ValidationError("give at most one of --quality, --target-size, --target-bpp") }
+        let chosen = [quality != nil, modelQuality != nil, targetSize != nil, targetBpp != nil].filter { $0 }.count
+        guard chosen <= 1 else {
+            throw ValidationError("give at most one of --quality, --model-quality, --target-size, --target-bpp")
+        }
+        if let quality, !(0...100).contains(quality) { throw ValidationError("--quality must be in 0...100") }
+        if let modelQuality, modelQuality < 1 { throw ValidationError("--model-quality must be at least 1") }
         if let targetSize, targetSize < 1 { throw ValidationError("--target-size must be at least 1 byte") }
         if let targetBpp, !(targetBpp > 0) { throw ValidationError("--target-bpp must be positive") }
         guard (0...CaecCodec.maxEffort).contains(effort) else {
             throw ValidationError("--effort must be in 0...\(CaecCodec.maxEffort)")
         }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if verbose && quiet { throw ValidationError("give at most one of --verbose and --quiet") }
     }
 
-    func execute() throws(CLIFailure) {
-        let destination = SafeOutput(path: output, force: force)
-        try destination.checkWritable(inputs: [input])
-        let codec = try ModelStore(option: models).codec(model)
-        let decoded = try inputOptions.readDecoded(input)
+    func run() throws {
+        let status = withWorkers(threads) { () -> Int32 in
+            do throws(CLIFailure) {
+                let jobs = try FileJobs.resolve(
+                    files: files, output: output, outputExtension: "cae", command: "encode")
+                if jobs.count == 1 {
+                    try SafeOutput(path: jobs[0].output, force: force).checkWritable(inputs: [jobs[0].input])
+                }
+                var codec = try ModelStore(option: models).codec(model)
+                codec.threads = threads
+                let setting = try qualitySetting(codec)
+                return FileJobs.runEach(jobs) { job throws(CLIFailure) in
+                    try encode(job, codec: codec, setting: setting)
+                }
+            } catch {
+                printError(error.message)
+                return error.exitStatus
+            }
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// How the quality of each file is chosen.
+    private enum QualitySetting {
+        case fixed(Int)
+        case targetBytes(Int)
+        case targetBitsPerPixel(Double)
+    }
+
+    private func qualitySetting(_ codec: CaecCodec) throws(CLIFailure) -> QualitySetting {
+        if let targetSize { return .targetBytes(targetSize) }
+        if let targetBpp { return .targetBitsPerPixel(targetBpp) }
+        if let modelQuality {
+            guard codec.qualities.contains(modelQuality) else {
+                throw CLIFailure(
+                    .usage, path: nil,
+                    "--model-quality \(modelQuality) is outside "
+                        + "\(codec.qualities.lowerBound)...\(codec.qualities.upperBound) for \(model)")
+            }
+            return .fixed(modelQuality)
+        }
+        let percent = quality ?? 50
+        let mapped = CaecCodec.modelQuality(percent: percent, qualityCount: codec.qualities.count)!
+        if let quality, quality <= codec.qualities.upperBound, mapped != quality, !quiet {
+            printError(
+                "caec: warning: --quality \(quality) is on the 0-100 scale (\(model) quality \(mapped)); "
+                    + "--model-quality \(quality) selects the model's own quality \(quality)")
+        }
+        return .fixed(mapped)
+    }
+
+    private func encode(_ job: FileJob, codec: CaecCodec, setting: QualitySetting) throws(CLIFailure) {
+        let destination = SafeOutput(path: job.output, force: force)
+        try destination.checkWritable(inputs: [job.input])
+        let decoded = try inputOptions.readDecoded(job.input)
         let (image, metadata) = (decoded.image, CaecMetadata(decoded.metadata, strip: strip))
-        var chosen = quality ?? (codec.qualities.lowerBound + codec.qualities.upperBound + 1) / 2
-        guard codec.qualities.contains(chosen) else {
-            throw CLIFailure(
-                .usage, path: nil,
-                "--quality \(chosen) is outside \(codec.qualities.lowerBound)...\(codec.qualities.upperBound) for \(model)"
-            )
-        }
+        let chosen: Int
         let bytes: [UInt8]
-        if let budget = budgetBytes(pixels: image.pixelCount) {
-            (chosen, bytes) = try fitting(budget, codec: codec, image: image, metadata: metadata)
-        } else {
-            bytes = try encode(codec: codec, image: image, quality: chosen, metadata: metadata, effort: effort)
+        switch setting {
+        case .fixed(let quality):
+            chosen = quality
+            bytes = try encode(codec: codec, job: job, image: image, metadata: metadata) { progress throws(CaecError) in
+                try codec.encode(image, quality: quality, metadata: metadata, effort: effort, progress: progress)
+            }
+        case .targetBytes(let budget):
+            (bytes, chosen) = try encode(codec: codec, job: job, image: image, metadata: metadata) {
+                progress throws(CaecError) in
+                try codec.encode(image, targetBytes: budget, metadata: metadata, effort: effort, progress: progress)
+            }
+        case .targetBitsPerPixel(let bpp):
+            (bytes, chosen) = try encode(codec: codec, job: job, image: image, metadata: metadata) {
+                progress throws(CaecError) in
+                try codec.encode(
+                    image, targetBitsPerPixel: bpp, metadata: metadata, effort: effort, progress: progress)
+            }
         }
-        try destination.write(bytes, inputs: [input])
+        try destination.write(bytes, inputs: [job.input])
+        guard !quiet else { return }
         var summary =
-            "\(output == "-" ? "stdout" : output): \(image.width)x\(image.height), \(model) quality \(chosen), "
+            "\(job.output == "-" ? "stdout" : job.output): \(image.width)x\(image.height), \(model) quality \(chosen), "
             + "\(bytes.count) bytes, \(NumberFormat.fixed(Double(bytes.count * 8) / Double(image.pixelCount), 3)) bpp"
         if verbose {
             do {
                 let decoded = try codec.decode(bytes, limits: inputOptions.readOptions.limits)
-                summary += ", PSNR \(NumberFormat.fixed(PixelError.psnr(image, decoded), 2)) dB"
+                summary += ", PSNR \(NumberFormat.fixed(ImageMetrics.psnr(image, decoded), 2)) dB"
             } catch {
-                throw CLIFailure(.internalError, path: output, "cannot decode what was written: \(error.message)")
+                throw CLIFailure(.internalError, path: job.output, "cannot decode what was written: \(error.message)")
             }
         }
         printError(summary)
     }
 
-    /// The highest quality whose file fits in `budget` bytes, and that file. With effort, the plain ladder picks a
-    /// quality; the refined files of the next quality up and of that one are tried, in that order, and the plain
-    /// file is kept if neither fits.
-    private func fitting(_ budget: Int, codec: CaecCodec, image: RGBImage, metadata: CaecMetadata)
-        throws(CLIFailure) -> (quality: Int, bytes: [UInt8])
-    {
-        let files: [[UInt8]]
-        do { files = try codec.encodeAllQualities(image, metadata: metadata) } catch { throw encodingFailure(error) }
-        guard let best = files.indices.last(where: { files[$0].count <= budget }) else {
-            throw CLIFailure(
-                .badInput, path: input,
-                "no quality of \(model) fits in \(budget) bytes (the smallest file is \(files[0].count) bytes)")
-        }
-        guard effort > 0 && codec.supportsEffort else { return (best + 1, files[best]) }
-        for quality in [best + 2, best + 1] where codec.qualities.contains(quality) {
-            let refined = try encode(codec: codec, image: image, quality: quality, metadata: metadata, effort: effort)
-            if refined.count <= budget { return (quality, refined) }
-        }
-        return (best + 1, files[best])
-    }
-
-    /// One encode, with a progress line on standard error while an effort search runs.
-    private func encode(codec: CaecCodec, image: RGBImage, quality: Int, metadata: CaecMetadata, effort: Int)
-        throws(CLIFailure) -> [UInt8]
-    {
+    /// Runs one library encode, with a progress line on standard error while an effort search runs (unless
+    /// --quiet), and maps its failure: an image too large or a budget no quality fits is the input's fault.
+    private func encode<Result>(
+        codec: CaecCodec, job: FileJob, image: RGBImage, metadata: CaecMetadata,
+        _ body: (_ progress: (Int, Int) -> Void) throws(CaecError) -> Result
+    ) throws(CLIFailure) -> Result {
         var progress = ProgressLine(interval: 5)
         let started = Clock.seconds()
-        let bytes: [UInt8]
+        let result: Result
         do {
-            bytes = try codec.encode(image, quality: quality, metadata: metadata, effort: effort) { done, total in
+            result = try body { done, total in
                 let elapsed = Clock.seconds() - started
-                guard elapsed > 1 else { return }
+                guard elapsed > 1, !quiet else { return }
                 let eta = elapsed / Double(done) * Double(total - done)
                 progress.update(
-                    "\(input): effort \(effort), quality \(quality): step \(done)/\(total), ETA \(formatDuration(eta))")
+                    "\(job.input): effort \(effort): step \(done)/\(total), ETA \(formatDuration(eta))")
             }
-        } catch { throw encodingFailure(error) }
-        if Clock.seconds() - started > 1 && effort > 0 {
-            progress.finish("\(input): effort \(effort) search took \(formatDuration(Clock.seconds() - started))")
+        } catch {
+            let kind: CLIFailure.Kind =
+                error.code == .tooLarge || error.code == .invalidArgument ? .badInput : .internalError
+            throw CLIFailure(kind, path: job.input, error.message)
         }
-        return bytes
+        if Clock.seconds() - started > 1 && effort > 0 && !quiet {
+            progress.finish("\(job.input): effort \(effort) search took \(formatDuration(Clock.seconds() - started))")
+        }
+        return result
     }
+}
 
-    private func encodingFailure(_ error: CaecError) -> CLIFailure {
-        CLIFailure(error.code == .tooLarge ? .badInput : .internalError, path: input, error.message)
-    }
-
-    /// The byte budget from --target-size or --target-bpp, if one was given.
-    private func budgetBytes(pixels: Int) -> Int? {
-        if let targetSize { return targetSize }
-        if let targetBpp { return Int((targetBpp * Double(pixels) / 8).rounded(.down)) }
-        return nil
-    }
+/// Runs `body` with `TensorParallelism.maxWorkers` set to `threads`, or as it is when `threads` is nil.
+func withWorkers<Result>(_ threads: Int?, _ body: () -> Result) -> Result {
+    guard let threads else { return body() }
+    return TensorParallelism.$maxWorkers.withValue(threads) { body() }
 }

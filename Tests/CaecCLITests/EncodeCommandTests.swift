@@ -17,7 +17,7 @@ import Testing
         defer { directory.remove() }
         let cae = directory.path("horse.cae")
         let encode = try CaecProcess.run(
-            ["encode", Self.horse, cae, "--model", "cae-r8", "--quality", "3", "-v", "--models", Self.models])
+            ["encode", Self.horse, cae, "--model", "cae-r8", "--model-quality", "3", "-v", "--models", Self.models])
         #expect(encode.status == 0, "\(encode.stderr)")
         #expect(encode.stderr.contains("32x32, cae-r8 quality 3, \(try Self.size(cae)) bytes"))
         #expect(encode.stderr.contains("PSNR"))
@@ -38,7 +38,10 @@ import Testing
         for quality in 1...8 {
             let path = directory.path("q\(quality).cae")
             let result = try CaecProcess.run(
-                ["encode", Self.horse, path, "--model", "cae-r4", "--quality", "\(quality)", "--models", Self.models])
+                [
+                    "encode", Self.horse, path, "--model", "cae-r4", "--model-quality", "\(quality)", "--models",
+                    Self.models,
+                ])
             #expect(result.status == 0)
             sizes.append(try Self.size(path))
         }
@@ -74,7 +77,10 @@ import Testing
         for quality in 1...8 {
             let path = directory.path("q\(quality).cae")
             let result = try CaecProcess.run(
-                ["encode", image, path, "--model", "bmshj-f-vr", "--quality", "\(quality)", "--models", Self.models])
+                [
+                    "encode", image, path, "--model", "bmshj-f-vr", "--model-quality", "\(quality)", "--models",
+                    Self.models,
+                ])
             #expect(result.status == 0, "\(result.stderr)")
             sizes.append(try Self.size(path))
         }
@@ -128,7 +134,7 @@ import Testing
         let (cae, png) = (directory.path("a.cae"), directory.path("a.png"))
         let encode = try CaecProcess.run(
             [
-                "encode", EncodeCommandTests.horse, cae, "--effort", "1", "--quality", "3", "--models",
+                "encode", EncodeCommandTests.horse, cae, "--effort", "1", "--model-quality", "3", "--models",
                 EncodeCommandTests.models,
             ])
         #expect(encode.status == 0, "\(encode.stderr)")

@@ -61,7 +61,7 @@ import Testing
     func grayStaysGray(format: String) throws {
         let samples = (0..<(33 * 21)).map { UInt8(truncatingIfNeeded: $0 * 7) }
         let input = TestPNG.grayPNG(width: 33, height: 21, samples: samples)
-        let (_, output) = try Self.roundTrip(input, format: format, extra: ["--quality", "1"])
+        let (_, output) = try Self.roundTrip(input, format: format, extra: ["--model-quality", "1"])
         #expect(output.metadata.isGray)
         let pixels = output.image.pixels
         var colored = 0

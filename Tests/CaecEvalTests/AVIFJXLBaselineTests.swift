@@ -1,5 +1,6 @@
 import CaecCore
 import CaecImageIO
+import CaecMetrics
 import CaecTestSupport
 import Foundation
 import Testing

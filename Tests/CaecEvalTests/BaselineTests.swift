@@ -1,5 +1,6 @@
 import CaecCore
 import CaecImageIO
+import CaecMetrics
 import Testing
 
 @testable import CaecEval

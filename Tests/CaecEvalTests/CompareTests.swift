@@ -1,5 +1,6 @@
 import Caec
 import CaecCore
+import CaecMetrics
 import CaecModel
 import Testing
 

@@ -6,23 +6,28 @@ import Testing
 /// The README's embedding example is this code: it compiles here, runs on a shipped model, and the test checks that
 /// the README shows exactly these lines.
 @Suite struct ReadmeExampleTests {
-    static func example(weightsBytes: [UInt8], rgb: [UInt8]) throws -> (CaecFileInfo, RGBImage, [UInt8]) {
+    static func example(modelsFolder: String, rgb: [UInt8]) throws -> (
+        CaecFileInfo, RGBImage, [UInt8], (file: [UInt8], quality: Int)
+    ) {
         // README example begin
-        let codec = try CaecCodec(weights: weightsBytes)  // e.g. the bytes of Models/cae-r4.caew
-        let image = RGBImage(width: 32, height: 32, pixels: rgb)  // interleaved R, G, B bytes
-        let file = try codec.encode(image, quality: 5)  // [UInt8], a complete .cae file
-        let info = try Caec.peek(file)  // header only: model, quality, size
+        let codec = try CaecCodec(modelID: "cae-r4", searchPaths: [modelsFolder])  // reads <folder>/cae-r4.caew
+        let image = try RGBImage(width: 32, height: 32, validating: rgb)  // interleaved R, G, B bytes
+        let file = try codec.encode(image, quality: codec.modelQuality(percent: 75))  // [UInt8], a whole .cae file
+        let info = try Caec.peek(file)  // header only: model, quality (6 of 1...8), size
         let back = try codec.decode(file)  // RGBImage of the same size
+        let fitted = try codec.encode(image, targetBytes: 1500)  // (file, quality): the highest quality that fits
         // README example end
-        return (info, back, file)
+        return (info, back, file, fitted)
     }
 
     @Test func exampleRunsOnAShippedModel() throws {
         var random = SeededRandom(seed: 11)
         let rgb = random.bytes(32 * 32 * 3)
-        let (info, back, file) = try Self.example(weightsBytes: Golden.required("Models/cae-r4.caew"), rgb: rgb)
-        #expect(info.modelID == "cae-r4" && info.quality == 5 && info.fileBytes == file.count)
+        let (info, back, file, fitted) = try Self.example(modelsFolder: Golden.url("Models").path, rgb: rgb)
+        #expect(info.modelID == "cae-r4" && info.quality == 6 && info.fileBytes == file.count)
         #expect(back.width == 32 && back.height == 32)
+        #expect(fitted.file.count <= 1500)
+        #expect(try Caec.peek(fitted.file).quality == fitted.quality)
     }
 
     @Test func readmeShowsThisExample() throws {

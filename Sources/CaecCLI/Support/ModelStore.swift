@@ -7,21 +7,22 @@ struct ModelStore {
 
     init(option: String?) { directory = DataLocator.modelsDirectory(option) }
 
-    func path(_ id: String) -> String { directory + "/" + id + ".caew" }
+    func path(_ id: String) -> String { (directory.hasSuffix("/") ? directory : directory + "/") + id + ".caew" }
 
-    /// The codec for model `id`.
+    /// The codec for model `id`, loaded by the library from this folder.
     func codec(_ id: String) throws(CLIFailure) -> CaecCodec {
         let path = path(id)
-        guard FileSystem.exists(path) else {
+        do {
+            return try CaecCodec(modelID: id, searchPaths: [directory])
+        } catch  where error.code == .modelNotFound || error.code == .invalidArgument {
             throw CLIFailure(
                 .model, path: path,
                 "weights for model '\(id)' not found (see `caec models`; --models DIR or CAEC_MODELS sets the folder)")
-        }
-        let bytes = try FileInput.read(path)
-        do {
-            return try CaecCodec(weights: bytes)
         } catch {
-            throw CLIFailure(.model, path: path, error.message)
+            // The library's message starts with the path, which the CLI's line already carries.
+            let reason =
+                error.message.hasPrefix(path + ": ") ? String(error.message.dropFirst(path.count + 2)) : error.message
+            throw CLIFailure(.model, path: path, reason)
         }
     }
 

@@ -1,4 +1,5 @@
 import CaecCore
+
 /// One line of `caec compare`'s per-image CSV: one image at one operating point of one method.
 ///
 /// Every number is written with fixed decimals (`csvLine`) and the summary is always computed from the parsed text,

@@ -1,5 +1,6 @@
 import Caec
 import CaecCore
+import CaecMetrics
 import Dispatch
 
 /// Encodes, decodes and measures images for `caec compare`.

@@ -1,4 +1,5 @@
 import CaecCore
+
 extension CompareSummary {
     /// The summary as JSON (keys in a fixed order, numbers with fixed decimals, null where not measured).
     package func json(settings: String) -> String {

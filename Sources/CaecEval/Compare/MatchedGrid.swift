@@ -1,5 +1,6 @@
 import Caec
 import CaecCore
+import CaecMetrics
 
 /// Images side by side at matched file size: original, JPEG, WebP, AVIF, JPEG XL and caec, for looking at what each
 /// codec does with the same number of bytes.

@@ -1,5 +1,6 @@
 import Caec
 import CaecCore
+import CaecMetrics
 
 /// Real bytes and PSNR of a codec at every quality, image after image, through `CaecCodec`: the path users run
 /// (`caec train photos --codec-eval`).

@@ -1,7 +1,6 @@
 import CaecCore
+import CaecMetrics
 import Testing
-
-@testable import CaecEval
 
 // Reference numbers computed once with NumPy/SciPy (scipy.signal.correlate2d, mode "valid", the same window and
 // constants) from `TestImages.pair`.
@@ -63,5 +62,22 @@ import Testing
             #expect(abs(g.reduce(0, +) - 1) < 1e-15)
             #expect(g == g.reversed())
         }
+    }
+}
+
+/// The public facade gives the same numbers as the implementations caec's reports use.
+@Suite struct ImageMetricsTests {
+    @Test func facadeMatchesTheReferenceNumbers() {
+        let (a, b) = TestImages.pair(width: 181, height: 177)
+        #expect(ImageMetrics.ssim(a, b) == SSIM.ssim(a, b))
+        #expect(abs(ImageMetrics.ssim(a, b) - 0.987210877507) < 1e-10)
+        #expect(abs(ImageMetrics.msSSIM(a, b)! - 0.983121925073) < 1e-10)
+        #expect(ImageMetrics.mse(a, b) == PixelError.mse(a, b))
+        #expect(ImageMetrics.psnr(a, b) == PixelError.psnr(a, b))
+        let x = RGBImage(width: 1, height: 1, pixels: [10, 20, 30])
+        let y = RGBImage(width: 1, height: 1, pixels: [13, 20, 26])
+        #expect(abs(ImageMetrics.psnr(x, y) - 38.922616069155) < 1e-9)
+        #expect(ImageMetrics.psnr(x, x) == .infinity)
+        #expect(ImageMetrics.msSSIM(x, y) == nil && ImageMetrics.msSSIMMinimumSide == 176)
     }
 }

@@ -1,0 +1,87 @@
+extension CaecCodec {
+    /// Compresses `image` at the highest quality whose file fits in `targetBytes` bytes.
+    ///
+    /// The encoder network runs once; the qualities are then tried from the highest down, each entropy-coded in
+    /// full, and the first file that fits is returned, so the file is never over the budget. With `effort` (and a
+    /// model that supports it), the searched files of the quality one above that one and of that one are tried, in
+    /// that order, and the first that fits is returned instead; if neither fits, the plain file is.
+    ///
+    /// - Parameters:
+    ///   - image: the pixels, any size up to 65536 a side.
+    ///   - targetBytes: the largest acceptable file, in bytes (header and metadata included), at least 1.
+    ///   - metadata: the ICC profile, EXIF, XMP and gray flag to store (they count against the budget).
+    ///   - effort: 0 ... `CaecCodec.maxEffort`, as for `encode(_:quality:metadata:effort:progress:)`.
+    ///   - progress: with effort, called after each search step with (steps done, steps in all); it may go
+    ///     through two searches.
+    /// - Returns: the `.cae` file and the model quality chosen.
+    /// - Throws: `CaecError` `.invalidArgument` when `targetBytes` is below 1 or even the lowest quality does not fit
+    ///   (the message gives the smallest size), and as `encode(_:quality:metadata:effort:progress:)` otherwise.
+    public func encode(
+        _ image: RGBImage, targetBytes: Int, metadata: CaecMetadata = .init(), effort: Int = 0,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws(CaecError) -> (file: [UInt8], quality: Int) {
+        guard targetBytes >= 1 else {
+            throw CaecError(.invalidArgument, "target size \(targetBytes) bytes is below 1 byte")
+        }
+        return try fitting(image, budget: targetBytes, metadata: metadata, effort: effort, progress: progress)
+    }
+
+    /// Compresses `image` at the highest quality whose file has at most `targetBitsPerPixel` bits per pixel: the
+    /// budget is `floor(targetBitsPerPixel x width x height / 8)` bytes, then as `encode(_:targetBytes:...)`.
+    ///
+    /// - Parameters:
+    ///   - image: the pixels, any size up to 65536 a side.
+    ///   - targetBitsPerPixel: bits of the whole file per pixel of the image, above 0.
+    ///   - metadata: the ICC profile, EXIF, XMP and gray flag to store (they count against the budget).
+    ///   - effort: 0 ... `CaecCodec.maxEffort`, as for `encode(_:quality:metadata:effort:progress:)`.
+    ///   - progress: with effort, called after each search step with (steps done, steps in all).
+    /// - Returns: the `.cae` file and the model quality chosen.
+    /// - Throws: `CaecError` `.invalidArgument` when `targetBitsPerPixel` is not a positive finite number or no
+    ///   quality fits, and as `encode(_:quality:metadata:effort:progress:)` otherwise.
+    public func encode(
+        _ image: RGBImage, targetBitsPerPixel: Double, metadata: CaecMetadata = .init(), effort: Int = 0,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws(CaecError) -> (file: [UInt8], quality: Int) {
+        guard targetBitsPerPixel > 0, targetBitsPerPixel.isFinite else {
+            throw CaecError(.invalidArgument, "target \(targetBitsPerPixel) bits per pixel is not a positive number")
+        }
+        let bytes = (targetBitsPerPixel * Double(image.pixelCount) / 8).rounded(.down)
+        let budget = bytes >= Double(Int.max) ? Int.max : Int(bytes)
+        return try fitting(image, budget: budget, metadata: metadata, effort: effort, progress: progress)
+    }
+
+    private func fitting(
+        _ image: RGBImage, budget: Int, metadata: CaecMetadata, effort: Int,
+        progress: (_ done: Int, _ total: Int) -> Void
+    ) throws(CaecError) -> (file: [UInt8], quality: Int) {
+        guard (0...Self.maxEffort).contains(effort) else {
+            throw CaecError(.invalidArgument, "effort \(effort) is outside 0...\(Self.maxEffort)")
+        }
+        return try withThreads { () throws(CaecError) in
+            let latent = try latent(image)
+            var plain: (file: [UInt8], quality: Int)?
+            var smallest = 0
+            for quality in qualities.reversed() {
+                let candidate = try file(
+                    latent: latent, quality: quality, width: image.width, height: image.height, metadata: metadata)
+                if candidate.count <= budget {
+                    plain = (candidate, quality)
+                    break
+                }
+                smallest = candidate.count
+            }
+            guard let plain else {
+                throw CaecError(
+                    .invalidArgument,
+                    "no quality of \(modelID) fits in \(budget) bytes (the smallest file is \(smallest) bytes)")
+            }
+            guard effort > 0 && supportsEffort else { return plain }
+            for quality in [plain.quality + 1, plain.quality] where qualities.contains(quality) {
+                let refined = try encode(
+                    image, quality: quality, metadata: metadata, effort: effort, progress: progress)
+                if refined.count <= budget { return (refined, quality) }
+            }
+            return plain
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+/// The habits of cwebp, cjxl and avifenc: -q 0...100, -o, several inputs, --quiet, decode -v, --threads, and usage
+/// errors as one line.
+@Suite struct CLIHabitsTests {
+    static let horse = EncodeCommandTests.horse
+    static let odd = EncodeCommandTests.root.appendingPathComponent("Samples/images/odd-97x61.png").path
+    static let models = EncodeCommandTests.models
+
+    static func encode(_ arguments: [String]) throws -> CaecProcess.Result {
+        try CaecProcess.run(["encode"] + arguments + ["--models", models])
+    }
+
+    static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
+
+    /// -q is on the 0...100 scale: 0, 50 (the default) and 100 are the model's lowest, middle and highest qualities,
+    /// byte-identical to --model-quality 1, 5 and 8.
+    @Test func qualityScaleMapsOntoTheModelsQualities() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        for (percent, quality) in [("0", 1), ("50", 5), ("64", 5), ("65", 6), ("100", 8)] {
+            let scaled = directory.path("q\(percent).cae")
+            let result = try Self.encode([Self.horse, scaled, "-q", percent])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("bmshj-f-vr quality \(quality),"), "\(result.stderr)")
+            let indexed = directory.path("m\(percent).cae")
+            #expect(try Self.encode([Self.horse, indexed, "--model-quality", "\(quality)"]).status == 0)
+            #expect(try Self.bytes(scaled) == Self.bytes(indexed))
+        }
+        let plain = directory.path("default.cae")
+        #expect(try Self.encode([Self.horse, plain]).status == 0)
+        #expect(try Self.bytes(plain) == Self.bytes(directory.path("q50.cae")))
+        // A value that was a model quality before 0.2 gets a one-line reminder of the new scale.
+        let old = try Self.encode([Self.horse, directory.path("old.cae"), "--quality", "3"])
+        #expect(old.status == 0)
+        #expect(old.stderr.contains("caec: warning: --quality 3 is on the 0-100 scale (bmshj-f-vr quality 1)"))
+        for bad in [["-q", "101"], ["-q", "-1"], ["-q", "50", "--model-quality", "2"], ["--model-quality", "9"]] {
+            let result = try Self.encode([Self.horse, directory.path("bad.cae")] + bad)
+            #expect(result.status == 64, "\(bad)")
+            #expect(result.stderr.hasPrefix("caec: error: ") && result.stderr.split(separator: "\n").count == 1)
+        }
+    }
+
+    /// Several inputs with -o DIR: outputs named after the inputs, one line per file, a bad file reported and the
+    /// others still done, and the exit status is the first failure's.
+    @Test func severalInputsGoToAFolderAndOneFailureDoesNotStopTheOthers() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let out = directory.path("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        let bad = directory.path("broken.png")
+        try Data("not an image".utf8).write(to: URL(fileURLWithPath: bad))
+        let missing = directory.path("missing.png")
+        let result = try Self.encode([Self.odd, bad, missing, Self.horse, "-o", out, "--model", "cae-r4"])
+        #expect(result.status == 65, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4, "\(lines)")
+        #expect(lines[0].hasPrefix("\(out)/odd-97x61.cae: 97x61, cae-r4 quality "))
+        #expect(lines[1].hasPrefix("caec: error: \(bad): "))
+        #expect(lines[2].hasPrefix("caec: error: \(missing): "))
+        #expect(lines[3].hasPrefix("\(out)/cifar-test-0001-horse.cae: 32x32, cae-r4 quality "))
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [
+                "cifar-test-0001-horse.cae", "odd-97x61.cae",
+            ])
+        // decode -o DIR: PNGs named after the .cae files, a summary line each with -v.
+        let pngs = directory.path("pngs")
+        try FileManager.default.createDirectory(atPath: pngs, withIntermediateDirectories: false)
+        let decode = try CaecProcess.run(
+            [
+                "decode", out + "/odd-97x61.cae", out + "/cifar-test-0001-horse.cae", "-o", pngs + "/", "-v",
+                "--models", Self.models,
+            ])
+        #expect(decode.status == 0, "\(decode.stderr)")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: pngs).sorted() == [
+                "cifar-test-0001-horse.png", "odd-97x61.png",
+            ])
+        #expect(decode.stderr.split(separator: "\n").count == 2)
+        // Missing input first: its status (66) is the exit status, though a later file is bad data.
+        let order = try Self.encode([missing, bad, "-o", out + "/", "--force"])
+        #expect(order.status == 66, "\(order.stderr)")
+    }
+
+    @Test func outputsTheFolderCannotHoldAreUsageErrors() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let jpeg = directory.path("odd-97x61.jpg")
+        try FileManager.default.copyItem(atPath: Self.odd, toPath: jpeg)
+        let clash = try Self.encode([Self.odd, jpeg, "-o", directory.path("")])
+        #expect(clash.status == 64)
+        #expect(clash.stderr.contains("would both be written to"))
+        let noFolder = try Self.encode([Self.odd, "-o", directory.path("nowhere") + "/"])
+        #expect(noFolder.status == 73)
+        #expect(noFolder.stderr == "caec: error: \(directory.path("nowhere") + "/"): output folder does not exist\n")
+        let three = try Self.encode([Self.odd, Self.horse, directory.path("x.cae")])
+        #expect(three.status == 64)
+        #expect(try directory.contents() == ["odd-97x61.jpg"])
+    }
+
+    /// -o FILE is the positional output; --quiet prints nothing; decode -v prints size, model, bytes, bpp, time.
+    @Test func dashOQuietAndDecodeVerbose() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let positional = directory.path("a.cae")
+        let named = directory.path("b.cae")
+        #expect(try Self.encode([Self.horse, positional, "--model", "cae-r8", "--model-quality", "3"]).status == 0)
+        let quiet = try Self.encode([Self.horse, "-o", named, "--model", "cae-r8", "--model-quality", "3", "--quiet"])
+        #expect(quiet.status == 0)
+        #expect(quiet.stderr.isEmpty)
+        #expect(try Self.bytes(positional) == Self.bytes(named))
+        let png = directory.path("a.png")
+        let silent = try CaecProcess.run(["decode", positional, png, "--models", Self.models])
+        #expect(silent.status == 0 && silent.stderr.isEmpty)
+        let size = try Self.bytes(positional).count
+        let verbose = try CaecProcess.run([
+            "decode", positional, "-o", directory.path("v.png"), "-v", "--models", Self.models,
+        ])
+        #expect(verbose.status == 0)
+        let bpp = String(format: "%.3f", Double(size * 8) / 1024)
+        let prefix = "\(directory.path("v.png")): 32x32, cae-r8 quality 3, \(size) bytes, \(bpp) bpp, "
+        #expect(verbose.stderr.hasPrefix(prefix), "\(verbose.stderr)")
+        #expect(verbose.stderr.hasSuffix(" s\n"))
+        #expect(try Self.bytes(png) == Self.bytes(directory.path("v.png")))
+        let both = try CaecProcess.run(["decode", positional, directory.path("w.png"), "-v", "--quiet"])
+        #expect(both.status == 64)
+    }
+
+    /// --threads changes nothing in the output; 0 is a usage error.
+    @Test func threadsDoNotChangeTheBytes() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        #expect(try Self.encode([Self.odd, directory.path("one.cae"), "--threads", "1"]).status == 0)
+        #expect(try Self.encode([Self.odd, directory.path("all.cae")]).status == 0)
+        #expect(try Self.bytes(directory.path("one.cae")) == Self.bytes(directory.path("all.cae")))
+        let decodeOne = try CaecProcess.run(
+            ["decode", directory.path("one.cae"), directory.path("one.png"), "--threads", "1", "--models", Self.models])
+        #expect(decodeOne.status == 0)
+        #expect(
+            try CaecProcess.run([
+                "decode", directory.path("all.cae"), directory.path("all.png"), "--models", Self.models,
+            ])
+            .status == 0)
+        #expect(try Self.bytes(directory.path("one.png")) == Self.bytes(directory.path("all.png")))
+        let zero = try Self.encode([Self.odd, directory.path("zero.cae"), "--threads", "0"])
+        #expect(zero.status == 64)
+        #expect(zero.stderr == "caec: error: --threads must be at least 1 (see 'caec encode --help')\n")
+    }
+
+    /// argument-parser's errors come out as one `caec: error:` line with status 64, not its "Error:" block.
+    @Test(arguments: [
+        (["encode", "--frob", "a.png", "b.cae"], "caec: error: unknown option '--frob'"),
+        (["decode", "x.cae", "y.png", "--jpeg-quality", "0"], "caec: error: --jpeg-quality must be in 1...100"),
+        (["encode", "-q", "fifty", "a.png", "b.cae"], "caec: error: "),
+        (["info"], "caec: error: missing expected argument"),
+    ])
+    func usageErrorsAreOneLine(arguments: [String], prefix: String) throws {
+        let result = try CaecProcess.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix(prefix), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(!result.stderr.contains("Usage:") && !result.stderr.contains("Error:"))
+        #expect(result.stdout.isEmpty)
+    }
+}

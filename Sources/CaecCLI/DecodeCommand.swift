@@ -128,7 +128,8 @@ struct DecodeCommand: ParsableCommand {
             switch format ?? OutputImageFormat(path: job.output) ?? .png {
             case .png: encoded = try PNGWriter.encode(image, metadata: metadata)
             case .jpeg:
-                encoded = try JPEGWriter.encode(image, quality: jpegQuality, metadata: fittingJPEG(metadata))
+                encoded = try JPEGWriter.encode(
+                    image, quality: jpegQuality, metadata: fittingJPEG(metadata, input: job.input))
             }
         } catch { throw CLIFailure(.internalError, path: job.output, error.description) }
         try destination.write(encoded, inputs: [job.input])
@@ -142,7 +143,7 @@ struct DecodeCommand: ParsableCommand {
 
     /// `metadata` without the EXIF or XMP that one JPEG APP1 segment cannot hold (64 KiB), each left out with a
     /// warning: PNG output keeps them whatever their size.
-    private func fittingJPEG(_ metadata: ImageMetadata) -> ImageMetadata {
+    private func fittingJPEG(_ metadata: ImageMetadata, input: String) -> ImageMetadata {
         var fitting = metadata
         if let exif = metadata.exif, exif.count > JPEGWriter.maxEXIFBytes {
             printWarning(path: input, "EXIF of \(exif.count) bytes does not fit in JPEG; left out (use PNG output)")

@@ -32,7 +32,7 @@ struct EncodeCommand: FailableCommand {
 
     @Option(
         help: "Model id (see `caec models`).",
-        completion: .list(ModelRegistry.rateDistortionIDs + ModelRegistry.autoencoderIDs))
+        completion: .list(ModelRegistry.rateDistortionIDs + ModelRegistry.hyperpriorIDs + ModelRegistry.autoencoderIDs))
     var model: String = "bmshj-f-vr"
 
     @Option(help: "Quality, from 1 (smallest) to the model's highest (see `caec models`); default: the middle one.")

@@ -102,7 +102,7 @@ public struct CaecCodec: Sendable {
             PixelConversion.paddedTensor(image, multiple: rate), width: image.width, height: image.height,
             latent: latent, quality: quality, iterations: total, progress: { progress($0, total) })
         return try file(
-            symbols: symbols, latentShape: latent.shape, quality: quality, width: image.width, height: image.height,
+            symbols: symbols, latent: latent, quality: quality, width: image.width, height: image.height,
             metadata: metadata)
     }
 
@@ -135,22 +135,20 @@ public struct CaecCodec: Sendable {
         throws(CaecError) -> [UInt8]
     {
         try file(
-            symbols: model.symbols(latent, quality: quality), latentShape: latent.shape, quality: quality, width: width,
+            symbols: model.symbols(latent, quality: quality), latent: latent, quality: quality, width: width,
             height: height, metadata: metadata)
     }
 
-    /// The `.cae` file of quantised `symbols` (channel-major, of a latent of shape `latentShape`).
+    /// The `.cae` file of quantised `symbols` (channel-major) of `latent`.
     func file(
-        symbols: [Int32], latentShape: [Int], quality: Int, width: Int, height: Int, metadata: CaecMetadata
+        symbols: [Int32], latent: Tensor, quality: Int, width: Int, height: Int, metadata: CaecMetadata
     ) throws(CaecError) -> [UInt8] {
         let blocks = metadata.blocks
         if let oversized = blocks.first(where: { $0.data.count > CaecMetadata.maxBlockBytes }) {
             throw CaecError(
                 .invalidArgument, "metadata block of \(oversized.data.count) bytes is over the 64 MiB limit")
         }
-        let payload = RANSEncoder.encode(
-            symbols: symbols, planeSize: latentShape[2] * latentShape[3],
-            tables: model.operatingPoints[quality - 1].tables)
+        let payload = model.payload(symbols: symbols, latent: latent, quality: quality)
         let header = CAEHeader(
             modelCode: model.modelCode, quality: UInt8(quality), fingerprint: model.fingerprint(quality: quality),
             width: width, height: height, payloadLength: payload.count,
@@ -231,14 +229,10 @@ public struct CaecCodec: Sendable {
                 "fingerprint mismatch: the file was made by other \(modelID) weights (file \(hex16(header.fingerprint)), "
                     + "these weights \(hex16(expected)))")
         }
-        let point = model.operatingPoints[quality - 1]
         let paddedHeight = (header.height + rate - 1) / rate * rate
         let paddedWidth = (header.width + rate - 1) / rate * rate
-        let planeSize = (paddedHeight / rate) * (paddedWidth / rate)
-        let symbols: [Int32]
-        do {
-            symbols = try RANSDecoder.decode(payload, planeSize: planeSize, tables: point.tables)
-        } catch { throw CaecError(.invalidFile, "payload: \(error.description)") }
+        let symbols = try model.symbols(
+            payload: payload, height: paddedHeight / rate, width: paddedWidth / rate, quality: quality)
         let output = model.reconstruction(
             symbols: symbols, height: paddedHeight / rate, width: paddedWidth / rate, quality: quality)
         let metadata = CaecMetadata(blocks: blocks, colour: header.colour)

@@ -13,6 +13,8 @@ package struct CodecModel: Sendable {
     /// `data_crc` of the weights file (Spec/model-weights.md §6).
     package let weightsCRC: UInt32
     package let modelCode: UInt8
+    /// The conditional tables of a hyperprior model (`HyperpriorCoding`); nil for the other families.
+    package let conditional: ConditionalTables?
 
     package var id: String { network.id }
     /// How many times the latent is smaller than the image in width and height.
@@ -76,10 +78,23 @@ package struct CodecModel: Sendable {
             codec = try CodecTensors(
                 reading: file, channels: network.latentChannels, maxQualities: Int(CAEConstants.maxQuality))
         } catch { throw CaecError(.invalidModel, error.description) }
+        let hyper = network as? any HyperpriorCoding
+        var conditional: ConditionalTables?
+        switch (hyper, codec.conditional) {
+        case (nil, nil): break
+        case (.some, nil): throw CaecError(.invalidModel, "weights lack the codec's conditional tables")
+        case (nil, .some):
+            throw CaecError(.invalidModel, "weights have conditional tables \(file.modelID) does not use")
+        case (.some, .some(let stored)):
+            conditional = ConditionalTables(
+                scales: stored.scales,
+                tables: try OperatingPoint.tables(stored.tables, count: stored.scales.count, name: "codec conditional"))
+        }
         var points: [OperatingPoint] = []
         for (index, stored) in codec.qualities.enumerated() {
             let tables = try OperatingPoint.tables(
-                stored.tables, channels: network.latentChannels, quality: index + 1)
+                stored.tables, count: hyper?.hyperLatentChannels ?? network.latentChannels,
+                name: "codec quality \(index + 1)")
             points.append(
                 OperatingPoint(
                     quality: index + 1, quantizer: network.quantizer(quality: index + 1, codec: codec, parameters),
@@ -92,6 +107,7 @@ package struct CodecModel: Sendable {
         self.operatingPoints = points
         self.weightsCRC = (try? reader.readUInt32()) ?? 0
         self.modelCode = code
+        self.conditional = conditional
     }
 
     /// A strip's widest intermediate tensor stays under this many floats (128 MiB).

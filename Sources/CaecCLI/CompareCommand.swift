@@ -245,7 +245,8 @@ struct CompareRunCommand: FailableCommand {
             }
             guard
                 ModelRegistry.autoencoderIDs.contains(file.modelID)
-                    || ModelRegistry.rateDistortionIDs.contains(file.modelID),
+                    || ModelRegistry.rateDistortionIDs.contains(file.modelID)
+                    || ModelRegistry.hyperpriorIDs.contains(file.modelID),
                 only.map({ $0.contains(file.modelID) }) ?? true
             else { continue }
             do {

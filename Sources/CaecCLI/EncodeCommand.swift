@@ -46,7 +46,7 @@ struct EncodeCommand: ParsableCommand {
 
     @Option(
         help: "Model id (see `caec models`).",
-        completion: .list(ModelRegistry.rateDistortionIDs + ModelRegistry.autoencoderIDs))
+        completion: .list(ModelRegistry.rateDistortionIDs + ModelRegistry.hyperpriorIDs + ModelRegistry.autoencoderIDs))
     var model: String = "bmshj-f-vr"
 
     @Option(

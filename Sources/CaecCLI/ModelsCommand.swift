@@ -29,6 +29,9 @@ struct ModelsCommand: FailableCommand {
             } else if ModelRegistry.rateDistortion(id) != nil {
                 kind = "rate-distortion"
                 rate = "16"
+            } else if ModelRegistry.hyperprior(id) != nil {
+                kind = "hyperprior"
+                rate = "16"
             }
             var weights = "missing"
             if FileSystem.exists(path) {

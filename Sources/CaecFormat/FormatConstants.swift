@@ -26,7 +26,7 @@ package enum CAEConstants {
     package static let maxPayloadLength = 1 << 30
     /// Spec/cae-format.md §5: the registered model codes. A code is never reused for another model.
     package static let modelCodes: [(code: UInt8, id: String)] = [
-        (1, "cae-r2"), (2, "cae-r4"), (3, "cae-r8"), (4, "cae-r16"), (16, "bmshj-f-vr"),
+        (1, "cae-r2"), (2, "cae-r4"), (3, "cae-r8"), (4, "cae-r16"), (16, "bmshj-f-vr"), (17, "bmshj-hp-vr"),
     ]
 
     package static func modelID(code: UInt8) -> String? { modelCodes.first { $0.code == code }?.id }

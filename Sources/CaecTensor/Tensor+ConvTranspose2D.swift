@@ -12,7 +12,9 @@ extension Tensor {
     ///   - bias: (OC), or nil.
     ///   - geometry: kernel, stride and padding of the convolution this transposes.
     ///   - outputPaddingH, outputPaddingW: extra rows/columns at the bottom/right, each below its stride.
-    ///   - path: `.fast` computes `columns = weight^T * input` with sgemm and scatters them with col2im, in parallel
+    ///   - path: `.reference` and `.portable` run the same loop, the bit-exact kernel the hyperprior's decoder needs
+    ///     (Spec/cae-format.md §9.1): each output starts from its bias and adds `input * weight` in the order
+    ///     ic, ih, iw, kh, kw, one multiply and one add a step (Swift never fuses them). `.fast` computes `columns = weight^T * input` with sgemm and scatters them with col2im, in parallel
     ///     over samples.
     /// - Returns: (N, OC, OH, OW) with OH = (H - 1) * strideH - 2 * padH + KH + outputPaddingH, likewise OW.
     package static func convTranspose2d(

@@ -21,10 +21,13 @@ package struct RateDistortionFigures: Sendable, Equatable {
 /// `loss_i = bits_i / (H * W) + lambda_(q_i) * 255^2 * MSE_i`, averaged over the batch (CompressAI's
 /// `RateDistortionLoss`, with the quality chosen per image). Quantisation is replaced by additive U(-1/2, 1/2)
 /// noise on the gained latent; the entropy bottleneck's parameters and the gains are trained with the rest.
-package struct RateDistortionObjective: TrainingObjective {
+package struct RateDistortionObjective: TrainingObjective, RateDistortionTraining {
     package let model: RateDistortionModel
 
     package init(_ model: RateDistortionModel) { self.model = model }
+
+    package var qualities: Int { model.qualities }
+    package func initialParameters(seed: UInt64) -> Parameters { model.initialParameters(seed: seed) }
 
     package var modelID: String { model.id }
     package var parameterSpecs: [ParameterSpec] { model.parameterSpecs }
@@ -80,11 +83,12 @@ package struct RateDistortionObjective: TrainingObjective {
         // Backward: synthesis, synthesis gain, bottleneck, analysis gain, analysis.
         let dDecoderInput = synthesisPullback(dReconstruction, &gradients)
         var dNoisy = RateDistortionModel.scale(dDecoderInput, gains: synthesisGain, qualities: qualities)
-        accumulateGainGradient(
+        Self.accumulateGainGradient(
             dDecoderInput, noisy, qualities: qualities, at: parameters.offset(of: "gain.synthesis"), &gradients)
         dNoisy.addInPlace(bottleneckPullback(dLikelihoods, &gradients))
         // noise is additive: dGained = dNoisy
-        accumulateGainGradient(dNoisy, y, qualities: qualities, at: parameters.offset(of: "gain.analysis"), &gradients)
+        Self.accumulateGainGradient(
+            dNoisy, y, qualities: qualities, at: parameters.offset(of: "gain.analysis"), &gradients)
         let dY = RateDistortionModel.scale(dNoisy, gains: analysisGain, qualities: qualities)
         _ = analysisPullback(dY, &gradients)
         return RateDistortionFigures(
@@ -92,7 +96,7 @@ package struct RateDistortionObjective: TrainingObjective {
     }
 
     /// `d gain[q_i, c] += sum_p gradOutput[i, c, p] * input[i, c, p]` for `output = input * gain`.
-    private func accumulateGainGradient(
+    package static func accumulateGainGradient(
         _ gradOutput: Tensor, _ input: Tensor, qualities: [Int], at offset: Int, _ gradients: inout [Float]
     ) {
         let (N, C, H, W) = input.nchw

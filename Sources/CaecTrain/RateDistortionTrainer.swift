@@ -31,6 +31,9 @@ package struct RateDistortionTrainingConfiguration: Sendable, Equatable {
     package var logEvery = 50
     /// A checkpoint (and a held-out evaluation) every this many seconds of training.
     package var checkpointSeconds: Double = 300
+    /// Parameters whose key starts with one of these are not trained (`--freeze g_a.,g_s.,gain.` trains a
+    /// hyperprior's hyper transforms on a factorized model's fixed transforms).
+    package var frozenPrefixes: [String] = []
 
     package init(budget: Budget) { self.budget = budget }
 
@@ -69,21 +72,39 @@ package enum RateDistortionEvent: Sendable {
     case evaluation(step: Int, seconds: Double, qualities: [QualityFigures])
 }
 
-/// Step-based training of a `RateDistortionObjective` on random photo crops, with the quality drawn per image.
+/// What `RateDistortionTrainer` trains: a variable-rate model's loss `bpp + lambda_q * 255^2 * MSE`, its gradients
+/// with noise for rounding, and its figures with rounding (`RateDistortionObjective`, `HyperpriorObjective`).
+package protocol RateDistortionTraining: Sendable {
+    var modelID: String { get }
+    var parameterSpecs: [ParameterSpec] { get }
+    /// Qualities of the model, each with its lambda.
+    var qualities: Int { get }
+    /// Fresh parameters from `seed`.
+    func initialParameters(seed: UInt64) -> Parameters
+    /// Forward and backward on `batch` (N, 3, H, W) in [0, 1], image i at quality `qualities[i]` (0-based), with the
+    /// noise drawn from `noiseSeed`. Adds dLoss/dParameters into `gradients`.
+    func figuresAndGradients(
+        _ batch: Tensor, qualities: [Int], noiseSeed: UInt64, parameters: inout Parameters, gradients: inout [Float]
+    ) -> RateDistortionFigures
+    /// The rounded-latent figures of `images` at `quality` (0-based).
+    func figures(_ images: Tensor, quality: Int, parameters: Parameters) -> RateDistortionFigures
+}
+
+/// Step-based training of a `RateDistortionTraining` objective on random photo crops, with the quality drawn per image.
 /// Step s draws its crops, qualities and noise from a generator seeded by (seed, s), so a resumed run sees the
 /// data it would have seen.
 package struct RateDistortionTrainer {
-    package let objective: RateDistortionObjective
+    package let objective: any RateDistortionTraining
     package let configuration: RateDistortionTrainingConfiguration
 
-    package init(objective: RateDistortionObjective, configuration: RateDistortionTrainingConfiguration) {
+    package init(objective: any RateDistortionTraining, configuration: RateDistortionTrainingConfiguration) {
         self.objective = objective
         self.configuration = configuration
     }
 
     /// Fresh parameters (gains initialised per quality) and a zero Adam state.
     package func initialState() -> TrainingState {
-        let parameters = objective.model.initialParameters(seed: configuration.seed)
+        let parameters = objective.initialParameters(seed: configuration.seed)
         return TrainingState(parameters: parameters, optimizer: Adam(count: parameters.count), epoch: 0, step: 0)
     }
 
@@ -96,7 +117,7 @@ package struct RateDistortionTrainer {
     {
         var generator = SplitMix64(seed: configuration.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(state.step))
         let batch = data.batch(count: configuration.batchSize, side: configuration.cropSide, generator: &generator)
-        let qualities = (0..<configuration.batchSize).map { _ in generator.below(objective.model.qualities) }
+        let qualities = (0..<configuration.batchSize).map { _ in generator.below(objective.qualities) }
         var gradients = [Float](repeating: 0, count: state.parameters.count)
         let figures = objective.figuresAndGradients(
             batch, qualities: qualities, noiseSeed: generator.next(), parameters: &state.parameters,
@@ -129,7 +150,7 @@ package struct RateDistortionTrainer {
     ) throws(TrainingError) -> (state: TrainingState, seconds: Double) {
         var state = state
         var trained = seconds
-        let mask = state.parameters.trainableMask
+        let mask = trainingMask(state.parameters)
         var sums = (loss: 0.0, bpp: 0.0, mse: 0.0, norm: 0.0, count: 0)
         var windowStart = clock()
         var lastCheckpoint = trained
@@ -167,9 +188,19 @@ package struct RateDistortionTrainer {
         return (state, trained)
     }
 
+    /// 1 for every trainable parameter outside `frozenPrefixes`, else 0.
+    package func trainingMask(_ parameters: Parameters) -> [Float] {
+        var mask = parameters.trainableMask
+        for spec in parameters.specs where configuration.frozenPrefixes.contains(where: spec.name.hasPrefix) {
+            let offset = parameters.offset(of: spec.name)
+            for i in offset..<offset + spec.count { mask[i] = 0 }
+        }
+        return mask
+    }
+
     /// Mean bpp and PSNR (of the mean MSE) over `images` for every quality, with rounding.
     package func evaluate(_ parameters: Parameters, _ images: [Tensor]) -> [QualityFigures] {
-        (0..<objective.model.qualities).map { quality in
+        (0..<objective.qualities).map { quality in
             var bpp = 0.0
             var mse = 0.0
             for image in images {

@@ -22,7 +22,7 @@ struct TrainCIFARCommand: FailableCommand {
     @OptionGroup var cifar: CIFAROptions
 
     func validate() throws {
-        if ModelRegistry.rateDistortion(run.model) != nil {
+        if PhotoModel(run.model) != nil {
             throw ValidationError("\(run.model) trains on photographs: use `caec train photos`")
         }
     }

@@ -105,6 +105,12 @@ struct PhotoOptions: ParsableArguments {
     @Option(help: "Minutes of training between checkpoints and held-out evaluations.")
     var checkpointMinutes: Double = 5
 
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated key prefixes whose parameters stay fixed (e.g. g_a.,g_s.,gain. to train only a "
+                + "hyperprior's hyper transforms).", valueName: "prefixes"))
+    var freeze: String?
+
     @Option(help: "Build the codec tables of a trained run and measure real bytes on DIR's PNGs.")
     var codecEval: String?
 
@@ -134,7 +140,7 @@ struct LegacyTrainCommand: FailableCommand {
     @Flag(help: "Deprecated: `caec bench training`.")
     var benchmark = false
 
-    var isPhotoModel: Bool { ModelRegistry.rateDistortion(run.model) != nil }
+    var isPhotoModel: Bool { PhotoModel(run.model) != nil }
 
     func validate() throws {
         if photo.initFrom != nil && run.resume { throw ValidationError("--init-from and --resume exclude each other") }

@@ -10,13 +10,13 @@ import CaecTrain
     import Glibc
 #endif
 
-/// `caec train photos --model bmshj-f-vr --codec-eval DIR`: builds the codec's tables from a trained run and
+/// `caec train photos --model bmshj-f-vr|bmshj-hp-vr --codec-eval DIR`: builds the codec's tables from a trained run and
 /// measures real bytes and PSNR on every PNG of DIR at every quality, through `CaecCodec`.
 struct CodecEvaluationRun {
     let run: TrainRunOptions
 
     func execute(directory: String) throws(CLIFailure) {
-        let model = ModelRegistry.rateDistortion(run.model)!
+        let model = PhotoModel(run.model)!
         let runDirectory = run.directory
         let finalPath = runDirectory + "/\(model.id).caew"
         let path = FileSystem.exists(finalPath) ? finalPath : runDirectory + "/checkpoint.caew"
@@ -31,7 +31,7 @@ struct CodecEvaluationRun {
             throw CLIFailure(.model, path: path, "\(error)")
         }
         warmUpBLAS()
-        file.tensors += RateDistortionTables.codecTensors(model: model, parameters: parameters).tensors
+        file.tensors += model.codecTensors(parameters).tensors
         let codecPath = runDirectory + "/\(model.id)-codec.caew"
         let codecBytes = file.serialized()
         try SafeOutput(path: codecPath, force: true).write(codecBytes, inputs: [])

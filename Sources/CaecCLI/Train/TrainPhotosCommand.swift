@@ -10,7 +10,7 @@ import CaecTrain
 struct TrainPhotosCommand: FailableCommand {
     static let configuration = CommandConfiguration(
         commandName: "photos",
-        abstract: "Train a rate-distortion model (bmshj-f-vr) on photographs, or evaluate its codec.",
+        abstract: "Train a rate-distortion model (bmshj-f-vr, bmshj-hp-vr) on photographs, or evaluate its codec.",
         discussion: """
             Writes, in --out (default runs/<model>): <model>.caew, checkpoint.caew every --checkpoint-minutes, \
             loss.csv and heldout.csv (bpp and PSNR of every quality on held-out photos). With --codec-eval DIR: \
@@ -23,7 +23,7 @@ struct TrainPhotosCommand: FailableCommand {
     @OptionGroup var photo: PhotoOptions
 
     func validate() throws {
-        guard ModelRegistry.rateDistortion(run.model) != nil else {
+        guard PhotoModel(run.model) != nil else {
             throw ValidationError("\(run.model) is not a rate-distortion model: use `caec train cifar`")
         }
         if photo.initFrom != nil && run.resume { throw ValidationError("--init-from and --resume exclude each other") }
@@ -40,7 +40,7 @@ struct PhotoTraining {
     let run: TrainRunOptions
     let photo: PhotoOptions
 
-    var model: RateDistortionModel { ModelRegistry.rateDistortion(run.model)! }
+    var model: PhotoModel { PhotoModel(run.model)! }
 
     func execute() throws(CLIFailure) {
         KeepFreedMemory.apply()
@@ -56,7 +56,7 @@ struct PhotoTraining {
         let (runDirectory, checkpointPath) = try run.prepareRunDirectory()
         let (data, heldOut) = try loadPhotos(photos)
         warmUpBLAS()
-        let trainer = RateDistortionTrainer(objective: RateDistortionObjective(model), configuration: configuration)
+        let trainer = RateDistortionTrainer(objective: model.objective, configuration: configuration)
         let (state, seconds) = try initialState(trainer, checkpointPath: checkpointPath)
         let settings = self.settings(configuration, photos: photos, trainingImages: data.count)
         var logs = try PhotoTrainingLogs(directory: runDirectory, qualities: model.qualities, resume: run.resume)
@@ -94,6 +94,7 @@ struct PhotoTraining {
         configuration.cropSide = photo.crop
         configuration.seed = run.seed
         configuration.checkpointSeconds = photo.checkpointMinutes * 60
+        configuration.frozenPrefixes = photo.freeze.map { $0.split(separator: ",").map(String.init) } ?? []
         return configuration
     }
 
@@ -135,7 +136,8 @@ struct PhotoTraining {
         if let initFrom = photo.initFrom {
             let bytes = try FileInput.read(initFrom)
             do {
-                state.parameters = try model.parameters(adapting: try WeightsFile(parsing: bytes))
+                state.parameters = try model.parameters(
+                    initialisingFrom: try WeightsFile(parsing: bytes), seed: run.seed)
             } catch {
                 throw CLIFailure(.model, path: initFrom, error.description)
             }
@@ -162,7 +164,7 @@ struct PhotoTraining {
         let commandLine =
             "caec train --model \(model.id) --photos \(photos) \(budget) --batch \(configuration.batchSize) "
             + "--crop \(photo.crop) --lr \(configuration.learningRate) --seed \(run.seed)"
-            + (photo.initFrom.map { " --init-from \($0)" } ?? "")
+            + (photo.initFrom.map { " --init-from \($0)" } ?? "") + (photo.freeze.map { " --freeze \($0)" } ?? "")
         let lambdas = model.lambdas.map { "\($0)" }.joined(separator: " ")
         return [
             ("trained_by", commandLine), ("batch", "\(configuration.batchSize)"), ("crop", "\(photo.crop)"),

@@ -46,4 +46,7 @@ package enum CodecEntropyModel: Sendable {
     case calibrated
     /// A learned factorized density per channel and quality; the steps are the inverse analysis gains.
     case factorized(EntropyBottleneck)
+    /// A learned factorized density per hyper-latent channel and quality (coding z), and a Gaussian conditional
+    /// whose tables, one per scale of a fixed scale table, code the latent (`HyperpriorCoding`).
+    case hyperprior(EntropyBottleneck)
 }

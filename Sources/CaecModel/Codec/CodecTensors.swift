@@ -4,7 +4,21 @@
 /// `codec.scale` (f32, C) is the per-channel latent spread the steps derive from; each quality q = 1, 2, ... has
 /// `codec.q<q>.step` (f32, C), the encoder's quantisation step per channel, and `codec.q<q>.tables` (u8), the C
 /// serialised frequency tables one after another. The tables stay bytes here: the entropy coder parses them.
+/// A hyperprior model (Spec/model-weights.md §7.2) also has `codec.gaussian.scales` (f32, S), the ascending scales of
+/// its conditional tables, and `codec.gaussian.tables` (u8), their S serialised tables; its per-quality tables
+/// code the hyper-latent, so there are as many as it has channels.
 package struct CodecTensors: Equatable, Sendable {
+    /// The shared tables of a conditional entropy model: one table per scale.
+    package struct Conditional: Equatable, Sendable {
+        package var scales: [Float]
+        package var tables: [UInt8]
+
+        package init(scales: [Float], tables: [UInt8]) {
+            self.scales = scales
+            self.tables = tables
+        }
+    }
+
     /// One quality's step per channel and its tables' bytes.
     package struct Quality: Equatable, Sendable {
         package var steps: [Float]
@@ -22,11 +36,14 @@ package struct CodecTensors: Equatable, Sendable {
     package var scales: [Float]
     /// Element q - 1 is quality q.
     package var qualities: [Quality]
+    /// The conditional tables of a hyperprior model; nil for the other families.
+    package var conditional: Conditional?
 
-    package init(scales: [Float], qualities: [Quality]) {
+    package init(scales: [Float], qualities: [Quality], conditional: Conditional? = nil) {
         precondition(qualities.allSatisfy { $0.steps.count == scales.count }, "CodecTensors: one step per channel")
         self.scales = scales
         self.qualities = qualities
+        self.conditional = conditional
     }
 
     /// Whether `name` is one of the codec's tensors.
@@ -35,6 +52,8 @@ package struct CodecTensors: Equatable, Sendable {
     static func scaleName() -> String { prefix + "scale" }
     static func stepName(quality: Int) -> String { prefix + "q\(quality).step" }
     static func tablesName(quality: Int) -> String { prefix + "q\(quality).tables" }
+    static let conditionalScalesName = prefix + "gaussian.scales"
+    static let conditionalTablesName = prefix + "gaussian.tables"
 
     /// The tensors, `codec.scale` first, then each quality's step and tables.
     package var tensors: [NamedTensor] {
@@ -50,6 +69,16 @@ package struct CodecTensors: Equatable, Sendable {
                 NamedTensor(
                     name: Self.tablesName(quality: index + 1), kind: .buffer, shape: [quality.tables.count],
                     storage: .uint8(quality.tables)))
+        }
+        if let conditional {
+            tensors.append(
+                NamedTensor(
+                    name: Self.conditionalScalesName, kind: .buffer, shape: [conditional.scales.count],
+                    storage: .float32(conditional.scales)))
+            tensors.append(
+                NamedTensor(
+                    name: Self.conditionalTablesName, kind: .buffer, shape: [conditional.tables.count],
+                    storage: .uint8(conditional.tables)))
         }
         return tensors
     }
@@ -76,10 +105,20 @@ package struct CodecTensors: Equatable, Sendable {
         guard !qualities.isEmpty, qualities.count <= maxQualities else {
             throw CodecTensorsError("weights have no codec operating points (run `caec calibrate`)")
         }
-        guard byName.count == 1 + 2 * qualities.count else {
+        var conditional: Conditional?
+        if let scaleTensor = byName[Self.conditionalScalesName] {
+            guard case .float32(let conditionalScales) = scaleTensor.storage,
+                (1...256).contains(conditionalScales.count),
+                conditionalScales.allSatisfy(\.isFinite),
+                zip(conditionalScales, conditionalScales.dropFirst()).allSatisfy({ $0 < $1 }),
+                case .uint8(let tables)? = byName[Self.conditionalTablesName]?.storage
+            else { throw CodecTensorsError("codec conditional tables are malformed") }
+            conditional = Conditional(scales: conditionalScales, tables: tables)
+        }
+        guard byName.count == 1 + 2 * qualities.count + (conditional == nil ? 0 : 2) else {
             throw CodecTensorsError("weights have codec tensors beyond quality \(qualities.count)")
         }
-        self.init(scales: scales, qualities: qualities)
+        self.init(scales: scales, qualities: qualities, conditional: conditional)
     }
 }
 

@@ -18,7 +18,9 @@ package enum ModelRegistry {
     package static let resnet9CIFARWidths = [32, 64, 128, 256]
     /// Rate-distortion models for photographs (trained with `caec train --photos`).
     package static let rateDistortionIDs = ["bmshj-f-vr"]
-    package static var allIDs: [String] { autoencoderIDs + classifierIDs + rateDistortionIDs }
+    /// Scale-hyperprior models for photographs (`caec train photos --init-from` a factorized model).
+    package static let hyperpriorIDs = ["bmshj-hp-vr"]
+    package static var allIDs: [String] { autoencoderIDs + classifierIDs + rateDistortionIDs + hyperpriorIDs }
 
     /// The lambdas of `bmshj-f-vr`'s eight qualities (loss = bpp + lambda * 255^2 * MSE): CompressAI's
     /// bmshj2018-factorized lambdas of its qualities 1-6 (0.0018 ... 0.0483) as qualities 2-7, and one more at each
@@ -36,11 +38,22 @@ package enum ModelRegistry {
         }
     }
 
+    /// `bmshj-hp-vr`: Ballé 2018 scale hyperprior on `bmshj-f-vr`'s transforms and ladder, N = 64, M = 128.
+    package static func hyperprior(_ id: String, path: KernelPath = .fast) -> HyperpriorModel? {
+        switch id {
+        case "bmshj-hp-vr":
+            HyperpriorModel(
+                id: id, factorizedID: "bmshj-f-vr", n: 64, m: 128, lambdas: rateDistortionLambdas, path: path)
+        default: nil
+        }
+    }
+
     /// The codec families, each a conformance to `CodecNetwork` built with its portable analysis kernels: a new
     /// family is one more line here.
     static let codecFamilies: [@Sendable (String) -> (any CodecNetwork)?] = [
         { autoencoder($0, encoderPath: .portable) },
         { rateDistortion($0, analysisPath: .portable) },
+        { hyperprior($0, path: .portable) },
     ]
 
     /// The codec network of model `id` (analysis on the portable kernels), or nil if `id` is not a codec model.
@@ -71,5 +84,6 @@ package enum ModelRegistry {
     /// The key table (names, kinds, shapes) of model `id`: the contract for its weights file.
     package static func parameterSpecs(_ id: String) -> [ParameterSpec]? {
         autoencoder(id)?.parameterSpecs ?? classifier(id)?.parameterSpecs ?? rateDistortion(id)?.parameterSpecs
+            ?? hyperprior(id)?.parameterSpecs
     }
 }

@@ -80,6 +80,14 @@ package struct RateDistortionModel: Sendable {
     /// (lambda_mid: the geometric mean of the lambdas).
     package func initialParameters(seed: UInt64) -> Parameters {
         var parameters = Parameters(specs: parameterSpecs, seed: seed)
+        Self.setInitialGains(&parameters, lambdas: lambdas, channels: m)
+        return parameters
+    }
+
+    /// Sets `gain.analysis` and `gain.synthesis` (Q, `channels`) of `parameters` to `sqrt(lambda_q / lambda_mid)`
+    /// and its inverse.
+    package static func setInitialGains(_ parameters: inout Parameters, lambdas: [Float], channels m: Int) {
+        let qualities = lambdas.count
         let middle = exp(lambdas.map { log(Double($0)) }.reduce(0, +) / Double(qualities))
         var analysisGain = Tensor(shape: [qualities, m])
         var synthesisGain = Tensor(shape: [qualities, m])
@@ -92,7 +100,6 @@ package struct RateDistortionModel: Sendable {
         }
         parameters.set("gain.analysis", analysisGain)
         parameters.set("gain.synthesis", synthesisGain)
-        return parameters
     }
 
     /// Multiplies channel c of sample i of `latent` (N, M, h, w) by `gains[qualities[i], c]` (gains (Q, M)).

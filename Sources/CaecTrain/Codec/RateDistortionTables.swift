@@ -36,14 +36,21 @@ package enum RateDistortionTables {
     package static func build(
         model: RateDistortionModel, parameters: Parameters, quality: Int, precisionBits: Int = 15
     ) -> [FrequencyTable] {
-        let C = model.m
+        build(bottleneck: model.bottleneck, parameters: parameters, quality: quality, precisionBits: precisionBits)
+    }
+
+    /// The per-channel tables of `bottleneck`'s densities of `quality` (0-based).
+    package static func build(
+        bottleneck: EntropyBottleneck, parameters: Parameters, quality: Int, precisionBits: Int = 15
+    ) -> [FrequencyTable] {
+        let C = bottleneck.channels
         let R = searchRadius
         let points = 2 * R + 1
         var values = [Float](repeating: 0, count: C * points)
         for c in 0..<C {
             for i in 0..<points { values[c * points + i] = Float(i - R) }
         }
-        let masses = model.bottleneck.likelihoods(
+        let masses = bottleneck.likelihoods(
             Tensor(shape: [1, C, 1, points], data: values), quality: quality, parameters)
         return (0..<C).map { c in
             let row = masses.data[c * points..<(c + 1) * points].map(Double.init)

@@ -1,0 +1,23 @@
+import CaecTensor
+
+/// A codec family whose latent is coded with side information (Ballé et al. 2018's hyperprior): a hyper-latent z,
+/// coded first with the per-channel tables of the quality (`CodecTensors.Quality.tables`), from which the decoder
+/// derives one table index per latent element, choosing among the shared conditional tables
+/// (`CodecTensors.conditional`). Spec/cae-format.md §9.1.
+///
+/// Both sides derive the indices from the same z symbols with `scaleIndices`, which MUST run on bit-exact kernels
+/// (the portable convolutions, exact ReLU and comparisons): the y stream decodes only if the indices agree.
+package protocol HyperpriorCoding {
+    /// Channels of the hyper-latent z.
+    var hyperLatentChannels: Int { get }
+    /// How many times z is smaller than the latent in width and height.
+    var hyperRate: Int { get }
+
+    /// The z symbols (1, Z, ceil(h / hyperRate), ceil(w / hyperRate)), integers as floats, of `latent` (1, C, h, w),
+    /// the analysis transform's output, at `quality` (1-based).
+    func hyperLatentSymbols(_ latent: Tensor, quality: Int, _ parameters: Parameters) -> Tensor
+    /// The conditional table of each latent element, channel-major (C x h x w), from the z symbols `zSymbols` and
+    /// the ascending table scales `bounds`: bit-exact on every machine.
+    func scaleIndices(_ zSymbols: Tensor, height: Int, width: Int, bounds: [Float], _ parameters: Parameters)
+        -> [UInt8]
+}

@@ -1,0 +1,45 @@
+import CaecTensor
+
+/// The scale-hyperprior models as a codec family: y symbols = round(latent x gain.analysis[q]) as `bmshj-f-vr`;
+/// z symbols = round(h_a(|latent x gain.analysis[q]|)); the per-quality tables code z, and the conditional tables,
+/// chosen per element by h_s(z) (`scaleIndices`), code y (Spec/cae-format.md §9.1).
+extension HyperpriorModel: CodecNetwork, HyperpriorCoding {
+    package var rate: Int { Self.rate }
+    package var latentChannels: Int { m }
+    package var widestActivation: Int { n / 4 }
+    package var analysisHalo: Int { core.analysisHalo }
+    package var synthesisHalo: Int { core.synthesisHalo }
+    package var entropyModel: CodecEntropyModel { .hyperprior(bottleneck) }
+
+    package func analysis(_ x: Tensor, _ parameters: Parameters) -> Tensor { core.analysis.forward(x, parameters) }
+
+    package func quantizer(quality: Int, codec: CodecTensors, _ parameters: Parameters) -> Quantizer {
+        core.quantizer(quality: quality, codec: codec, parameters)
+    }
+
+    package func synthesis(_ symbols: Tensor, quality: Int, codec: CodecTensors, _ parameters: Parameters)
+        -> Tensor
+    {
+        core.decode(symbols, quality: quality - 1, parameters)
+    }
+
+    package var hyperLatentChannels: Int { n }
+    package var hyperRate: Int { Self.hyperRate }
+
+    package func hyperLatentSymbols(_ latent: Tensor, quality: Int, _ parameters: Parameters) -> Tensor {
+        var z = hyperLatent(
+            gained(latent, qualities: Array(repeating: quality - 1, count: latent.shape[0]), parameters), parameters)
+        for i in z.data.indices { z.data[i] = Float(Quantizer.symbol(z.data[i])) }
+        return z
+    }
+
+    /// h_s on this model's kernels (`.portable` in the codec: the reference transposed convolution and the exact
+    /// convolution, both in a fixed order), the exact ReLU, the crop, then `GaussianConditional.scaleIndex`.
+    package func scaleIndices(_ zSymbols: Tensor, height: Int, width: Int, bounds: [Float], _ parameters: Parameters)
+        -> [UInt8]
+    {
+        precondition(!bounds.isEmpty && bounds.count <= 256, "scaleIndices: 1 ... 256 bounds")
+        let scales = scales(zSymbols, height: height, width: width, parameters)
+        return scales.data.map { UInt8(GaussianConditional.scaleIndex($0, bounds: bounds)) }
+    }
+}

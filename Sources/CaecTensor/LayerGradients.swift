@@ -14,3 +14,11 @@ package struct LayerGradients: Sendable, Equatable {
         self.dBias = dBias
     }
 }
+
+/// Which gradients a backward pass computes.
+package enum GradientScope {
+    /// When true, backward kernels that support it compute only dL/dInput and leave the parameter gradients at zero:
+    /// the encoder's latent search (`--effort`) moves the latent, not the weights. Task-local; read on the calling
+    /// thread before work is split.
+    @TaskLocal package static var inputOnly = false
+}

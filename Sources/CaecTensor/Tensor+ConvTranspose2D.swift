@@ -196,15 +196,21 @@ extension Tensor {
     /// Output channels per work item of the fast transposed convolution.
     private static let convTransposeGroupSize = 32
 
+    /// Work items are (sample, band of input rows), so one large image keeps every worker busy; the weight
+    /// gradient is summed from per-item partials in item order, so the result does not depend on the worker count.
+    /// With `GradientScope.inputOnly` only dInput is computed.
     private static func convTranspose2dBackwardFast(
         _ dy: [Float], _ x: [Float], _ w: [Float], _ gradients: inout LayerGradients,
         _ N: Int, _ IC: Int, _ H: Int, _ W: Int, _ OC: Int, _ OH: Int, _ OW: Int, _ g: Conv2DGeometry
     ) {
-        // dy is (N, OC, OH, OW), x and dx are (N, IC, HW), w is (IC, K); per-sample partials dw (N, IC, K), db (N, OC)
+        // dy is (N, OC, OH, OW), x and dx are (N, IC, HW), w is (IC, K); partials dw (items, IC, K), db (N, OC)
         let K = OC * g.kernelHeight * g.kernelWidth
         let HW = H * W
         let bandRows = Im2Col.bandRows(columnRows: K, outputHeight: H, outputWidth: W)
-        var partialWeight = [Float](repeating: 0, count: N * IC * K)
+        let bands = (H + bandRows - 1) / bandRows
+        let items = N * bands
+        let parameters = !GradientScope.inputOnly
+        var partialWeight = [Float](repeating: 0, count: parameters ? items * IC * K : 0)
         var partialBias = [Float](repeating: 0, count: N * OC)
         dy.withUnsafeBufferPointer { dy in
             x.withUnsafeBufferPointer { x in
@@ -213,30 +219,29 @@ extension Tensor {
                         partialWeight.withUnsafeMutableBufferPointer { dw in
                             partialBias.withUnsafeMutableBufferPointer { db in
                                 let (dy, x, w) = (dy.baseAddress!, x.baseAddress!, w.baseAddress!)
-                                let (dx, dw, db) = (dx.baseAddress!, dw.baseAddress!, db.baseAddress!)
-                                TensorParallelism.forEach(N) { n in
+                                let (dx, dw, db) = (dx.baseAddress!, dw.baseAddress, db.baseAddress!)
+                                TensorParallelism.forEach(items) { item in
+                                    let (n, band) = item.quotientAndRemainder(dividingBy: bands)
+                                    let rows = band * bandRows..<min(H, (band + 1) * bandRows)
+                                    let (ih0, bandP) = (rows.lowerBound, rows.count * W)
                                     // columns is (K, bandP)
-                                    let columns = UnsafeMutablePointer<Float>.allocate(capacity: K * bandRows * W)
+                                    let columns = UnsafeMutablePointer<Float>.allocate(capacity: K * bandP)
                                     defer { columns.deallocate() }
                                     let dyn = dy + n * OC * OH * OW
-                                    var ih0 = 0
-                                    while ih0 < H {
-                                        let rows = ih0..<min(H, ih0 + bandRows)
-                                        let bandP = rows.count * W
-                                        Im2Col.im2col(
-                                            image: dyn, channels: OC, height: OH, width: OW, geometry: g,
-                                            outputWidth: W, rows: rows, columns: columns)
-                                        // dx[n][:, band] (IC, bandP) = w (IC, K) * columns (K, bandP)
-                                        BLAS.gemm(
-                                            transposeA: false, transposeB: false, m: IC, n: bandP, k: K, a: w, lda: K,
-                                            b: columns, ldb: bandP, beta: 0, c: dx + n * IC * HW + ih0 * W, ldc: HW)
-                                        // dw[n] (IC, K) += x[n][:, band] (IC, bandP) * columns^T (bandP, K)
-                                        BLAS.gemm(
-                                            transposeA: false, transposeB: true, m: IC, n: K, k: bandP,
-                                            a: x + n * IC * HW + ih0 * W, lda: HW, b: columns, ldb: bandP,
-                                            beta: ih0 == 0 ? 0 : 1, c: dw + n * IC * K, ldc: K)
-                                        ih0 = rows.upperBound
-                                    }
+                                    Im2Col.im2col(
+                                        image: dyn, channels: OC, height: OH, width: OW, geometry: g, outputWidth: W,
+                                        rows: rows, columns: columns)
+                                    // dx[n][:, band] (IC, bandP) = w (IC, K) * columns (K, bandP)
+                                    BLAS.gemm(
+                                        transposeA: false, transposeB: false, m: IC, n: bandP, k: K, a: w, lda: K,
+                                        b: columns, ldb: bandP, beta: 0, c: dx + n * IC * HW + ih0 * W, ldc: HW)
+                                    guard parameters, let dw else { return }
+                                    // dw[item] (IC, K) = x[n][:, band] (IC, bandP) * columns^T (bandP, K)
+                                    BLAS.gemm(
+                                        transposeA: false, transposeB: true, m: IC, n: K, k: bandP,
+                                        a: x + n * IC * HW + ih0 * W, lda: HW, b: columns, ldb: bandP, beta: 0,
+                                        c: dw + item * IC * K, ldc: K)
+                                    guard band == 0 else { return }
                                     for oc in 0..<OC {
                                         db[n * OC + oc] = Elementwise.sum(dyn + oc * OH * OW, count: OH * OW)
                                     }
@@ -247,7 +252,8 @@ extension Tensor {
                 }
             }
         }
-        Elementwise.sumSlices(partialWeight, slices: N, into: &gradients.dWeight.data)
+        guard parameters else { return }
+        Elementwise.sumSlices(partialWeight, slices: items, into: &gradients.dWeight.data)
         Elementwise.sumSlices(partialBias, slices: N, into: &gradients.dBias.data)
     }
 }

@@ -149,6 +149,7 @@ extension Tensor {
         let P = H * W
         let items = gdnItems(samples: N, pixels: P)
         let backward = gradOutput != nil
+        let parameters = !GradientScope.inputOnly
         var partials = [Float](repeating: 0, count: backward ? items * (C + C * C) : 0)
         let dyData = gradOutput?.data ?? []
         input.data.withUnsafeBufferPointer { x in
@@ -185,9 +186,11 @@ extension Tensor {
                                     // v = dy * e * x * s^e / s, s := s^e, dBeta = sum_p v
                                     caec_gdn_backward_factors(xBlock, dyBlock, P, s, v, dBeta, C, B, inverse ? 1 : 0)
                                     // dGamma (C, C) = v (C, B) * squares^T (B, C)
-                                    BLAS.gemm(
-                                        transposeA: false, transposeB: true, m: C, n: C, k: B, a: v, lda: B, b: squares,
-                                        ldb: B, beta: 0, c: dBeta + C, ldc: C)
+                                    if parameters {
+                                        BLAS.gemm(
+                                            transposeA: false, transposeB: true, m: C, n: C, k: B, a: v, lda: B,
+                                            b: squares, ldb: B, beta: 0, c: dBeta + C, ldc: C)
+                                    }
                                     // mixed (C, B) = gamma^T (C, C) * v (C, B)
                                     BLAS.gemm(
                                         transposeA: true, transposeB: false, m: C, n: B, k: C, a: gamma, lda: C, b: v,

@@ -117,4 +117,25 @@ let deconvCases: [DeconvCase] = [
         let serialWide = TensorParallelism.$maxWorkers.withValue(1) { forward() }
         #expect(serialWide == TensorParallelism.$maxWorkers.withValue(2) { forward() })
     }
+
+    /// One large image is split into bands of rows: the backward is the same for one and two workers, agrees with
+    /// the reference, and with `GradientScope.inputOnly` gives the same dInput and no parameter gradients.
+    @Test func oneLargeImageSplitsIntoBands() {
+        var random = SeededRandom(seed: 1900)
+        let g = Conv2DGeometry(kernelSize: 5, stride: 2, padding: 2)
+        // 48 output channels: K = 1200 column rows, so a 90-wide output gets bands of a few rows.
+        let x = randomTensor([1, 6, 40, 45], &random)
+        let w = randomTensor([6, 48, 5, 5], &random)
+        let dy = randomTensor([1, 48, 80, 90], &random)
+        let backward = { Tensor.convTranspose2dBackward(dy, input: x, weight: w, geometry: g) }
+        let one = TensorParallelism.$maxWorkers.withValue(1) { backward() }
+        let two = TensorParallelism.$maxWorkers.withValue(2) { backward() }
+        #expect(one == two)
+        let reference = Tensor.convTranspose2dBackward(dy, input: x, weight: w, geometry: g, path: .reference)
+        expectClose(one.dInput.data, reference.dInput.data, maxAbs: 1e-3)
+        expectClose(one.dWeight.data, reference.dWeight.data, maxAbs: 1e-2)
+        let inputOnly = GradientScope.$inputOnly.withValue(true) { backward() }
+        #expect(inputOnly.dInput == one.dInput)
+        #expect(inputOnly.dWeight.data.allSatisfy { $0 == 0 } && inputOnly.dBias.data.allSatisfy { $0 == 0 })
+    }
 }

@@ -48,8 +48,11 @@ extension RateDistortionModel: LatentRefining {
             let tau = 0.5 * expf(-4 * Float(step) / Float(iterations))
             let (relaxed, dRelaxed) = Self.gumbelRelaxation(y.data, tau: tau, random: &random)
             let sample = Tensor(shape: y.shape, data: relaxed)
-            let dSample = lossGradient(
-                sample, image: image, width: width, height: height, quality: q, &scratch, &parameterGradients)
+            // Only the latent moves: the backward kernels skip the weight gradients.
+            let dSample = GradientScope.$inputOnly.withValue(true) {
+                lossGradient(
+                    sample, image: image, width: width, height: height, quality: q, &scratch, &parameterGradients)
+            }
             var gradient = dSample.data
             for i in gradient.indices { gradient[i] *= dRelaxed[i] }
             let rate = Self.refinementLearningRate * (1 - 0.9 * Float(step) / Float(iterations))

@@ -31,7 +31,7 @@ public struct CaecFileInfo: Sendable, Equatable {
 /// Entry points that need no model.
 public enum Caec {
     /// The library's version.
-    public static let version = "0.1.0"
+    public static let version = "0.2.0"
 
     /// Reads a `.cae` header (checking signature, version and header checksum) without touching the payload.
     public static func peek(_ bytes: [UInt8]) throws(CaecError) -> CaecFileInfo {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Caec
 import CaecEval
 import CaecTensor
 
@@ -65,7 +66,7 @@ struct CaecCommand: ParsableCommand {
 
 /// The version of the caec command-line tool.
 enum CaecVersion {
-    static let string = "0.1.0"
+    static let string = Caec.version
 
     /// What `caec --version` prints: caec's version, the image libraries', the models folder with the ids of the
     /// weights it holds, and the BLAS caec runs on.

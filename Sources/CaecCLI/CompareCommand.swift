@@ -11,11 +11,12 @@ import CaecModel
     import Darwin
 #endif
 
-/// `caec compare`: caec models against JPEG and WebP on the same images, with reports.
+/// `caec compare`: caec models against JPEG, WebP, AVIF and JPEG XL on the same images, with reports.
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Measure caec models, JPEG and WebP on the same images (rate, PSNR, SSIM, classifier agreement).",
+        abstract:
+            "Measure caec models, JPEG, WebP, AVIF and JPEG XL on the same images (rate, PSNR, SSIM, agreement).",
         subcommands: [CompareRunCommand.self, CompareMergeCommand.self],
         defaultSubcommand: CompareRunCommand.self
     )

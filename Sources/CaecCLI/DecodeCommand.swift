@@ -10,8 +10,8 @@ struct DecodeCommand: ParsableCommand {
         abstract: "Decompress a .cae file to PNG or JPEG.",
         discussion: """
             The model is the one named in the file's header, loaded from the models folder. The output format \
-            comes from --format, or else from the output's extension (.png, .jpg, .jpeg); standard output needs \
-            --format, and outputs in a folder (-o DIR) are PNG unless --format says jpeg. The ICC profile, EXIF \
+            comes from --format, or else from the output's extension (.png, .jpg, .jpeg); standard output (-) and \
+            outputs in a folder (-o DIR) are PNG unless --format says jpeg. The ICC profile, EXIF \
             and XMP stored in the file are written back (PNG iCCP, eXIf, iTXt; JPEG APP2, APP1), and a gray file \
             decodes to a gray PNG or JPEG. With several inputs, a file that fails is reported and the others are \
             still decoded; the exit status is the first failure's.
@@ -77,7 +77,7 @@ struct DecodeCommand: ParsableCommand {
                     command: "decode")
                 if jobs.count == 1 {
                     let job = jobs[0]
-                    if format == nil && OutputImageFormat(path: job.output) == nil {
+                    if format == nil && job.output != "-" && OutputImageFormat(path: job.output) == nil {
                         throw CLIFailure(
                             .usage, path: nil,
                             "cannot tell the output format from '\(job.output)': use --format png or --format jpeg")

@@ -164,7 +164,7 @@ struct EncodeCommand: ParsableCommand {
         }
         let percent = quality ?? 50
         let mapped = CaecCodec.modelQuality(percent: percent, qualityCount: codec.qualities.count)!
-        if let quality, quality <= codec.qualities.upperBound, mapped != quality, !quiet {
+        if let quality, codec.qualities.contains(quality), mapped != quality, !quiet {
             printError(
                 "caec: warning: --quality \(quality) is on the 0-100 scale (\(model) quality \(mapped)); "
                     + "--model-quality \(quality) selects the model's own quality \(quality)")

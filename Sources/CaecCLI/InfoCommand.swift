@@ -21,11 +21,14 @@ struct InfoCommand: FailableCommand {
         let bytes = try FileInput.read(input)
         let info: CaecFileInfo
         do { info = try Caec.peek(bytes) } catch { throw CLIFailure(.badInput, path: input, error.message) }
-        let metadata: CaecMetadata
+        // The header is what `info` promises; the metadata needs the rest of the file, so a damaged body is shown,
+        // not fatal.
+        var metadata = CaecMetadata(isGray: info.header.colour == 1)
+        var damage: String?
         do {
             metadata = try Caec.metadata(
                 bytes, limits: ImageLimits(maxWidth: 65536, maxHeight: 65536, maxPixels: 1 << 32))
-        } catch { throw CLIFailure(.badInput, path: input, error.message) }
+        } catch { damage = error.message }
         let items = [("icc", metadata.iccProfile), ("exif", metadata.exif), ("xmp", metadata.xmp)].compactMap {
             name, data in data.map { (name, $0.count) }
         }
@@ -40,7 +43,8 @@ struct InfoCommand: FailableCommand {
                     + "\"height\": \(info.height), \"payload_bytes\": \(info.payloadBytes), "
                     + "\"file_bytes\": \(info.fileBytes), \"bpp\": \(NumberFormat.fixed(bpp, 4)), \"fingerprint\": \(info.fingerprint), "
                     + "\"colour\": \"\(colour)\", \"metadata\": {"
-                    + items.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}}"
+                    + items.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+                    + (damage.map { ", \"damage\": \"\(jsonEscaped($0))\"" } ?? "") + "}"
             )
         } else {
             print(
@@ -53,8 +57,26 @@ struct InfoCommand: FailableCommand {
                 file         \(info.fileBytes) bytes (\(NumberFormat.fixed(bpp, 3)) bpp)
                 fingerprint  \(info.fingerprint)
                 colour       \(colour)
-                metadata     \(items.isEmpty ? "none" : items.map { "\($0.0.uppercased()) \($0.1) bytes" }.joined(separator: ", "))
+                metadata     \(damage.map { "unreadable: \($0)" } ?? (items.isEmpty ? "none" : items.map { "\($0.0.uppercased()) \($0.1) bytes" }.joined(separator: ", ")))
                 """)
         }
     }
+}
+
+/// `text` with JSON's required escapes.
+private func jsonEscaped(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case _ where scalar.value < 0x20: out += "\\u00" + String(scalar.value, radix: 16).leftPadded(to: 2)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

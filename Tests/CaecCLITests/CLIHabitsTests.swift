@@ -91,12 +91,17 @@ import Testing
         let clash = try Self.encode([Self.odd, jpeg, "-o", directory.path("")])
         #expect(clash.status == 64)
         #expect(clash.stderr.contains("would both be written to"))
-        let noFolder = try Self.encode([Self.odd, "-o", directory.path("nowhere") + "/"])
+        // A name ending in / is created when its parent exists; a missing parent is an output error.
+        let created = try Self.encode([Self.odd, "-o", directory.path("made") + "/"])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory.path("made/odd-97x61.cae")))
+        let noParent = directory.path("nowhere/deeper") + "/"
+        let noFolder = try Self.encode([Self.odd, "-o", noParent])
         #expect(noFolder.status == 73)
-        #expect(noFolder.stderr == "caec: error: \(directory.path("nowhere") + "/"): output folder does not exist\n")
+        #expect(noFolder.stderr.hasPrefix("caec: error: \(noParent): cannot create the output folder: "))
         let three = try Self.encode([Self.odd, Self.horse, directory.path("x.cae")])
         #expect(three.status == 64)
-        #expect(try directory.contents() == ["odd-97x61.jpg"])
+        #expect(try directory.contents().sorted() == ["made", "odd-97x61.jpg"])
     }
 
     /// -o FILE is the positional output; --quiet prints nothing; decode -v prints size, model, bytes, bpp, time.

@@ -142,3 +142,18 @@ import Testing
         #expect(decode.status == 0, "\(decode.stderr)")
     }
 }
+
+/// `caec decode IN -` writes PNG to standard output when no --format is given.
+@Suite struct DecodeToStdoutTests {
+    @Test func standardOutputDefaultsToPNG() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let cae = directory.path("a.cae")
+        let encode = try CaecProcess.run(
+            ["encode", EncodeCommandTests.horse, cae, "--models", EncodeCommandTests.models])
+        #expect(encode.status == 0)
+        let decode = try CaecProcess.run(["decode", cae, "-", "--models", EncodeCommandTests.models])
+        #expect(decode.status == 0, "\(decode.stderr)")
+        #expect(decode.stdout.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+    }
+}

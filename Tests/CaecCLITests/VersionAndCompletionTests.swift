@@ -9,7 +9,7 @@ import Testing
         #expect(result.status == 0)
         let lines = result.stdoutText.split(separator: "\n").map(String.init)
         try #require(lines.count == 8, "\(result.stdoutText)")
-        #expect(lines[0] == "caec 0.1.0")
+        #expect(lines[0] == "caec 0.2.0")
         let prefixes = ["libpng 1.", "libjpeg libjpeg-turbo ", "libwebp 1.", "libavif ", "libjxl 0."]
         for (line, prefix) in zip(lines[1...5], prefixes) {
             #expect(line.hasPrefix(prefix) && line.count > prefix.count + 2, "\(line)")

@@ -19,7 +19,8 @@ enum FileJobs {
     /// inputs) in which each output is named after its input with its extension replaced by `outputExtension`.
     ///
     /// - Throws: `.usage` for a wrong count, standard input or output in folder mode, or two inputs that would
-    ///   write the same output; `.cannotCreateOutput` for an output folder that does not exist.
+    ///   write the same output; `.cannotCreateOutput` for an output folder that does not exist (a name ending in
+    ///   `/` is created when its parent exists).
     static func resolve(files: [String], output: String?, outputExtension: String, command: String) throws(CLIFailure)
         -> [FileJob]
     {
@@ -39,8 +40,15 @@ enum FileJobs {
         guard output != "-" else {
             throw CLIFailure(.usage, path: nil, "several inputs cannot all be written to standard output")
         }
-        guard isDirectory(output) else {
-            throw CLIFailure(.cannotCreateOutput, path: output, "output folder does not exist")
+        if !isDirectory(output) {
+            // A name ending in / asks for a folder: make it (its parent must exist), as `mkdir` would.
+            guard output.hasSuffix("/") else {
+                throw CLIFailure(.cannotCreateOutput, path: output, "output folder does not exist")
+            }
+            guard mkdir(output, 0o777) == 0 || isDirectory(output) else {
+                throw CLIFailure(
+                    .cannotCreateOutput, path: output, "cannot create the output folder: \(describe(errno))")
+            }
         }
         var jobs: [FileJob] = []
         var inputOf: [String: String] = [:]

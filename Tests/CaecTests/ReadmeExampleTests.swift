@@ -10,7 +10,8 @@ import Testing
         CaecFileInfo, RGBImage, [UInt8], (file: [UInt8], quality: Int)
     ) {
         // README example begin
-        let codec = try CaecCodec(modelID: "cae-r4", searchPaths: [modelsFolder])  // reads <folder>/cae-r4.caew
+        var codec = try CaecCodec(modelID: "cae-r4", searchPaths: [modelsFolder])  // reads <folder>/cae-r4.caew
+        codec.threads = 2  // optional: workers per call
         let image = try RGBImage(width: 32, height: 32, validating: rgb)  // interleaved R, G, B bytes
         let file = try codec.encode(image, quality: codec.modelQuality(percent: 75))  // [UInt8], a whole .cae file
         let info = try Caec.peek(file)  // header only: model, quality (6 of 1...8), size

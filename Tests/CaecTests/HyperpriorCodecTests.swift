@@ -73,9 +73,9 @@ import Testing
         #expect(point.tables.count == 64)
         #expect(try RANSDecoder.decode(zBytes, planeSize: 2, tables: point.tables) == z.data.map { Int32($0) })
         let conditional = try #require(codec.model.conditional)
-        #expect(conditional.tables.count == 64 && conditional.scales == GaussianConditional.scaleTable)
+        #expect(conditional.tables.count == 64 && conditional.bounds == GaussianConditional.decisionBounds)
         let indices = Self.model.scaleIndices(
-            z, height: 3, width: 5, bounds: conditional.scales, codec.model.parameters)
+            z, height: 3, width: 5, bounds: conditional.bounds, codec.model.parameters)
         #expect(Set(indices).count > 4)
         #expect(
             try RANSDecoder.decode(yBytes, tableIndices: indices, tables: conditional.tables)

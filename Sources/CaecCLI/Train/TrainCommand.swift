@@ -167,6 +167,9 @@ struct LegacyTrainCommand: FailableCommand {
         if photo.initFrom != nil && !isPhotoModel {
             throw ValidationError("--init-from applies to photo (rate-distortion) training only")
         }
+        if profile && ModelRegistry.rateDistortion(run.model) == nil && isPhotoModel {
+            throw ValidationError("--profile measures bmshj-f-vr only")
+        }
     }
 
     func execute() throws(CLIFailure) {

@@ -87,8 +87,8 @@ package struct CodecModel: Sendable {
             throw CaecError(.invalidModel, "weights have conditional tables \(file.modelID) does not use")
         case (.some, .some(let stored)):
             conditional = ConditionalTables(
-                scales: stored.scales,
-                tables: try OperatingPoint.tables(stored.tables, count: stored.scales.count, name: "codec conditional"))
+                bounds: stored.bounds,
+                tables: try OperatingPoint.tables(stored.tables, count: stored.bounds.count, name: "codec conditional"))
         }
         var points: [OperatingPoint] = []
         for (index, stored) in codec.qualities.enumerated() {

@@ -1,5 +1,6 @@
 /// An optimiser updates a flat parameter array from a flat gradient array of the same layout, skipping floats whose
-/// mask is 0 (buffers). State lives outside the model, in the same layout.
+/// mask is 0 (buffers). Adam scales each float's step by its mask value (1 for a plain trainable mask, so that
+/// `--lr-scale` can speed up one group). State lives outside the model, in the same layout.
 package protocol Optimizer: Sendable {
     /// Applies one step at learning rate `learningRate`.
     mutating func step(values: inout [Float], gradients: [Float], mask: [Float], learningRate: Float)
@@ -47,7 +48,8 @@ package struct Adam: Optimizer {
                                 m[i] = b1 * m[i] + (1 - b1) * g[i]
                                 v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
                                 let denominator = v[i].squareRoot() / rootCorrection2 + eps
-                                p[i] -= stepSize * m[i] / denominator
+                                // k[i] is 1 unless a group's rate is scaled: then the product is exact.
+                                p[i] -= k[i] * (stepSize * m[i] / denominator)
                                 if decay != 0 { p[i] -= learningRate * decay * p[i] }
                             }
                         }

@@ -34,8 +34,21 @@ package struct RateDistortionTrainingConfiguration: Sendable, Equatable {
     /// Parameters whose key starts with one of these are not trained (`--freeze g_a.,g_s.,gain.` trains a
     /// hyperprior's hyper transforms on a factorized model's fixed transforms).
     package var frozenPrefixes: [String] = []
+    /// Learning-rate factors of the parameters whose key starts with a prefix (Adam's step is multiplied by it),
+    /// such as `("entropy_bottleneck.", 10)` for a fresh density under trained transforms.
+    package var learningRateScales: [(prefix: String, factor: Float)] = []
 
     package init(budget: Budget) { self.budget = budget }
+
+    package static func == (a: Self, b: Self) -> Bool {
+        a.budget == b.budget && a.batchSize == b.batchSize && a.cropSide == b.cropSide
+            && a.learningRate == b.learningRate && a.finalLearningRate == b.finalLearningRate
+            && a.cutFraction == b.cutFraction && a.clipNorm == b.clipNorm && a.seed == b.seed
+            && a.logEvery == b.logEvery && a.checkpointSeconds == b.checkpointSeconds
+            && a.frozenPrefixes == b.frozenPrefixes
+            && a.learningRateScales.map(\.prefix) == b.learningRateScales.map(\.prefix)
+            && a.learningRateScales.map(\.factor) == b.learningRateScales.map(\.factor)
+    }
 
     /// The learning rate at `step` after `seconds` of training: the base rate, then the final rate for the last
     /// `1 - cutFraction` of the budget.
@@ -188,12 +201,17 @@ package struct RateDistortionTrainer {
         return (state, trained)
     }
 
-    /// 1 for every trainable parameter outside `frozenPrefixes`, else 0.
+    /// Per float: 0 for buffers and `frozenPrefixes`, the factor of `learningRateScales` for its first matching
+    /// prefix, else 1.
     package func trainingMask(_ parameters: Parameters) -> [Float] {
         var mask = parameters.trainableMask
-        for spec in parameters.specs where configuration.frozenPrefixes.contains(where: spec.name.hasPrefix) {
+        for spec in parameters.specs {
             let offset = parameters.offset(of: spec.name)
-            for i in offset..<offset + spec.count { mask[i] = 0 }
+            if configuration.frozenPrefixes.contains(where: spec.name.hasPrefix) {
+                for i in offset..<offset + spec.count { mask[i] = 0 }
+            } else if let scale = configuration.learningRateScales.first(where: { spec.name.hasPrefix($0.prefix) }) {
+                for i in offset..<offset + spec.count where mask[i] != 0 { mask[i] = scale.factor }
+            }
         }
         return mask
     }

@@ -1,6 +1,7 @@
 import Caec
 import CaecEntropy
 import CaecFormat
+import CaecFuzzing
 import CaecModel
 import CaecTensor
 import CaecTestSupport
@@ -73,9 +74,9 @@ import Testing
         #expect(point.tables.count == 64)
         #expect(try RANSDecoder.decode(zBytes, planeSize: 2, tables: point.tables) == z.data.map { Int32($0) })
         let conditional = try #require(codec.model.conditional)
-        #expect(conditional.tables.count == 64 && conditional.scales == GaussianConditional.scaleTable)
+        #expect(conditional.tables.count == 64 && conditional.bounds == GaussianConditional.decisionBounds)
         let indices = Self.model.scaleIndices(
-            z, height: 3, width: 5, bounds: conditional.scales, codec.model.parameters)
+            z, height: 3, width: 5, bounds: conditional.bounds, codec.model.parameters)
         #expect(Set(indices).count > 4)
         #expect(
             try RANSDecoder.decode(yBytes, tableIndices: indices, tables: conditional.tables)
@@ -125,6 +126,34 @@ import Testing
         for length in stride(from: 0, to: payload.count, by: 7) {
             Self.expectInvalid(try Self.rewritten(file) { Array($0.prefix(length)) }, "payload: ")
         }
+    }
+
+    /// The payload fuzz target's corpus and seeded garbage, as payloads of this model: errors, never traps.
+    @Test func hostilePayloadsThrowNeverTrap() throws {
+        for path in FuzzReplayTests.files("Fuzz/corpus/payload") + FuzzReplayTests.files("Fuzz/crashers") {
+            FuzzTargets.payload(try Golden.required(path), codec: Self.codec)
+        }
+        var random = SeededRandom(seed: 17)
+        for length in [2, 3, 6, 9, 40, 300] {
+            for _ in 0..<4 { FuzzTargets.payload(random.bytes(length), codec: Self.codec) }
+        }
+        // A z stream of huge escaped values: h_s sees +-2^30, its scales may be infinite; indices stay in range.
+        let file = try Self.codec.encode(Self.image(width: 20, height: 20, seed: 1), quality: 2)
+        let (header, payload, _) = try CAEReader.read(file)
+        var encoder = RANSEncoder()
+        let tables = Self.codec.model.operatingPoints[1].tables
+        for channel in (0..<64).reversed() {
+            encoder.encode(channel % 2 == 0 ? 1 << 30 : -(1 << 30), table: tables[channel])
+        }
+        let z = encoder.finish()
+        var length: [UInt8] = []
+        var n = z.count
+        repeat {
+            length.append(UInt8(n & 0x7F) | (n >= 0x80 ? 0x80 : 0))
+            n >>= 7
+        } while n > 0
+        let hostile = CAEWriter.file(header: header, payload: length + z + Array(payload.suffix(8)))
+        #expect(throws: CaecError.self) { try Self.codec.decode(hostile) }
     }
 
     @Test func bytesDoNotDependOnTheThreadCountOrTheKernelLevel() throws {

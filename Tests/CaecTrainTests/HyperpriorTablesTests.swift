@@ -54,7 +54,10 @@ import Testing
         let codec = HyperpriorTables.codecTensors(model: Self.model, parameters: parameters)
         #expect(codec.qualities.count == 2 && codec.scales == [Float](repeating: 1, count: 6))
         let conditional = try #require(codec.conditional)
-        #expect(conditional.scales == GaussianConditional.scaleTable)
+        #expect(conditional.bounds == GaussianConditional.decisionBounds)
+        let scales = GaussianConditional.scaleTable
+        #expect((0..<63).allSatisfy { scales[$0] < conditional.bounds[$0] && conditional.bounds[$0] < scales[$0 + 1] })
+        #expect(conditional.bounds[63] == scales[63])
         var rest = conditional.tables[...]
         var tables: [FrequencyTable] = []
         while !rest.isEmpty {

@@ -144,6 +144,29 @@ import Testing
         }
     }
 
+    /// `--lr-scale entropy_bottleneck.=10`: the mask carries the factor and Adam's step is that many times larger.
+    @Test func learningRateScalesMultiplyAdamsStep() {
+        var configuration = RateDistortionTrainingConfiguration(budget: .steps(1))
+        configuration.frozenPrefixes = ["g_a."]
+        configuration.learningRateScales = [("entropy_bottleneck.", 10)]
+        let trainer = RateDistortionTrainer(objective: HyperpriorObjective(Self.model), configuration: configuration)
+        let parameters = Self.model.initialParameters(seed: 1)
+        let mask = trainer.trainingMask(parameters)
+        let density = parameters.offset(of: "entropy_bottleneck.biases.0")
+        let hyper = parameters.offset(of: "h_s.0.weight")
+        #expect(mask[density] == 10 && mask[hyper] == 1 && mask[parameters.offset(of: "g_a.0.weight")] == 0)
+        let gradients = (0..<parameters.count).map { Float($0 % 7) - 3.5 }
+        var plain = Adam(count: parameters.count)
+        var scaled = Adam(count: parameters.count)
+        var a = parameters.values
+        var b = parameters.values
+        plain.step(values: &a, gradients: gradients, mask: parameters.trainableMask, learningRate: 1e-3)
+        scaled.step(values: &b, gradients: gradients, mask: mask, learningRate: 1e-3)
+        #expect(a[hyper] == b[hyper])
+        let ratio = (b[density] - parameters.values[density]) / (a[density] - parameters.values[density])
+        #expect(abs(ratio - 10) < 1e-3, "ratio \(ratio)")
+    }
+
     /// `--init-from` a factorized model: g_a, g_s and the gains are the file's, h_a, h_s and z's density fresh.
     @Test func initialisesFromTheFactorizedModel() throws {
         let factorized = RateDistortionModel(id: "bmshj-f-vr", n: 4, m: 6, lambdas: [0.005, 0.05])

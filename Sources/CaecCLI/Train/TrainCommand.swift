@@ -111,6 +111,26 @@ struct PhotoOptions: ParsableArguments {
                 + "hyperprior's hyper transforms).", valueName: "prefixes"))
     var freeze: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated PREFIX=FACTOR: multiply the learning rate of the parameters under PREFIX (e.g. "
+                + "entropy_bottleneck.=10 for a fresh density).", valueName: "scales"))
+    var lrScale: String?
+
+    /// `--lr-scale` parsed, or nil if malformed.
+    var learningRateScales: [(prefix: String, factor: Float)]? {
+        guard let lrScale else { return [] }
+        var scales: [(prefix: String, factor: Float)] = []
+        for item in lrScale.split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let factor = Float(String(parts[1])), factor > 0, factor.isFinite else {
+                return nil
+            }
+            scales.append((String(parts[0]), factor))
+        }
+        return scales
+    }
+
     @Option(help: "Build the codec tables of a trained run and measure real bytes on DIR's PNGs.")
     var codecEval: String?
 
@@ -146,6 +166,9 @@ struct LegacyTrainCommand: FailableCommand {
         if photo.initFrom != nil && run.resume { throw ValidationError("--init-from and --resume exclude each other") }
         if photo.initFrom != nil && !isPhotoModel {
             throw ValidationError("--init-from applies to photo (rate-distortion) training only")
+        }
+        if profile && ModelRegistry.rateDistortion(run.model) == nil && isPhotoModel {
+            throw ValidationError("--profile measures bmshj-f-vr only")
         }
     }
 

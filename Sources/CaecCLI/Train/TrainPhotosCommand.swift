@@ -27,6 +27,7 @@ struct TrainPhotosCommand: FailableCommand {
             throw ValidationError("\(run.model) is not a rate-distortion model: use `caec train cifar`")
         }
         if photo.initFrom != nil && run.resume { throw ValidationError("--init-from and --resume exclude each other") }
+        if photo.learningRateScales == nil { throw ValidationError("--lr-scale takes PREFIX=FACTOR,... (FACTOR > 0)") }
     }
 
     func execute() throws(CLIFailure) { try PhotoTraining(run: run, photo: photo).execute() }
@@ -95,6 +96,7 @@ struct PhotoTraining {
         configuration.seed = run.seed
         configuration.checkpointSeconds = photo.checkpointMinutes * 60
         configuration.frozenPrefixes = photo.freeze.map { $0.split(separator: ",").map(String.init) } ?? []
+        configuration.learningRateScales = photo.learningRateScales ?? []
         return configuration
     }
 
@@ -165,6 +167,7 @@ struct PhotoTraining {
             "caec train --model \(model.id) --photos \(photos) \(budget) --batch \(configuration.batchSize) "
             + "--crop \(photo.crop) --lr \(configuration.learningRate) --seed \(run.seed)"
             + (photo.initFrom.map { " --init-from \($0)" } ?? "") + (photo.freeze.map { " --freeze \($0)" } ?? "")
+            + (photo.lrScale.map { " --lr-scale \($0)" } ?? "")
         let lambdas = model.lambdas.map { "\($0)" }.joined(separator: " ")
         return [
             ("trained_by", commandLine), ("batch", "\(configuration.batchSize)"), ("crop", "\(photo.crop)"),

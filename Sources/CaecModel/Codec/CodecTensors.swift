@@ -4,17 +4,18 @@
 /// `codec.scale` (f32, C) is the per-channel latent spread the steps derive from; each quality q = 1, 2, ... has
 /// `codec.q<q>.step` (f32, C), the encoder's quantisation step per channel, and `codec.q<q>.tables` (u8), the C
 /// serialised frequency tables one after another. The tables stay bytes here: the entropy coder parses them.
-/// A hyperprior model (Spec/model-weights.md §7.2) also has `codec.gaussian.scales` (f32, S), the ascending scales of
-/// its conditional tables, and `codec.gaussian.tables` (u8), their S serialised tables; its per-quality tables
+/// A hyperprior model (Spec/model-weights.md §7.2) also has `codec.gaussian.bounds` (f32, S), the ascending decision
+/// bounds of its conditional tables, and `codec.gaussian.tables` (u8), their S serialised tables; its per-quality tables
 /// code the hyper-latent, so there are as many as it has channels.
 package struct CodecTensors: Equatable, Sendable {
-    /// The shared tables of a conditional entropy model: one table per scale.
+    /// The shared tables of a conditional entropy model: an element whose predicted scale is at most `bounds[i]`
+    /// (and above `bounds[i - 1]`) is coded with table i.
     package struct Conditional: Equatable, Sendable {
-        package var scales: [Float]
+        package var bounds: [Float]
         package var tables: [UInt8]
 
-        package init(scales: [Float], tables: [UInt8]) {
-            self.scales = scales
+        package init(bounds: [Float], tables: [UInt8]) {
+            self.bounds = bounds
             self.tables = tables
         }
     }
@@ -52,7 +53,7 @@ package struct CodecTensors: Equatable, Sendable {
     static func scaleName() -> String { prefix + "scale" }
     static func stepName(quality: Int) -> String { prefix + "q\(quality).step" }
     static func tablesName(quality: Int) -> String { prefix + "q\(quality).tables" }
-    static let conditionalScalesName = prefix + "gaussian.scales"
+    static let conditionalBoundsName = prefix + "gaussian.bounds"
     static let conditionalTablesName = prefix + "gaussian.tables"
 
     /// The tensors, `codec.scale` first, then each quality's step and tables.
@@ -73,8 +74,8 @@ package struct CodecTensors: Equatable, Sendable {
         if let conditional {
             tensors.append(
                 NamedTensor(
-                    name: Self.conditionalScalesName, kind: .buffer, shape: [conditional.scales.count],
-                    storage: .float32(conditional.scales)))
+                    name: Self.conditionalBoundsName, kind: .buffer, shape: [conditional.bounds.count],
+                    storage: .float32(conditional.bounds)))
             tensors.append(
                 NamedTensor(
                     name: Self.conditionalTablesName, kind: .buffer, shape: [conditional.tables.count],
@@ -106,14 +107,12 @@ package struct CodecTensors: Equatable, Sendable {
             throw CodecTensorsError("weights have no codec operating points (run `caec calibrate`)")
         }
         var conditional: Conditional?
-        if let scaleTensor = byName[Self.conditionalScalesName] {
-            guard case .float32(let conditionalScales) = scaleTensor.storage,
-                (1...256).contains(conditionalScales.count),
-                conditionalScales.allSatisfy(\.isFinite),
-                zip(conditionalScales, conditionalScales.dropFirst()).allSatisfy({ $0 < $1 }),
+        if let boundsTensor = byName[Self.conditionalBoundsName] {
+            guard case .float32(let bounds) = boundsTensor.storage, (1...256).contains(bounds.count),
+                bounds.allSatisfy(\.isFinite), zip(bounds, bounds.dropFirst()).allSatisfy({ $0 < $1 }),
                 case .uint8(let tables)? = byName[Self.conditionalTablesName]?.storage
             else { throw CodecTensorsError("codec conditional tables are malformed") }
-            conditional = Conditional(scales: conditionalScales, tables: tables)
+            conditional = Conditional(bounds: bounds, tables: tables)
         }
         guard byName.count == 1 + 2 * qualities.count + (conditional == nil ? 0 : 2) else {
             throw CodecTensorsError("weights have codec tensors beyond quality \(qualities.count)")

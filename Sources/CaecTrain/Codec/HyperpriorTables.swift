@@ -6,8 +6,9 @@ import CaecTensor
 ///
 /// Per quality q: `codec.q<q>.step` = 1 / gain.analysis[q] (M channels, as `RateDistortionTables`) and
 /// `codec.q<q>.tables`, the N per-channel tables of z's learned density of quality q, sampled as
-/// `RateDistortionTables.build(bottleneck:...)` does (15 bits). Shared by all qualities: `codec.gaussian.scales`, the 64
-/// scales of `GaussianConditional.scaleTable`, and `codec.gaussian.tables`, one table per scale (`gaussianTable`).
+/// `RateDistortionTables.build(bottleneck:...)` does (15 bits). Shared by all qualities: `codec.gaussian.bounds`
+/// (`GaussianConditional.decisionBounds`), and `codec.gaussian.tables`, one table per scale of
+/// `GaussianConditional.scaleTable` (`gaussianTable`).
 /// The decoder reads these integers and never evaluates the Gaussian.
 package enum HyperpriorTables {
     /// The `codec.*` tensors of every quality (numbered from 1) of `parameters` of `model`.
@@ -22,10 +23,9 @@ package enum HyperpriorTables {
                 steps: (0..<model.m).map { 1 / gains.data[q * model.m + $0] },
                 tables: tables.flatMap { $0.serialized() })
         }
-        let scales = GaussianConditional.scaleTable
         let conditional = CodecTensors.Conditional(
-            scales: scales,
-            tables: scales.flatMap { gaussianTable(scale: Double($0)).serialized() })
+            bounds: GaussianConditional.decisionBounds,
+            tables: GaussianConditional.scaleTable.flatMap { gaussianTable(scale: Double($0)).serialized() })
         return CodecTensors(
             scales: [Float](repeating: 1, count: model.m), qualities: qualities, conditional: conditional)
     }

@@ -24,6 +24,23 @@ import Testing
         #expect(count == 1_435_843, "parameters: \(count)")
     }
 
+    @Test func registeredKeyTableAndSaveLoadForwardIsBitIdentical() throws {
+        let specs = try #require(ModelRegistry.parameterSpecs("bmshj-hp-vr"))
+        #expect(specs.count == 8 + 6 + 8 + 6 + 6 + 6 + 11 + 2)
+        let model = HyperpriorModel(id: "bmshj-hp-vr", factorizedID: "bmshj-f-vr", n: 4, m: 5, lambdas: [0.01, 0.04])
+        let original = model.initialParameters(seed: 3)
+        let bytes = original.weightsFile(modelID: model.id).serialized()
+        let loaded = try Parameters(
+            loading: WeightsFile(parsing: bytes), modelID: model.id, specs: model.parameterSpecs)
+        #expect(loaded.values == original.values)
+        var random = SeededRandom(seed: 10)
+        let x = Tensor(shape: [1, 3, 48, 32], data: random.floats(3 * 48 * 32, in: 0..<1))
+        let a = model.reconstruct(x, quality: 1, original)
+        let b = model.reconstruct(x, quality: 1, loaded)
+        #expect(a.reconstruction.shape == x.shape && a.bits[0] > 0)
+        #expect(a.reconstruction.data == b.reconstruction.data && a.bits == b.bits)
+    }
+
     @Test func hyperTransformsShrinkByFourAndScalesCropToTheLatent() {
         let parameters = Self.model.initialParameters(seed: 3)
         var random = SeededRandom(seed: 1)

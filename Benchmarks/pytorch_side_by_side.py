@@ -83,13 +83,11 @@ def best_of(fn, repetitions):
     return min(times)
 
 
-def torch_codec_figures(width, height, threads, repetitions, n=64, m=128):
-    """Seconds of bmshj-f-vr's analysis and synthesis transforms (N=64, M=128) on one width x height image."""
+def bmshj_transforms(n, m, reparametrised=False):
+    """bmshj-f-vr's analysis and synthesis transforms in PyTorch (CompressAI's FactorizedPrior shapes). With
+    `reparametrised`, GDN's beta and gamma pass through abs() (+1e-6 on beta) as trained parameters need."""
     import torch
     from torch import nn
-
-    torch.set_num_threads(threads)
-    torch.manual_seed(0)
 
     class GDN(nn.Module):
         def __init__(self, channels, inverse=False):
@@ -100,7 +98,8 @@ def torch_codec_figures(width, height, threads, repetitions, n=64, m=128):
 
         def forward(self, x):
             c = x.shape[1]
-            norm = nn.functional.conv2d(x * x, self.gamma.view(c, c, 1, 1), self.beta)
+            gamma, beta = (self.gamma.abs(), self.beta.abs() + 1e-6) if reparametrised else (self.gamma, self.beta)
+            norm = nn.functional.conv2d(x * x, gamma.view(c, c, 1, 1), beta)
             return x * torch.sqrt(norm) if self.inverse else x / torch.sqrt(norm)
 
     def conv(cin, cout):
@@ -112,6 +111,18 @@ def torch_codec_figures(width, height, threads, repetitions, n=64, m=128):
     analysis = nn.Sequential(conv(3, n), GDN(n), conv(n, n), GDN(n), conv(n, n), GDN(n), conv(n, m))
     synthesis = nn.Sequential(deconv(m, n), GDN(n, True), deconv(n, n), GDN(n, True), deconv(n, n), GDN(n, True),
                               deconv(n, 3))
+    return analysis, synthesis
+
+
+def torch_codec_figures(width, height, threads, repetitions, n=64, m=128):
+    """Seconds of bmshj-f-vr's analysis and synthesis transforms (N=64, M=128) on one width x height image."""
+    import torch
+    from torch import nn
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+
+    analysis, synthesis = bmshj_transforms(n, m)
     x = torch.rand(1, 3, height, width)
     with torch.no_grad():
         y = torch.round(analysis(x))
@@ -194,18 +205,6 @@ def torch_train_step(threads, repetitions, n=64, m=128, batch=16, crop=64, lmbda
     torch.set_num_threads(threads)
     torch.manual_seed(0)
 
-    class GDN(nn.Module):
-        def __init__(self, channels, inverse=False):
-            super().__init__()
-            self.inverse = inverse
-            self.beta = nn.Parameter(torch.ones(channels))
-            self.gamma = nn.Parameter(0.1 * torch.eye(channels))
-
-        def forward(self, x):
-            c = x.shape[1]
-            norm = F.conv2d(x * x, self.gamma.abs().view(c, c, 1, 1), self.beta.abs() + 1e-6)
-            return x * torch.sqrt(norm) if self.inverse else x / torch.sqrt(norm)
-
     class Density(nn.Module):
         def __init__(self, channels, filters=(3, 3, 3, 3), init_scale=10.0):
             super().__init__()
@@ -234,15 +233,7 @@ def torch_train_step(threads, repetitions, n=64, m=128, batch=16, crop=64, lmbda
             likelihood = torch.abs(torch.sigmoid(sign * upper) - torch.sigmoid(sign * lower))
             return torch.clamp(likelihood, min=1e-9)
 
-    def conv(cin, cout):
-        return nn.Conv2d(cin, cout, 5, stride=2, padding=2)
-
-    def deconv(cin, cout):
-        return nn.ConvTranspose2d(cin, cout, 5, stride=2, padding=2, output_padding=1)
-
-    analysis = nn.Sequential(conv(3, n), GDN(n), conv(n, n), GDN(n), conv(n, n), GDN(n), conv(n, m))
-    synthesis = nn.Sequential(deconv(m, n), GDN(n, True), deconv(n, n), GDN(n, True), deconv(n, n), GDN(n, True),
-                              deconv(n, 3))
+    analysis, synthesis = bmshj_transforms(n, m, reparametrised=True)
     density = Density(m)
     parameters = list(analysis.parameters()) + list(synthesis.parameters()) + list(density.parameters())
     optimizer = torch.optim.Adam(parameters, lr=1e-4)

@@ -40,7 +40,8 @@ extension RateDistortionModel: LatentRefining {
         guard iterations > 0 else { return initial }
 
         var y = start
-        var adam = AdamState(count: y.count)
+        var adam = Adam(count: y.count)
+        let everyElement = [Float](repeating: 1, count: y.count)
         var random = SplitMix64(seed: seed)
         var scratch = parameters
         var parameterGradients = [Float](repeating: 0, count: parameters.values.count)
@@ -56,7 +57,7 @@ extension RateDistortionModel: LatentRefining {
             var gradient = dSample.data
             for i in gradient.indices { gradient[i] *= dRelaxed[i] }
             let rate = Self.refinementLearningRate * (1 - 0.9 * Float(step) / Float(iterations))
-            adam.step(&y.data, gradient: gradient, learningRate: rate)
+            adam.step(values: &y.data, gradients: gradient, mask: everyElement, learningRate: rate)
             progress(step + 1)
         }
         let refined = y.data.map(Quantizer.symbol)
@@ -153,28 +154,5 @@ extension RateDistortionModel: LatentRefining {
         }
         let pixels = Double(width * height)
         return bits / pixels + Double(lambdas[q]) * 255 * 255 * squares / (3 * pixels)
-    }
-}
-
-/// Adam (Kingma & Ba 2015) with bias correction, beta1 0.9, beta2 0.999, epsilon 1e-8, on one flat variable.
-struct AdamState {
-    var first: [Float]
-    var second: [Float]
-    var steps = 0
-
-    init(count: Int) {
-        first = [Float](repeating: 0, count: count)
-        second = [Float](repeating: 0, count: count)
-    }
-
-    mutating func step(_ values: inout [Float], gradient: [Float], learningRate: Float) {
-        steps += 1
-        let correction1 = 1 - powf(0.9, Float(steps))
-        let correction2 = 1 - powf(0.999, Float(steps))
-        for i in values.indices {
-            first[i] = 0.9 * first[i] + 0.1 * gradient[i]
-            second[i] = 0.999 * second[i] + 0.001 * gradient[i] * gradient[i]
-            values[i] -= learningRate * (first[i] / correction1) / ((second[i] / correction2).squareRoot() + 1e-8)
-        }
     }
 }

@@ -19,6 +19,9 @@ package enum PhotoModel: Sendable {
         }
     }
 
+    /// Ids of the models `caec train photos` trains.
+    package static var allIDs: [String] { ModelRegistry.rateDistortionIDs + ModelRegistry.hyperpriorIDs }
+
     package var id: String { objective.modelID }
     package var lambdas: [Float] {
         switch self {

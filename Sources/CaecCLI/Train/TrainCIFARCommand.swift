@@ -30,7 +30,7 @@ struct TrainCIFARCommand: FailableCommand {
     func execute() throws(CLIFailure) { try CIFARTraining(run: run, cifar: cifar).execute() }
 }
 
-/// One CIFAR-10 training run: the data, the trainer, its logs and checkpoints, the final weights.
+/// One CIFAR-10 training run: the CLI's side of `CIFARTrainingRun` (files, logs, progress, exit codes).
 struct CIFARTraining {
     let run: TrainRunOptions
     let cifar: CIFAROptions
@@ -38,42 +38,51 @@ struct CIFARTraining {
     var model: String { run.model }
 
     func execute() throws(CLIFailure) {
-        let objective = TrainingRecipe.objective(for: model)!
-        let configuration = self.configuration()
+        var options = CIFARTrainingOptions(modelID: model)
+        options.epochs = cifar.epochs
+        options.batchSize = run.batch
+        options.learningRate = run.lr
+        options.seed = run.seed
+        var training: CIFARTrainingRun
+        do throws(TrainingRunError) { training = try CIFARTrainingRun(options) } catch {
+            throw CLIFailure(.usage, path: nil, error.description)
+        }
+        let configuration = training.configuration
+        training.commandLine =
+            "caec train --model \(model) --epochs \(configuration.epochs) --batch "
+            + "\(configuration.batchSize) --lr \(configuration.learningRate) --seed \(run.seed)"
+            + (cifar.limit.map { " --limit \($0)" } ?? "")
         let (runDirectory, checkpointPath) = try run.prepareRunDirectory()
-        let (training, test) = try loadData()
+        let (trainingData, test) = try loadData()
+        let checkpoint = try resumedCheckpoint(checkpointPath)
         warmUpBLAS()
-        let trainer = Trainer(objective: objective, configuration: configuration)
-        var state = try initialState(trainer, checkpointPath: checkpointPath, specs: objective.parameterSpecs)
-        let settings = self.settings(configuration, trainingImages: training.count)
         var logs = try TrainingLogs(directory: runDirectory, resume: run.resume)
         var progress = ProgressLine()
-        let started = Clock.seconds()
         var failure: CLIFailure?
-        let outcome: Result<TrainingState, TrainingError> = Result { () throws(TrainingError) in
-            try trainer.run(
-                from: state, data: ImageDataset(training), evaluation: ImageDataset(test), clock: Clock.seconds,
-                report: { logs.record($0, model: model, configuration: configuration, progress: &progress) },
-                checkpoint: { state in
-                    guard failure == nil else { return }
-                    failure = saveCheckpoint(state, modelID: model, metadata: settings, to: checkpointPath, logs: &logs)
-                })
+        let result: CIFARTrainingRun.Result
+        do throws(TrainingRunError) {
+            result = try training.run(
+                training: trainingData, test: test, resumingFrom: checkpoint, clock: Clock.seconds
+            ) { event in
+                switch event {
+                case .training(let event):
+                    logs.record(event, model: model, configuration: configuration, progress: &progress)
+                case .checkpoint(let checkpoint):
+                    if failure == nil { failure = saveCheckpoint(checkpoint.file, to: checkpointPath, logs: &logs) }
+                }
+            }
+        } catch {
+            if case .badCheckpoint = error { throw CLIFailure(.model, path: checkpointPath, error.description) }
+            try logs.flush()
+            throw CLIFailure(.internalError, path: runDirectory, error.description)
         }
         if let failure { throw failure }
-        state = try finished(outcome, logs: &logs, directory: runDirectory)
-        try finish(
-            objective, state.parameters, test: test, settings: settings, seconds: Clock.seconds() - started,
-            directory: runDirectory, progress: &progress)
-    }
-
-    /// The model's recipe with the command line's overrides.
-    func configuration() -> TrainingConfiguration {
-        var configuration = TrainingRecipe.configuration(for: model)!
-        if let epochs = cifar.epochs { configuration.epochs = epochs }
-        if let batch = run.batch { configuration.batchSize = batch }
-        if let lr = run.lr { configuration.learningRate = lr }
-        configuration.seed = run.seed
-        return configuration
+        let weightsPath = runDirectory + "/\(model).caew"
+        try SafeOutput(path: weightsPath, force: true).write(result.weights.file.serialized(), inputs: [])
+        let summary =
+            result.quickTestAccuracy.map { "accuracy \(NumberFormat.fixed($0 * 100, 2))%" }
+            ?? "MSE \(NumberFormat.fixed(result.quickTestLoss, 5))"
+        progress.finish("caec: wrote \(weightsPath): \(summary) on the first 1,000 test images")
     }
 
     func loadData() throws(CLIFailure) -> (training: CIFAR10.Batch, test: CIFAR10.Batch) {
@@ -83,57 +92,14 @@ struct CIFARTraining {
         return (training, try DataLocator.loadCIFAR(dataDirectory, files: [CIFAR10.testFile]))
     }
 
-    func initialState(_ trainer: Trainer, checkpointPath: String, specs: [ParameterSpec]) throws(CLIFailure)
-        -> TrainingState
-    {
-        var state = trainer.initialState()
-        guard run.resume else { return state }
-        let bytes = try FileInput.read(checkpointPath)
-        do {
-            let file = try WeightsFile(parsing: bytes)
-            state = try Checkpoint.restore(file, into: state, modelID: model, specs: specs)
-        } catch {
-            throw CLIFailure(.model, path: checkpointPath, error.description)
-        }
-        printError("caec: resuming \(model) after epoch \(state.epoch) (step \(state.step))")
-        return state
-    }
-
-    /// The settings stored in every checkpoint and in the final weights.
-    func settings(_ configuration: TrainingConfiguration, trainingImages: Int) -> [(key: String, value: String)] {
-        let commandLine =
-            "caec train --model \(model) --epochs \(configuration.epochs) --batch "
-            + "\(configuration.batchSize) --lr \(configuration.learningRate) --seed \(run.seed)"
-            + (cifar.limit.map { " --limit \($0)" } ?? "")
-        return [
-            ("trained_by", commandLine), ("epochs", "\(configuration.epochs)"),
-            ("batch", "\(configuration.batchSize)"), ("lr", "\(configuration.learningRate)"), ("seed", "\(run.seed)"),
-            ("optimizer", configuration.optimizer.rawValue), ("training_images", "\(trainingImages)"),
-        ]
-    }
-
-    /// Evaluates the trained parameters and writes `<model>.caew` with the figures in its metadata.
-    func finish(
-        _ objective: any TrainingObjective, _ parameters: Parameters, test: CIFAR10.Batch,
-        settings: [(key: String, value: String)], seconds: Double, directory: String, progress: inout ProgressLine
-    ) throws(CLIFailure) {
-        let (loss1000, accuracy1000) = Trainer.evaluate(objective, parameters, on: ImageDataset(test.prefix(1000)))
-        var metadata = settings
-        metadata.append(("train_seconds", NumberFormat.fixed(seconds, 1)))
-        if let accuracy1000 {
-            let (_, accuracyAll) = Trainer.evaluate(objective, parameters, on: ImageDataset(test))
-            metadata.append(("test1000_accuracy", "\(accuracy1000)"))
-            metadata.append(("test_accuracy", "\(accuracyAll!)"))
-        } else {
-            metadata.append(("test1000_mse", "\(loss1000)"))
-        }
-        let weights = parameters.weightsFile(modelID: model, metadata: metadata)
-        let weightsPath = directory + "/\(model).caew"
-        try SafeOutput(path: weightsPath, force: true).write(weights.serialized(), inputs: [])
-        let summary =
-            accuracy1000.map { "accuracy \(NumberFormat.fixed($0 * 100, 2))% on the first 1,000 test images" }
-            ?? "MSE \(NumberFormat.fixed(loss1000, 5)) on the first 1,000 test images"
-        progress.finish("caec: wrote \(weightsPath): \(summary)")
+    /// The checkpoint to continue from with `--resume`, else nil.
+    func resumedCheckpoint(_ path: String) throws(CLIFailure) -> WeightsFile? {
+        guard run.resume else { return nil }
+        let file = try FileInput.readWeights(path)
+        printError(
+            "caec: resuming \(model) after epoch \(file.metadata("checkpoint_epoch") ?? "?") "
+                + "(step \(file.metadata("checkpoint_step") ?? "?"))")
+        return file
     }
 }
 

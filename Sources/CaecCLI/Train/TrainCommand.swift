@@ -189,17 +189,8 @@ protocol TrainingLogFiles {
     mutating func flush() throws(CLIFailure)
 }
 
-/// Writes a checkpoint of `state` to `path` and flushes `logs`; returns what failed, if anything (a state with a
-/// non-finite value is never written).
-func saveCheckpoint<Logs: TrainingLogFiles>(
-    _ state: TrainingState, modelID: String, metadata: [(key: String, value: String)], to path: String, logs: inout Logs
-) -> CLIFailure? {
-    let file: WeightsFile
-    do throws(TrainingError) {
-        file = try Checkpoint.file(state, modelID: modelID, metadata: metadata)
-    } catch {
-        return CLIFailure(.internalError, path: path, error.description)
-    }
+/// Writes checkpoint `file` to `path` and flushes `logs`; returns what failed, if anything.
+func saveCheckpoint<Logs: TrainingLogFiles>(_ file: WeightsFile, to path: String, logs: inout Logs) -> CLIFailure? {
     do throws(CLIFailure) {
         try SafeOutput(path: path, force: true).write(file.serialized(), inputs: [])
         try logs.flush()
@@ -207,17 +198,4 @@ func saveCheckpoint<Logs: TrainingLogFiles>(
         return error
     }
     return nil
-}
-
-/// The run's result; when training stopped on a non-finite value, the logs up to the divergence are flushed and
-/// the error is raised (exit 70), leaving the last good checkpoint as it was.
-func finished<Value, Logs: TrainingLogFiles>(
-    _ outcome: Result<Value, TrainingError>, logs: inout Logs, directory: String
-) throws(CLIFailure) -> Value {
-    switch outcome {
-    case .success(let value): return value
-    case .failure(let error):
-        try logs.flush()
-        throw CLIFailure(.internalError, path: directory, error.description)
-    }
 }

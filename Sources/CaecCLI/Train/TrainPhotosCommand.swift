@@ -33,147 +33,116 @@ struct TrainPhotosCommand: FailableCommand {
     func execute() throws(CLIFailure) { try PhotoTraining(run: run, photo: photo).execute() }
 }
 
-/// One photo training run.
+/// One photo training run: the CLI's side of `PhotoTrainingRun` (files, logs, progress, exit codes).
 struct PhotoTraining {
-    /// Photos held out of training for the evaluation curves: this many, evenly spaced in the manifest's order.
-    static let heldOutPhotos = 8
-
     let run: TrainRunOptions
     let photo: PhotoOptions
-
-    var model: PhotoModel { PhotoModel(run.model)! }
 
     func execute() throws(CLIFailure) {
         KeepFreedMemory.apply()
         if let directory = photo.codecEval { return try CodecEvaluationRun(run: run).execute(directory: directory) }
         guard let photos = photo.photos else {
-            throw CLIFailure(.usage, path: nil, "\(model.id) trains on photographs: pass --photos DIR")
+            throw CLIFailure(.usage, path: nil, "\(run.model) trains on photographs: pass --photos DIR")
         }
-        if photo.steps == nil && photo.minutes == nil {
-            throw CLIFailure(.usage, path: nil, "pass --minutes M or --steps S for \(model.id)")
+        typealias Budget = RateDistortionTrainingConfiguration.Budget
+        guard let budget = photo.steps.map(Budget.steps) ?? photo.minutes.map({ Budget.seconds($0 * 60) }) else {
+            throw CLIFailure(.usage, path: nil, "pass --minutes M or --steps S for \(run.model)")
         }
-        let model = self.model
-        let configuration = self.configuration()
+        var training: PhotoTrainingRun
+        do throws(TrainingRunError) { training = try PhotoTrainingRun(options(budget)) } catch {
+            throw CLIFailure(.usage, path: nil, error.description)
+        }
+        training.commandLine = commandLine(training.configuration, photos: photos)
         let (runDirectory, checkpointPath) = try run.prepareRunDirectory()
-        let (data, heldOut) = try loadPhotos(photos)
+        let images = try loadPhotos(photos)
+        let start = try self.start(checkpointPath: checkpointPath)
         warmUpBLAS()
-        let trainer = RateDistortionTrainer(objective: model.objective, configuration: configuration)
-        let (state, seconds) = try initialState(trainer, checkpointPath: checkpointPath)
-        let settings = self.settings(configuration, photos: photos, trainingImages: data.count)
+        let model = training.model
         var logs = try PhotoTrainingLogs(directory: runDirectory, qualities: model.qualities, resume: run.resume)
         var progress = ProgressLine(interval: 30)
         var failure: CLIFailure?
-        let outcome: Result<(state: TrainingState, seconds: Double), TrainingError> = Result {
-            () throws(TrainingError) in
-            try trainer.run(
-                from: state, seconds: seconds, data: data, heldOut: heldOut, clock: Clock.seconds,
-                report: { logs.record($0, model: model.id, progress: &progress) },
-                checkpoint: { state, seconds in
-                    guard failure == nil else { return }
-                    failure = saveCheckpoint(
-                        state, modelID: model.id, metadata: settings + [("train_seconds_elapsed", "\(seconds)")],
-                        to: checkpointPath, logs: &logs)
-                })
+        let result: TrainedWeights
+        do throws(TrainingRunError) {
+            result = try training.run(photos: images, from: start, clock: Clock.seconds) { event in
+                switch event {
+                case .training(let event): logs.record(event, model: model.id, progress: &progress)
+                case .checkpoint(let checkpoint):
+                    if failure == nil { failure = saveCheckpoint(checkpoint.file, to: checkpointPath, logs: &logs) }
+                }
+            }
+        } catch {
+            throw trainingFailure(error, photos: photos, start: start, logs: &logs, directory: runDirectory)
         }
         if let failure { throw failure }
-        let result = try finished(outcome, logs: &logs, directory: runDirectory)
-        var metadata = settings
-        metadata.append(("train_seconds", NumberFormat.fixed(result.seconds, 1)))
-        metadata.append(("steps", "\(result.state.step)"))
-        let weights = result.state.parameters.weightsFile(modelID: model.id, metadata: metadata)
         let weightsPath = runDirectory + "/\(model.id).caew"
-        try SafeOutput(path: weightsPath, force: true).write(weights.serialized(), inputs: [])
-        progress.finish("caec: wrote \(weightsPath) after \(result.state.step) steps")
+        try SafeOutput(path: weightsPath, force: true).write(result.file.serialized(), inputs: [])
+        progress.finish("caec: wrote \(weightsPath) after \(result.steps) steps")
     }
 
-    func configuration() -> RateDistortionTrainingConfiguration {
-        var configuration = RateDistortionTrainingConfiguration(
-            budget: photo.steps.map { .steps($0) } ?? .seconds(photo.minutes! * 60))
-        if let batch = run.batch { configuration.batchSize = batch }
-        if let lr = run.lr { configuration.learningRate = lr }
-        configuration.finalLearningRate = configuration.learningRate / 10
-        configuration.cropSide = photo.crop
-        configuration.seed = run.seed
-        configuration.checkpointSeconds = photo.checkpointMinutes * 60
-        configuration.frozenPrefixes = photo.freeze.map { $0.split(separator: ",").map(String.init) } ?? []
-        configuration.learningRateScales = photo.learningRateScales ?? []
-        return configuration
+    func options(_ budget: RateDistortionTrainingConfiguration.Budget) -> PhotoTrainingOptions {
+        var options = PhotoTrainingOptions(modelID: run.model, budget: budget)
+        options.batchSize = run.batch
+        options.learningRate = run.lr
+        options.cropSide = photo.crop
+        options.seed = run.seed
+        options.checkpointSeconds = photo.checkpointMinutes * 60
+        options.frozenPrefixes = photo.freeze.map { $0.split(separator: ",").map(String.init) } ?? []
+        options.learningRateScales = photo.learningRateScales ?? []
+        return options
     }
 
-    /// The training crops and the held-out centre crops of the photos listed in `photos`/MANIFEST.tsv (first
-    /// column, after a header row), sorted by name.
-    func loadPhotos(_ photos: String) throws(CLIFailure) -> (data: PhotoCropDataset, heldOut: [Tensor]) {
+    /// The photos listed in `photos`/MANIFEST.tsv (first column, after a header row), sorted by name.
+    func loadPhotos(_ photos: String) throws(CLIFailure) -> [RGBImage] {
         let manifest = String(decoding: try FileInput.read(photos + "/MANIFEST.tsv"), as: UTF8.self)
         let names = manifest.split(separator: "\n").dropFirst().compactMap { $0.split(separator: "\t").first }
             .map(String.init).sorted()
-        guard names.count > Self.heldOutPhotos else {
-            throw CLIFailure(.badInput, path: photos, "needs more than \(Self.heldOutPhotos) photos")
+        guard names.count > PhotoTrainingRun.heldOutPhotos else {
+            throw CLIFailure(.badInput, path: photos, "needs more than \(PhotoTrainingRun.heldOutPhotos) photos")
         }
-        let heldOutIndices = Set((0..<Self.heldOutPhotos).map { $0 * names.count / Self.heldOutPhotos })
-        var training: [RGBImage] = []
-        var heldOut: [RGBImage] = []
-        for (index, name) in names.enumerated() {
-            let path = photos + "/" + name
-            let image: RGBImage
-            do { image = try ImageReader.read(try FileInput.read(path)) } catch let error as CLIFailure {
-                throw error
-            } catch {
-                throw CLIFailure(.badInput, path: path, "\(error)")
-            }
-            if heldOutIndices.contains(index) { heldOut.append(image) } else { training.append(image) }
-        }
-        let evaluation = PhotoCropDataset(heldOut)
-        let heldOutTensors = (0..<evaluation.count).map {
-            evaluation.centerCrop($0, multiple: RateDistortionModel.rate)
-        }
-        return (PhotoCropDataset(training), heldOutTensors)
+        var images: [RGBImage] = []
+        for name in names { images.append(try FileInput.readImage(photos + "/" + name)) }
+        return images
     }
 
-    /// Fresh, from `--init-from`, or from the checkpoint with `--resume`; and the seconds already trained.
-    func initialState(_ trainer: RateDistortionTrainer, checkpointPath: String) throws(CLIFailure)
-        -> (state: TrainingState, seconds: Double)
-    {
-        var state = trainer.initialState()
-        var seconds = 0.0
+    /// Fresh, from `--init-from`, or from the checkpoint with `--resume`.
+    func start(checkpointPath: String) throws(CLIFailure) -> PhotoTrainingRun.Start {
         if let initFrom = photo.initFrom {
-            let bytes = try FileInput.read(initFrom)
-            do {
-                state.parameters = try model.parameters(
-                    initialisingFrom: try WeightsFile(parsing: bytes), seed: run.seed)
-            } catch {
-                throw CLIFailure(.model, path: initFrom, error.description)
-            }
-            printError("caec: \(model.id) starts from \(initFrom)")
+            let file = try FileInput.readWeights(initFrom)
+            printError("caec: \(run.model) starts from \(initFrom)")
+            return .initialised(from: file)
         }
-        if run.resume {
-            let bytes = try FileInput.read(checkpointPath)
-            do {
-                let file = try WeightsFile(parsing: bytes)
-                state = try Checkpoint.restore(file, into: state, modelID: model.id, specs: model.parameterSpecs)
-                seconds = file.metadata("train_seconds_elapsed").flatMap(Double.init) ?? 0
-            } catch {
-                throw CLIFailure(.model, path: checkpointPath, error.description)
-            }
-            printError("caec: resuming \(model.id) at step \(state.step) (\(formatDuration(seconds)) trained)")
-        }
-        return (state, seconds)
+        guard run.resume else { return .fresh }
+        let file = try FileInput.readWeights(checkpointPath)
+        let seconds = file.metadata("train_seconds_elapsed").flatMap(Double.init) ?? 0
+        printError(
+            "caec: resuming \(run.model) at step \(file.metadata("checkpoint_step") ?? "?") "
+                + "(\(formatDuration(seconds)) trained)")
+        return .resumed(from: file)
     }
 
-    func settings(_ configuration: RateDistortionTrainingConfiguration, photos: String, trainingImages: Int)
-        -> [(key: String, value: String)]
-    {
+    /// The exit code and file of a run that stopped; after a divergence the logs up to it are flushed first.
+    func trainingFailure(
+        _ error: TrainingRunError, photos: String, start: PhotoTrainingRun.Start, logs: inout PhotoTrainingLogs,
+        directory: String
+    ) -> CLIFailure {
+        switch error {
+        case .unknownModel: return CLIFailure(.usage, path: nil, error.description)
+        case .tooFewPhotos: return CLIFailure(.badInput, path: photos, error.description)
+        case .badInitialWeights: return CLIFailure(.model, path: photo.initFrom, error.description)
+        case .badCheckpoint: return CLIFailure(.model, path: run.directory + "/checkpoint.caew", error.description)
+        case .diverged:
+            do throws(CLIFailure) { try logs.flush() } catch { return error }
+            return CLIFailure(.internalError, path: directory, error.description)
+        }
+    }
+
+    /// `trained_by`: the command line that runs this again (in caec 0.1's spelling, which still works).
+    func commandLine(_ configuration: RateDistortionTrainingConfiguration, photos: String) -> String {
         let budget = photo.steps.map { "--steps \($0)" } ?? "--minutes \(photo.minutes!)"
-        let commandLine =
-            "caec train --model \(model.id) --photos \(photos) \(budget) --batch \(configuration.batchSize) "
+        return "caec train --model \(run.model) --photos \(photos) \(budget) --batch \(configuration.batchSize) "
             + "--crop \(photo.crop) --lr \(configuration.learningRate) --seed \(run.seed)"
             + (photo.initFrom.map { " --init-from \($0)" } ?? "") + (photo.freeze.map { " --freeze \($0)" } ?? "")
             + (photo.lrScale.map { " --lr-scale \($0)" } ?? "")
-        let lambdas = model.lambdas.map { "\($0)" }.joined(separator: " ")
-        return [
-            ("trained_by", commandLine), ("batch", "\(configuration.batchSize)"), ("crop", "\(photo.crop)"),
-            ("lr", "\(configuration.learningRate)"), ("seed", "\(run.seed)"), ("optimizer", "adam"),
-            ("lambdas", lambdas), ("training_images", "\(trainingImages)"),
-        ]
     }
 }
 

@@ -127,7 +127,7 @@ struct CompareRunCommand: FailableCommand {
         }
     }
 
-    var parsedShard: (k: Int, n: Int)? {
+    var parsedShard: (index: Int, count: Int)? {
         let parts = shard.split(separator: "/")
         guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(k) else {
             return nil
@@ -143,55 +143,26 @@ struct CompareRunCommand: FailableCommand {
     }
 
     func execute() throws(CLIFailure) {
-        let onlySet = only.map { Set($0.split(separator: ",").map(String.init)) }
-        let plan = try makePlan(only: onlySet)
+        let plan = try makePlan(only: only.map { Set($0.split(separator: ",").map(String.init)) })
         let source = try CompareSource(inputs: inputs, cifarTest: cifarTest, limit: limit, options: inputOptions)
-        let (k, n) = parsedShard!
-        let settings = plan.settings + " inputs=\(source.kind):\(source.count)"
-        let runText = settings + "\nshard=\(k)/\(n)\n"
+        let run = CompareRun(
+            plan: plan, inputs: "\(source.kind):\(source.count)", imageCount: source.count, shard: parsedShard!,
+            jobs: jobs ?? POSIX.processorCount)
         try RunDirectory.create(out)
         let csvPath = out + "/" + CompareFiles.results
-        let runPath = out + "/" + CompareFiles.settings
-
-        var doneImages = Set<Int>()
-        if !restart && FileSystem.exists(csvPath) {
-            let previous = String(decoding: try FileInput.read(runPath), as: UTF8.self)
-            guard previous == runText else {
-                throw CLIFailure(
-                    .usage, path: runPath,
-                    "the results there were made with other settings; use --restart or another --out")
-            }
-            let text = String(decoding: try FileInput.read(csvPath), as: UTF8.self)
-            let kept: [CompareRow]
-            do throws(CompareDataError) {
-                (kept, doneImages) = try CompareResults.completeImages(
-                    try CompareResults.parse(text), keys: plan.keys, settings: settings)
-            } catch { throw CLIFailure(.badInput, path: csvPath, error.description) }
-            let clean = CompareResults.csv(kept)
-            if clean != text { try writeText(clean, csvPath) }
-        } else {
-            try writeText(runText, runPath)
-            try writeText(CompareRow.csvHeader + "\n", csvPath)
-        }
-
-        let todo = stride(from: k - 1, to: source.count, by: n).filter { !doneImages.contains($0) }
-        let workers = jobs ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let done = try resumeOrStart(run, csvPath: csvPath)
+        let todo = run.pending(done: done)
         let progress = CompareProgress(quiet: quiet, total: todo.count)
-        if !doneImages.isEmpty { progress.finish("resuming: \(doneImages.count) images already done") }
+        if !done.isEmpty { progress.finish("resuming: \(done.count) images already done") }
         // Each image's rows are appended as soon as it is done, so an interrupt loses only the images in flight.
         let recorder = RowRecorder(path: csvPath, progress: progress)
-        let chunkSize = 32 * workers
-        for chunkStart in stride(from: 0, to: todo.count, by: chunkSize) {
-            let chunk = Array(todo[chunkStart..<min(todo.count, chunkStart + chunkSize)])
-            do {
-                _ = try CompareRunner.evaluate(chunk, plan: plan, jobs: workers, imageDone: recorder.record) {
-                    source.item($0)
-                }
-            } catch {
-                throw CLIFailure(.badInput, path: error.name, error.reason)
-            }
-            if let failure = recorder.failure { throw failure }
+        do throws(CompareRunError) {
+            try run.evaluate(todo, load: { source.item($0) }, imageDone: recorder.record) { recorder.failure != nil }
+        } catch {
+            if case .badImage(let name, _) = error { throw CLIFailure(.badInput, path: name, error.description) }
+            throw CLIFailure(.internalError, path: out, error.description)
         }
+        if let failure = recorder.failure { throw failure }
         if todo.count > 0 {
             progress.finish("compare: \(todo.count) images in \(formatDuration(Clock.seconds() - progress.start))")
         }
@@ -201,8 +172,28 @@ struct CompareRunCommand: FailableCommand {
             throw CLIFailure(.badInput, path: csvPath, error.description)
         }
         try writeText(CompareResults.csv(rows), csvPath)
-        let grid = n == 1 ? try writeGrid(plan: plan, source: source) : false
-        try writeReports(rows: rows, settings: settings, classifier: plan.classifier?.id, out: out, grid: grid)
+        let grid = run.shard.count == 1 ? try writeGrid(plan: plan, source: source) : false
+        try writeReports(rows: rows, settings: run.settings, classifier: plan.classifier?.id, out: out, grid: grid)
+    }
+
+    /// The images a previous run in `out` completed (its results cleaned of incomplete images), or a fresh start:
+    /// none, with the settings file and the CSV header written.
+    func resumeOrStart(_ run: CompareRun, csvPath: String) throws(CLIFailure) -> Set<Int> {
+        let runPath = out + "/" + CompareFiles.settings
+        guard !restart && FileSystem.exists(csvPath) else {
+            try writeText(run.runText, runPath)
+            try writeText(CompareRow.csvHeader + "\n", csvPath)
+            return []
+        }
+        let previous = String(decoding: try FileInput.read(runPath), as: UTF8.self)
+        let text = String(decoding: try FileInput.read(csvPath), as: UTF8.self)
+        let resume: CompareRun.Resume
+        do throws(CompareRunError) { resume = try run.resume(runText: previous, results: text) } catch {
+            if case .otherSettings = error { throw CLIFailure(.usage, path: runPath, error.description) }
+            throw CLIFailure(.badInput, path: csvPath, error.description)
+        }
+        if resume.results != text { try writeText(resume.results, csvPath) }
+        return resume.done
     }
 
     /// grid.png: the first four images as original | JPEG | WebP | AVIF | JPEG XL | caec at matched file size, each

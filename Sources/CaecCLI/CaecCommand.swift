@@ -74,7 +74,7 @@ enum CaecVersion {
         var lines = ["caec \(string)"]
         lines += LibraryVersions.all.map { "\($0.name) \($0.version)" }
         let directory = DataLocator.modelsDirectory(nil)
-        let ids = CompareRunCommand.listDirectory(directory).filter { $0.hasSuffix(".caew") }.map {
+        let ids = (POSIX.listDirectory(directory) ?? []).filter { $0.hasSuffix(".caew") }.map {
             String($0.dropLast(".caew".count))
         }.sorted()
         lines.append("models \(directory): " + (ids.isEmpty ? "none found" : ids.joined(separator: ", ")))

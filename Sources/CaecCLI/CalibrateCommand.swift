@@ -33,8 +33,7 @@ struct CalibrateCommand: FailableCommand {
     @Option(help: "CIFAR-10 folder (default: $CAEC_DATA, else ../shared/data/cifar-10-batches-bin).")
     var data: String?
 
-    @Option(help: "Models folder (default: $CAEC_MODELS, else Models/ beside the executable or here).")
-    var models: String?
+    @OptionGroup var modelsOption: ModelsOption
 
     @Flag(help: "Replace the output if it exists.")
     var force = false
@@ -49,7 +48,7 @@ struct CalibrateCommand: FailableCommand {
 
     func execute() throws(CLIFailure) {
         let source = weights ?? "runs/\(model)/\(model).caew"
-        let destination = out ?? ModelStore(option: models).path(model)
+        let destination = out ?? modelsOption.store.path(model)
         let output = SafeOutput(path: destination, force: force)
         try output.checkWritable(inputs: [source])
         let (file, parameters) = try ModelStore.load(path: source, id: model)

@@ -5,12 +5,6 @@ import CaecEval
 import CaecImageIO
 import CaecModel
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// `caec compare`: caec models against JPEG, WebP, AVIF and JPEG XL on the same images, with reports.
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,8 +52,7 @@ struct CompareRunCommand: FailableCommand {
     @Option(help: "Output folder.")
     var out: String
 
-    @Option(help: "Folder with <model-id>.caew files (default: $CAEC_MODELS, else Models beside the executable).")
-    var models: String?
+    @OptionGroup var modelsOption: ModelsOption
 
     @Option(help: "Only these methods, comma-separated (model ids, jpeg, webp, avif, jxl); default all.")
     var only: String?
@@ -226,10 +219,10 @@ struct CompareRunCommand: FailableCommand {
     }
 
     func makePlan(only: Set<String>?) throws(CLIFailure) -> ComparePlan {
-        let directory = DataLocator.modelsDirectory(models)
+        let directory = modelsOption.directory
         var methods: [CompareMethod] = []
         var codecs: [CaecCodec] = []
-        for name in Self.listDirectory(directory).sorted() where name.hasSuffix(".caew") {
+        for name in (POSIX.listDirectory(directory) ?? []).sorted() where name.hasSuffix(".caew") {
             let path = directory + "/" + name
             let bytes = try FileInput.read(path)
             guard let file = try? WeightsFile(parsing: bytes) else {
@@ -272,19 +265,6 @@ struct CompareRunCommand: FailableCommand {
             }
         }
         return ComparePlan(methods: methods, classifier: imageClassifier)
-    }
-
-    static func listDirectory(_ path: String) -> [String] {
-        guard let dir = opendir(path) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 }
 
@@ -343,7 +323,9 @@ private final class RowRecorder: @unchecked Sendable {
 
     func record(_ lines: [String]) {
         if failure == nil && !lines.isEmpty {
-            do throws(CLIFailure) { try appendText(lines.map { $0 + "\n" }.joined(), path) } catch { failure = error }
+            do throws(CLIFailure) { try POSIX.appendDurably(lines.map { $0 + "\n" }.joined(), to: path) } catch {
+                failure = error
+            }
         }
         progress.imageDone()
     }
@@ -374,24 +356,6 @@ private final class CompareProgress: @unchecked Sendable {
 
 private func writeText(_ text: String, _ path: String) throws(CLIFailure) {
     try SafeOutput(path: path, force: true).write(Array(text.utf8), inputs: [])
-}
-
-/// Appends `text` with one write and an fsync, so a crash leaves at most one partial line (dropped on resume).
-private func appendText(_ text: String, _ path: String) throws(CLIFailure) {
-    let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
-    guard fd >= 0 else { throw CLIFailure(.io, path: path, "cannot open for appending: \(describe(errno))") }
-    defer { close(fd) }
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw CLIFailure(.io, path: path, "write failed: \(describe(errno))")
-        }
-        offset += n
-    }
-    if fsync(fd) != 0 { throw CLIFailure(.io, path: path, "fsync failed: \(describe(errno))") }
 }
 
 private func readRows(_ path: String) throws(CLIFailure) -> [CompareRow] {

@@ -3,12 +3,6 @@ import CaecEval
 import CaecImageIO
 import CaecTrain
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The images of a comparison: CIFAR-10 test images held in memory, or files read when their turn comes.
 struct CompareSource: Sendable {
     enum Storage: Sendable {
@@ -75,7 +69,7 @@ struct CompareSource: Sendable {
     /// PNG and JPEG files (by extension) under `directory`, recursively, in sorted path order.
     static func imageFiles(under directory: String) -> [String] {
         var found: [String] = []
-        for name in CompareRunCommand.listDirectory(directory).sorted() where !name.hasPrefix(".") {
+        for name in (POSIX.listDirectory(directory) ?? []).sorted() where !name.hasPrefix(".") {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
             if DataLocator.isDirectory(path) {
                 found += imageFiles(under: path)

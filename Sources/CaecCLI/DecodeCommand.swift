@@ -43,13 +43,7 @@ struct DecodeCommand: ParsableCommand {
     @Option(help: "Refuse images with more pixels than this, checked before decoding.")
     var maxPixels: Int = ImageLimits.default.maxPixels
 
-    @Option(
-        help: "Models folder (default: $CAEC_MODELS, else Models/ beside the executable or here).",
-        completion: .directory)
-    var models: String?
-
-    @Flag(help: "Replace the output if it exists.")
-    var force = false
+    @OptionGroup var coding: CodingOptions
 
     @Flag(
         name: .shortAndLong,
@@ -59,18 +53,14 @@ struct DecodeCommand: ParsableCommand {
     @Flag(help: "Print no summary lines (the default without -v; warnings and errors still go to standard error).")
     var quiet = false
 
-    @Option(help: "Worker threads (default: one per processor); the output is the same for any count.")
-    var threads: Int?
-
     func validate() throws {
         guard (1...100).contains(jpegQuality) else { throw ValidationError("--jpeg-quality must be in 1...100") }
         guard maxPixels > 0 else { throw ValidationError("--max-pixels must be positive") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if verbose && quiet { throw ValidationError("give at most one of --verbose and --quiet") }
     }
 
     func run() throws {
-        let status = withWorkers(threads) { () -> Int32 in
+        let status = withWorkers(coding.threads) { () -> Int32 in
             do throws(CLIFailure) {
                 let jobs = try FileJobs.resolve(
                     files: files, output: output, outputExtension: format == .jpeg ? "jpg" : "png",
@@ -82,9 +72,9 @@ struct DecodeCommand: ParsableCommand {
                             .usage, path: nil,
                             "cannot tell the output format from '\(job.output)': use --format png or --format jpeg")
                     }
-                    try SafeOutput(path: job.output, force: force).checkWritable(inputs: [job.input])
+                    try SafeOutput(path: job.output, force: coding.force).checkWritable(inputs: [job.input])
                 }
-                let store = ModelStore(option: models)
+                let store = coding.store
                 var codecs: [String: CaecCodec] = [:]
                 return FileJobs.runEach(jobs) { job throws(CLIFailure) in
                     try decode(job, store: store, codecs: &codecs)
@@ -99,7 +89,7 @@ struct DecodeCommand: ParsableCommand {
 
     private func decode(_ job: FileJob, store: ModelStore, codecs: inout [String: CaecCodec]) throws(CLIFailure) {
         let started = Clock.seconds()
-        let destination = SafeOutput(path: job.output, force: force)
+        let destination = SafeOutput(path: job.output, force: coding.force)
         try destination.checkWritable(inputs: [job.input])
         let bytes = try FileInput.read(job.input)
         let info: CaecFileInfo
@@ -113,7 +103,7 @@ struct DecodeCommand: ParsableCommand {
             codec = loaded
         } else {
             var loaded = try store.codec(modelID)
-            loaded.threads = threads
+            loaded.threads = coding.threads
             codecs[modelID] = loaded
             codec = loaded
         }

@@ -71,13 +71,7 @@ struct EncodeCommand: ParsableCommand {
     @Option(help: "Choose the highest quality whose file fits in this many bits per pixel (instead of --quality).")
     var targetBpp: Double?
 
-    @Option(
-        help: "Models folder (default: $CAEC_MODELS, else Models/ beside the executable or here).",
-        completion: .directory)
-    var models: String?
-
-    @Flag(help: "Replace the output if it exists.")
-    var force = false
+    @OptionGroup var coding: CodingOptions
 
     @Flag(help: "Drop the input's ICC profile, EXIF and XMP instead of keeping them in the .cae file.")
     var strip = false
@@ -99,9 +93,6 @@ struct EncodeCommand: ParsableCommand {
     @Flag(help: "Print no summary lines (warnings and errors still go to standard error).")
     var quiet = false
 
-    @Option(help: "Worker threads (default: one per processor); the output is the same for any count.")
-    var threads: Int?
-
     @OptionGroup(title: "Input options")
     var inputOptions: ImageInputOptions
 
@@ -117,20 +108,22 @@ struct EncodeCommand: ParsableCommand {
         guard (0...CaecCodec.maxEffort).contains(effort) else {
             throw ValidationError("--effort must be in 0...\(CaecCodec.maxEffort)")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if verbose && quiet { throw ValidationError("give at most one of --verbose and --quiet") }
+        guard ModelRegistry.codecNetwork(model) != nil else {
+            throw ValidationError("unknown model '\(model)'; known: \(ModelRegistry.codecIDs.joined(separator: ", "))")
+        }
     }
 
     func run() throws {
-        let status = withWorkers(threads) { () -> Int32 in
+        let status = withWorkers(coding.threads) { () -> Int32 in
             do throws(CLIFailure) {
                 let jobs = try FileJobs.resolve(
                     files: files, output: output, outputExtension: "cae", command: "encode")
                 if jobs.count == 1 {
-                    try SafeOutput(path: jobs[0].output, force: force).checkWritable(inputs: [jobs[0].input])
+                    try SafeOutput(path: jobs[0].output, force: coding.force).checkWritable(inputs: [jobs[0].input])
                 }
-                var codec = try ModelStore(option: models).codec(model)
-                codec.threads = threads
+                var codec = try coding.store.codec(model)
+                codec.threads = coding.threads
                 let setting = try qualitySetting(codec)
                 return FileJobs.runEach(jobs) { job throws(CLIFailure) in
                     try encode(job, codec: codec, setting: setting)
@@ -173,7 +166,7 @@ struct EncodeCommand: ParsableCommand {
     }
 
     private func encode(_ job: FileJob, codec: CaecCodec, setting: QualitySetting) throws(CLIFailure) {
-        let destination = SafeOutput(path: job.output, force: force)
+        let destination = SafeOutput(path: job.output, force: coding.force)
         try destination.checkWritable(inputs: [job.input])
         let decoded = try inputOptions.readDecoded(job.input)
         let (image, metadata) = (decoded.image, CaecMetadata(decoded.metadata, strip: strip))

@@ -34,8 +34,7 @@ struct SeedExperimentCommand: FailableCommand {
     @Option(help: "Output folder.")
     var out: String = "docs/experiment-seed"
 
-    @Option(help: "Models folder (default: $CAEC_MODELS, else Models/ beside the executable or here).")
-    var models: String?
+    @OptionGroup var modelsOption: ModelsOption
 
     @Flag(help: "Train lenet5 and the four autoencoders again (into <out>/runs) instead of using shipped weights.")
     var retrain = false
@@ -52,7 +51,7 @@ struct SeedExperimentCommand: FailableCommand {
     func execute() throws(CLIFailure) {
         try RunDirectory.create(out)
         let dataDirectory = try DataLocator.cifarDirectory(data)
-        let store = ModelStore(option: models)
+        let store = modelsOption.store
         var weightsPath: (String) -> String = { store.path($0) }
         var lossPath: (String) -> String = { store.directory + "/logs/\($0).loss.csv" }
         if retrain {

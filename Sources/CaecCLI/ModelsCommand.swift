@@ -9,11 +9,10 @@ struct ModelsCommand: FailableCommand {
         abstract: "List the models caec knows, with their rates, qualities and weights files."
     )
 
-    @Option(help: "Models folder (default: $CAEC_MODELS, else Models/ beside the executable or here).")
-    var models: String?
+    @OptionGroup var modelsOption: ModelsOption
 
     func execute() throws(CLIFailure) {
-        let store = ModelStore(option: models)
+        let store = modelsOption.store
         print("models folder: \(store.directory)")
         print("id            kind            rate  params   qualities  weights")
         for id in ModelRegistry.allIDs {

@@ -38,8 +38,7 @@ struct BenchMachineCommand: FailableCommand {
     @Option(help: "Model for the codec figures.")
     var model: String = "cae-r4"
 
-    @Option(help: "Models folder (default: $CAEC_MODELS, else Models/ beside the executable or here).")
-    var models: String?
+    @OptionGroup var modelsOption: ModelsOption
 
     @Option(help: "CIFAR-10 folder for the codec figures (default: $CAEC_DATA, else ../shared/data/...).")
     var data: String?
@@ -80,7 +79,7 @@ struct BenchMachineCommand: FailableCommand {
         }
         guard only == .all || only == .codec else { return }
 
-        let codec = try ModelStore(option: models).codec(model)
+        let codec = try modelsOption.store.codec(model)
         let quality = (codec.qualities.lowerBound + codec.qualities.upperBound + 1) / 2
         if let directory = try? DataLocator.cifarDirectory(data) {
             let test = try DataLocator.loadCIFAR(directory, files: [CIFAR10.testFile]).prefix(1000)

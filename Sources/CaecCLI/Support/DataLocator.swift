@@ -1,18 +1,12 @@
 import CaecCore
 import CaecTrain
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Finds CIFAR-10 and the shipped model weights without the user having to say where they are.
 enum DataLocator {
     /// `--data` if given, else `$CAEC_DATA`, else `../shared/data/cifar-10-batches-bin` from the working directory.
     static func cifarDirectory(_ option: String?) throws(CLIFailure) -> String {
         if let option { return option }
-        if let env = getenv("CAEC_DATA").map({ String(cString: $0) }), !env.isEmpty { return env }
+        if let env = POSIX.environment("CAEC_DATA") { return env }
         for candidate in ["../shared/data/cifar-10-batches-bin", "shared/data/cifar-10-batches-bin"]
         where isDirectory(candidate) {
             return candidate
@@ -43,7 +37,7 @@ enum DataLocator {
     /// folder beside or above the executable (a build folder inside the repository), else `./Models`.
     static func modelsDirectory(_ option: String?) -> String {
         if let option { return option }
-        if let env = getenv("CAEC_MODELS").map({ String(cString: $0) }), !env.isEmpty { return env }
+        if let env = POSIX.environment("CAEC_MODELS") { return env }
         var directory = executableDirectory()
         for _ in 0..<5 {
             for candidate in [directory + "/Models", directory + "/share/caec/Models"] where isDirectory(candidate) {
@@ -54,16 +48,9 @@ enum DataLocator {
         return "Models"
     }
 
-    static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
+    static func isDirectory(_ path: String) -> Bool { POSIX.isDirectory(path) }
 
     private static func executableDirectory() -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return "." }
-        let path = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return SafeOutput.directory(of: path)
+        POSIX.executablePath().map(SafeOutput.directory(of:)) ?? "."
     }
 }

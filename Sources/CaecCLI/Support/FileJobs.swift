@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// One input and the output it becomes.
 struct FileJob: Equatable {
     let input: String
@@ -45,9 +39,8 @@ enum FileJobs {
             guard output.hasSuffix("/") else {
                 throw CLIFailure(.cannotCreateOutput, path: output, "output folder does not exist")
             }
-            guard mkdir(output, 0o777) == 0 || isDirectory(output) else {
-                throw CLIFailure(
-                    .cannotCreateOutput, path: output, "cannot create the output folder: \(describe(errno))")
+            if let reason = POSIX.makeDirectory(output, mode: 0o777) {
+                throw CLIFailure(.cannotCreateOutput, path: output, "cannot create the output folder: \(reason)")
             }
         }
         var jobs: [FileJob] = []
@@ -92,8 +85,5 @@ enum FileJobs {
         folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 
-    private static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
+    private static func isDirectory(_ path: String) -> Bool { POSIX.isDirectory(path) }
 }

@@ -1,14 +1,5 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 enum FileSystem {
-    static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0
-    }
+    static func exists(_ path: String) -> Bool { POSIX.exists(path) }
 }
 
 /// A run or report folder, created (with parents) if missing.
@@ -17,10 +8,8 @@ enum RunDirectory {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix += component
-            if !DataLocator.isDirectory(prefix) {
-                if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                    throw CLIFailure(.cannotCreateOutput, path: prefix, "cannot create directory: \(describe(errno))")
-                }
+            if !POSIX.isDirectory(prefix), let reason = POSIX.makeDirectory(prefix) {
+                throw CLIFailure(.cannotCreateOutput, path: prefix, "cannot create directory: \(reason)")
             }
             prefix += "/"
         }

@@ -1,12 +1,6 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Progress on standard error: one line redrawn in place on a terminal, else a line every few seconds.
 struct ProgressLine {
-    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private let isTerminal = POSIX.standardErrorIsTerminal
     private var lastPrint: Double = -1
     private var drawn = false
     let quiet: Bool
@@ -42,23 +36,7 @@ struct ProgressLine {
     private func printStderr(_ text: String, newline: Bool) {
         var line = text
         if newline { line.append("\n") }
-        line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
-    }
-}
-
-/// Monotonic seconds.
-enum Clock {
-    static func seconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
-    }
-
-    /// CPU time of the whole process (all workers), so that other jobs on the machine do not inflate it.
-    static func processCPUSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+        POSIX.writeStandardError(line)
     }
 }
 

@@ -6,10 +6,6 @@ import CaecModel
 import CaecTensor
 import CaecTrain
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `caec train photos --model bmshj-f-vr|bmshj-hp-vr --codec-eval DIR`: builds the codec's tables from a trained run and
 /// measures real bytes and PSNR on every PNG of DIR at every quality, through `CaecCodec`.
 struct CodecEvaluationRun {
@@ -69,15 +65,9 @@ struct CodecEvaluationRun {
 
     /// Names of the `.png` files in `directory`, sorted.
     static func pngFiles(_ directory: String) throws(CLIFailure) -> [String] {
-        guard let handle = opendir(directory) else { throw CLIFailure(.missingInput, path: directory, "cannot list") }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name.hasSuffix(".png") { names.append(name) }
+        guard let names = POSIX.listDirectory(directory) else {
+            throw CLIFailure(.missingInput, path: directory, "cannot list")
         }
-        return names.sorted()
+        return names.filter { $0.hasSuffix(".png") }.sorted()
     }
 }

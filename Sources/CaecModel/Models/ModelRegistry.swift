@@ -57,6 +57,9 @@ package enum ModelRegistry {
     ]
 
     /// The codec network of model `id` (analysis on the portable kernels), or nil if `id` is not a codec model.
+    /// Ids of the models that code images (every family in `codecFamilies`).
+    package static var codecIDs: [String] { autoencoderIDs + rateDistortionIDs + hyperpriorIDs }
+
     package static func codecNetwork(_ id: String) -> (any CodecNetwork)? {
         codecFamilies.lazy.compactMap { $0(id) }.first
     }

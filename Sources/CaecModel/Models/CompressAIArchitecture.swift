@@ -170,13 +170,13 @@ package struct CompressAIArchitecture: Sendable, Equatable {
     }
 
     /// The medians of `quantiles` (1, C, 3).
-    static func medians(_ parameters: Parameters, prefix: String) -> [Float] {
+    package static func medians(_ parameters: Parameters, prefix: String) -> [Float] {
         let quantiles = parameters.tensor("\(prefix)entropy_bottleneck.quantiles")
         return stride(from: 1, to: quantiles.count, by: 3).map { quantiles.data[$0] }
     }
 
     /// `symbols` (N, C, h, w) plus `offsets[c]`: CompressAI's dequantisation around medians.
-    static func adding(_ offsets: [Float], to symbols: Tensor) -> Tensor {
+    package static func adding(_ offsets: [Float], to symbols: Tensor) -> Tensor {
         let (N, C, H, W) = symbols.nchw
         precondition(offsets.count == C, "CompressAIArchitecture.adding: \(offsets.count) offsets for \(C) channels")
         var result = symbols

@@ -47,7 +47,9 @@ struct ImportCommand: FailableCommand {
                     "unknown architecture '\(arch)' (known: \(ModelRegistry.compressAIIDs.joined(separator: ", ")))")
             }
         case .safetensors:
-            guard arch == nil else { throw ValidationError("--arch applies to compressai; safetensors files name theirs") }
+            guard arch == nil else {
+                throw ValidationError("--arch applies to compressai; safetensors files name theirs")
+            }
             guard files.count == 1 else { throw ValidationError("safetensors imports one file") }
         }
     }
@@ -56,7 +58,8 @@ struct ImportCommand: FailableCommand {
         var sources: [ModelImport.Source] = []
         for path in files {
             let bytes = try FileInput.read(path)
-            sources.append(try Self.mapping { () throws(InterchangeError) in try ModelImport.Source(path: path, bytes: bytes) })
+            sources.append(
+                try Self.mapping { () throws(InterchangeError) in try ModelImport.Source(path: path, bytes: bytes) })
         }
         let weights = try Self.mapping { () throws(InterchangeError) -> WeightsFile in
             switch source {

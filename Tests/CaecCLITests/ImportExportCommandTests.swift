@@ -23,12 +23,16 @@ import Testing
             "encode", image, "-o", directory.path("a.cae"), "--models", models, "--model", "bmshj2018-hyperprior",
         ])
         #expect(result.status == 0, "\(result.stderr)")
-        result = try CaecProcess.run(["decode", directory.path("a.cae"), "-o", directory.path("a.png"), "--models", models])
+        result = try CaecProcess.run([
+            "decode", directory.path("a.cae"), "-o", directory.path("a.png"), "--models", models,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: directory.path("a.png")))
 
         let weights = models + "/bmshj2018-hyperprior.caew"
-        result = try CaecProcess.run(["export", weights, "--format", "safetensors", "--out", directory.path("x.safetensors")])
+        result = try CaecProcess.run([
+            "export", weights, "--format", "safetensors", "--out", directory.path("x.safetensors"),
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         result = try CaecProcess.run([
             "import", "compressai", directory.path("x.safetensors"), "--arch", "bmshj2018-hyperprior", "--out",

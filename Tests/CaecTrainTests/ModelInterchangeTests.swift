@@ -80,19 +80,23 @@ import Testing
     @Test func badCheckpointsAreRefusedNamingTheFileAndTheProblem() throws {
         let missing = try Self.edited { $0.tensors.removeAll { $0.name == "g_s.2.bias" } }
         let error1 = Self.reason { _ = try ModelImport.compressAI([missing], family: .factorized) }
-        #expect(error1 == InterchangeError(.badModel, path: "edited.safetensors", "weights file lacks tensor 'g_s.2.bias'"))
+        #expect(
+            error1 == InterchangeError(.badModel, path: "edited.safetensors", "weights file lacks tensor 'g_s.2.bias'"))
 
         let reshaped = try Self.edited { file in
             let i = file.tensors.firstIndex { $0.name == "g_s.2.bias" }!
             file.tensors[i] = SafeTensors.Entry(name: "g_s.2.bias", shape: [4], values: [0, 0, 0, 0])
         }
         let error2 = Self.reason { _ = try ModelImport.compressAI([reshaped], family: .factorized) }
-        #expect(error2?.kind == .badModel && error2?.reason.contains("g_s.2.bias") == true, "\(String(describing: error2))")
+        #expect(
+            error2?.kind == .badModel && error2?.reason.contains("g_s.2.bias") == true, "\(String(describing: error2))")
 
         let extra = try Self.edited { $0.tensors.append(SafeTensors.Entry(name: "extra", shape: [1], values: [1])) }
         #expect(Self.reason { _ = try ModelImport.compressAI([extra], family: .factorized) }?.kind == .badModel)
 
-        let otherArch = Self.reason { _ = try ModelImport.compressAI([try Self.source(.hyperprior)], family: .factorized) }
+        let otherArch = Self.reason {
+            _ = try ModelImport.compressAI([try Self.source(.hyperprior)], family: .factorized)
+        }
         #expect(otherArch?.reason.contains("holds a 'bmshj2018-hyperprior' model") == true)
 
         // Another width: M = 16 with fresh parameters, and the metadata saying so.
@@ -103,11 +107,15 @@ import Testing
         let widened = ModelImport.Source(
             path: "wide.safetensors", file: Parameters(specs: specs, seed: 1).safeTensors(metadata: ["M": "16"]))
         #expect(try ModelImport.compressAI([widened], family: .factorized).metadata("M") == "16")
-        let mixed = Self.reason { _ = try ModelImport.compressAI([try Self.source(.factorized), widened], family: .factorized) }
+        let mixed = Self.reason {
+            _ = try ModelImport.compressAI([try Self.source(.factorized), widened], family: .factorized)
+        }
         #expect(mixed?.path == "wide.safetensors" && mixed?.reason.contains("differ from the first") == true)
 
         var bytes = try Self.source(.factorized).file.serialized()
-        let truncated = Self.reason { _ = try ModelImport.Source(path: "t", bytes: Array(bytes.prefix(bytes.count - 3))) }
+        let truncated = Self.reason {
+            _ = try ModelImport.Source(path: "t", bytes: Array(bytes.prefix(bytes.count - 3)))
+        }
         #expect(truncated?.kind == .malformed && truncated?.path == "t")
         bytes.replaceSubrange(bytes.count - 4..<bytes.count, with: [0x00, 0x00, 0xC0, 0x7F])  // the last value: NaN
         let nan = Self.reason { _ = try ModelImport.Source(path: "n", bytes: bytes) }

@@ -20,7 +20,9 @@ package enum CompressAITables {
         let isHyperprior: Bool
         switch network {
         case let model as CompressAIFactorizedModel:
-            (bottlenecks, medians, isHyperprior) = (model.bottlenecks, { model.medians(quality: $0, parameters) }, false)
+            (bottlenecks, medians, isHyperprior) = (
+                model.bottlenecks, { model.medians(quality: $0, parameters) }, false
+            )
         case let model as CompressAIHyperpriorModel:
             (bottlenecks, medians, isHyperprior) = (model.bottlenecks, { model.medians(quality: $0, parameters) }, true)
         default:

@@ -13,14 +13,17 @@ package enum ModelExport {
     /// - Throws: `.badModel` for weights of a model that has no interchange layout (autoencoders, classifiers) or
     ///   that do not match its key table; a `quality` outside the model's.
     package static func safeTensors(_ file: WeightsFile, quality: Int? = nil) throws(InterchangeError) -> SafeTensors {
-        var metadata = ["format": "caec-safetensors", "format_version": "1", "gdn": "effective",
-            "entropy_bottleneck": "raw", "source": "caec"]
+        var metadata = [
+            "format": "caec-safetensors", "format_version": "1", "gdn": "effective",
+            "entropy_bottleneck": "raw", "source": "caec",
+        ]
         if let architecture = try compressAIArchitecture(file) {
             let q = quality ?? 1
             guard (1...architecture.qualities).contains(q), quality != nil || architecture.qualities == 1 else {
                 throw InterchangeError(
                     .badModel, path: nil,
-                    "\(file.modelID) holds \(architecture.qualities) checkpoints: give --quality 1...\(architecture.qualities)")
+                    "\(file.modelID) holds \(architecture.qualities) checkpoints: give --quality 1...\(architecture.qualities)"
+                )
             }
             let network = architecture.network()
             let parameters = try load(file, specs: network.parameterSpecs)
@@ -28,7 +31,8 @@ package enum ModelExport {
             let names = parameters.specs.filter { $0.name.hasPrefix(prefix) }
             var single = Parameters(
                 specs: names.map {
-                    ParameterSpec(String($0.name.dropFirst(prefix.count)), kind: $0.kind, shape: $0.shape,
+                    ParameterSpec(
+                        String($0.name.dropFirst(prefix.count)), kind: $0.kind, shape: $0.shape,
                         initializer: $0.initializer)
                 }, seed: 0)
             for spec in names { single.set(String(spec.name.dropFirst(prefix.count)), parameters.tensor(spec.name)) }
@@ -74,7 +78,8 @@ package enum ModelExport {
         return parameters.safeTensors(metadata: metadata)
     }
 
-    private static func compressAIArchitecture(_ file: WeightsFile) throws(InterchangeError) -> CompressAIArchitecture? {
+    private static func compressAIArchitecture(_ file: WeightsFile) throws(InterchangeError) -> CompressAIArchitecture?
+    {
         do { return try CompressAIArchitecture.reading(id: file.modelID, metadata: file.metadata(_:)) } catch {
             throw InterchangeError(.badModel, path: nil, error.description)
         }

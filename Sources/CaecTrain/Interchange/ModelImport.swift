@@ -65,7 +65,8 @@ package enum ModelImport {
             family: family, n: architecture.n, m: architecture.m, filters: architecture.filters)
         let prefix = CompressAIArchitecture.prefix(quality: 1)
         let specs = single.network().parameterSpecs.map { spec in
-            ParameterSpec(String(spec.name.dropFirst(prefix.count)), kind: spec.kind, shape: spec.shape,
+            ParameterSpec(
+                String(spec.name.dropFirst(prefix.count)), kind: spec.kind, shape: spec.shape,
                 initializer: spec.initializer)
         }
         var metadata = architecture.metadata + [("source", "compressai")]

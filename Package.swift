@@ -97,7 +97,7 @@ let testTargets: [Target] = [
     .target(name: "CaecTestSupport", dependencies: ["CaecCore"], path: "Sources/CaecTestSupport"),
     .testTarget(name: "CaecCoreTests", dependencies: ["CaecCore", "CaecTestSupport"]),
     .testTarget(name: "CaecFormatTests", dependencies: ["CaecFormat", "CaecTestSupport"]),
-    .testTarget(name: "CaecCLITests", dependencies: ["CaecCLI", "CaecImageIO", "CaecTestSupport"]),
+    .testTarget(name: "CaecCLITests", dependencies: ["CaecCLI", "CaecImageIO", "CaecModel", "CaecTestSupport"]),
     .testTarget(name: "CaecTensorTests", dependencies: ["CaecTensor", "CaecTestSupport"]),
     .testTarget(name: "CaecModelTests", dependencies: ["CaecModel", "CaecTrain", "CaecTestSupport"]),
     .testTarget(name: "CaecTrainTests", dependencies: ["CaecTrain", "CaecEntropy", "CaecTestSupport"]),

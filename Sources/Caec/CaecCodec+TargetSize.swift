@@ -58,10 +58,11 @@ extension CaecCodec {
             throw CaecError(.invalidArgument, "effort \(effort) is outside 0...\(Self.maxEffort)")
         }
         return try withThreads { () throws(CaecError) in
-            let latent = try latent(image)
+            let shared = try sharedLatent(image)
             var plain: (file: [UInt8], quality: Int)?
             var smallest = 0
             for quality in qualities.reversed() {
+                let latent = try latent(image, quality: quality, reusing: shared)
                 let candidate = try file(
                     latent: latent, quality: quality, width: image.width, height: image.height, metadata: metadata)
                 if candidate.count <= budget {

@@ -86,7 +86,7 @@ public struct CaecCodec: Sendable {
         guard (0...Self.maxEffort).contains(effort) else {
             throw CaecError(.invalidArgument, "effort \(effort) is outside 0...\(Self.maxEffort)")
         }
-        let latent = try latent(image)
+        let latent = try latent(image, quality: quality)
         guard effort > 0, supportsEffort else {
             return try file(
                 latent: latent, quality: quality, width: image.width, height: image.height, metadata: metadata)
@@ -119,12 +119,27 @@ public struct CaecCodec: Sendable {
     /// Whether this model's encoder can search (`effort` above 0 changes its files).
     public var supportsEffort: Bool { model.supportsRefinement }
 
-    /// The latent of `image`, padded to multiples of the rate: the one network pass of an encode.
-    package func latent(_ image: RGBImage) throws(CaecError) -> Tensor {
+    /// The latent of `image`, padded to multiples of the rate: the one network pass of an encode. With `quality`,
+    /// the latent of that quality (a model with one network per quality has one latent per quality); without it,
+    /// the one latent of every quality, which such a model does not have (`sharedLatent(_:)`).
+    package func latent(_ image: RGBImage, quality: Int? = nil) throws(CaecError) -> Tensor {
         guard image.width <= CAEConstants.maxSide, image.height <= CAEConstants.maxSide else {
             throw CaecError(.tooLarge, "image is \(image.width)x\(image.height), over the .cae limit of 65536 a side")
         }
-        return model.latent(PixelConversion.paddedTensor(image, multiple: rate))
+        let input = PixelConversion.paddedTensor(image, multiple: rate)
+        return quality.map { model.latent(input, quality: $0) } ?? model.latent(input)
+    }
+
+    /// The latent every quality shares, or nil when the model's latent depends on the quality (then each quality
+    /// calls `latent(_:quality:)`).
+    package func sharedLatent(_ image: RGBImage) throws(CaecError) -> Tensor? {
+        model.network.latentDependsOnQuality ? nil : try latent(image)
+    }
+
+    /// `shared` if there is one, else the latent of `quality`.
+    package func latent(_ image: RGBImage, quality: Int, reusing shared: Tensor?) throws(CaecError) -> Tensor {
+        if let shared { return shared }
+        return try latent(image, quality: quality)
     }
 
     /// The `.cae` file of a `width` x `height` image whose latent is `latent`, at `quality`, with `metadata`:

@@ -21,7 +21,8 @@ extension CodecModel {
             return RANSEncoder.encode(symbols: symbols, planeSize: h * w, tables: point.tables)
         }
         let z = hyper.hyperLatentSymbols(latent, quality: quality, parameters)
-        let indices = hyper.scaleIndices(z, height: h, width: w, bounds: conditional.bounds, parameters)
+        let indices = hyper.scaleIndices(
+            z, quality: quality, height: h, width: w, bounds: conditional.bounds, parameters)
         let zStream = RANSEncoder.encode(
             symbols: z.data.map { Int32($0) }, planeSize: z.shape[2] * z.shape[3], tables: point.tables)
         let yStream = RANSEncoder.encode(symbols: symbols, tableIndices: indices, tables: conditional.tables)
@@ -49,7 +50,8 @@ extension CodecModel {
             zSymbols = try RANSDecoder.decode(zBytes, planeSize: zh * zw, tables: point.tables)
         } catch { throw CaecError(.invalidFile, "payload: z stream: \(error.description)") }
         let z = Tensor(shape: [1, point.tables.count, zh, zw], data: zSymbols.map(Float.init))
-        let indices = hyper.scaleIndices(z, height: h, width: w, bounds: conditional.bounds, parameters)
+        let indices = hyper.scaleIndices(
+            z, quality: quality, height: h, width: w, bounds: conditional.bounds, parameters)
         do {
             return try RANSDecoder.decode(yBytes, tableIndices: indices, tables: conditional.tables)
         } catch { throw CaecError(.invalidFile, "payload: y stream: \(error.description)") }

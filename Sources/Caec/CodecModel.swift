@@ -29,6 +29,13 @@ package struct CodecModel: Sendable {
         encoderStrips(width: input.shape[3]).run(input) { network.analysis($0, parameters) }
     }
 
+    /// The latent of `input` for `quality` (1-based): `latent(_:)` unless the network has one analysis per quality
+    /// (`CodecNetwork.latentDependsOnQuality`).
+    package func latent(_ input: Tensor, quality: Int) -> Tensor {
+        guard network.latentDependsOnQuality else { return latent(input) }
+        return encoderStrips(width: input.shape[3]).run(input) { network.analysis($0, quality: quality, parameters) }
+    }
+
     /// The symbols of `latent` (1, C, h, w) at `quality` (1-based), channel-major.
     package func symbols(_ latent: Tensor, quality: Int) -> [Int32] {
         operatingPoints[quality - 1].quantizer.quantize(latent.data, planeSize: latent.shape[2] * latent.shape[3])
@@ -63,7 +70,11 @@ package struct CodecModel: Sendable {
     package init(weights bytes: [UInt8]) throws(CaecError) {
         let file: WeightsFile
         do { file = try WeightsFile(parsing: bytes) } catch { throw CaecError(.invalidModel, error.description) }
-        guard let network = ModelRegistry.codecNetwork(file.modelID) else {
+        let found: (any CodecNetwork)?
+        do { found = try ModelRegistry.codecNetwork(for: file) } catch {
+            throw CaecError(.invalidModel, error.description)
+        }
+        guard let network = found else {
             throw CaecError(.invalidModel, "weights are for '\(file.modelID)', which is not a codec model")
         }
         guard let code = CAEConstants.modelCode(id: file.modelID) else {

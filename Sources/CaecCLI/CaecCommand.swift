@@ -16,6 +16,7 @@ struct CaecCommand: ParsableCommand {
         version: CaecVersion.text,
         subcommands: [
             EncodeCommand.self, DecodeCommand.self, InfoCommand.self, ModelsCommand.self, ConvertCommand.self,
+            ImportCommand.self, ExportCommand.self,
             CompareCommand.self, TrainCommand.self, CalibrateCommand.self, ExperimentCommand.self,
             BenchCommand.self,
         ]

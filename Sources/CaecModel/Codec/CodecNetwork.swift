@@ -38,6 +38,18 @@ package protocol CodecNetwork: Sendable {
     /// The reconstruction of `symbols` (N, C, h, w, integers as floats) at `quality` (1-based). Applied channel by
     /// channel and row by row, so strips of the symbols give strips of the result.
     func synthesis(_ symbols: Tensor, quality: Int, codec: CodecTensors, _ parameters: Parameters) -> Tensor
+
+    /// Whether the latent depends on the quality (a model made of one network per quality, such as an import of
+    /// several CompressAI checkpoints); false for the variable-rate families, whose one latent serves every quality.
+    var latentDependsOnQuality: Bool { get }
+    /// The latent of `x` for `quality` (1-based); the same as `analysis(_:_:)` unless `latentDependsOnQuality`.
+    func analysis(_ x: Tensor, quality: Int, _ parameters: Parameters) -> Tensor
+}
+
+extension CodecNetwork {
+    package var latentDependsOnQuality: Bool { false }
+
+    package func analysis(_ x: Tensor, quality: Int, _ parameters: Parameters) -> Tensor { analysis(x, parameters) }
 }
 
 /// The source of a codec family's entropy tables (built by CaecTrain, stored as `codec.*` tensors).

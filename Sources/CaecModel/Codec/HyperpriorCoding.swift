@@ -20,4 +20,17 @@ package protocol HyperpriorCoding {
     /// the ascending table scales `bounds`: bit-exact on every machine.
     func scaleIndices(_ zSymbols: Tensor, height: Int, width: Int, bounds: [Float], _ parameters: Parameters)
         -> [UInt8]
+    /// `scaleIndices(_:height:width:bounds:_:)` for the z symbols of `quality` (1-based): a family whose h_s or
+    /// z offsets differ by quality implements this one; the others ignore the quality.
+    func scaleIndices(
+        _ zSymbols: Tensor, quality: Int, height: Int, width: Int, bounds: [Float], _ parameters: Parameters
+    ) -> [UInt8]
+}
+
+extension HyperpriorCoding {
+    package func scaleIndices(
+        _ zSymbols: Tensor, quality: Int, height: Int, width: Int, bounds: [Float], _ parameters: Parameters
+    ) -> [UInt8] {
+        scaleIndices(zSymbols, height: height, width: width, bounds: bounds, parameters)
+    }
 }

@@ -11,6 +11,9 @@ package struct Quantizer: Sendable, Equatable {
         case dividing(by: [Float])
         /// symbol = round(latent x gains[c]); the rate-distortion models' learned gains.
         case multiplying(by: [Float])
+        /// symbol = round(latent - offsets[c]); CompressAI's factorized prior around its medians (the decoder adds
+        /// them back).
+        case subtracting([Float])
     }
 
     /// The largest symbol magnitude, 2^30.
@@ -25,6 +28,7 @@ package struct Quantizer: Sendable, Equatable {
         switch scaling {
         case .dividing(let steps): steps.count
         case .multiplying(let gains): gains.count
+        case .subtracting(let offsets): offsets.count
         }
     }
 
@@ -41,6 +45,7 @@ package struct Quantizer: Sendable, Equatable {
         switch scaling {
         case .dividing(let steps): Self.symbol(value / steps[channel])
         case .multiplying(let gains): Self.symbol(value * gains[channel])
+        case .subtracting(let offsets): Self.symbol(value - offsets[channel])
         }
     }
 

@@ -20,6 +20,9 @@ package enum ModelRegistry {
     package static let rateDistortionIDs = ["bmshj-f-vr"]
     /// Scale-hyperprior models for photographs (`caec train photos --init-from` a factorized model).
     package static let hyperpriorIDs = ["bmshj-hp-vr"]
+    /// Models imported from CompressAI (`caec import compressai`): the id names the architecture, and the weights
+    /// file's metadata gives the widths and the number of qualities (`CompressAIArchitecture`).
+    package static let compressAIIDs = CompressAIArchitecture.Family.allCases.map(\.rawValue)
     package static var allIDs: [String] { autoencoderIDs + classifierIDs + rateDistortionIDs + hyperpriorIDs }
 
     /// The lambdas of `bmshj-f-vr`'s eight qualities (loss = bpp + lambda * 255^2 * MSE): CompressAI's
@@ -62,6 +65,17 @@ package enum ModelRegistry {
 
     package static func codecNetwork(_ id: String) -> (any CodecNetwork)? {
         codecFamilies.lazy.compactMap { $0(id) }.first
+    }
+
+    /// The codec network of weights `file` (analysis on the portable kernels): a family of fixed shape by its id,
+    /// or an imported CompressAI architecture shaped by the file's metadata; nil if the id is not a codec model.
+    ///
+    /// - Throws: `WeightsError.invalidField` when an imported model's metadata is missing or out of range.
+    package static func codecNetwork(for file: WeightsFile) throws(WeightsError) -> (any CodecNetwork)? {
+        if let architecture = try CompressAIArchitecture.reading(id: file.modelID, metadata: file.metadata(_:)) {
+            return architecture.network(path: .portable)
+        }
+        return codecNetwork(file.modelID)
     }
 
     package static func autoencoder(_ id: String, encoderPath: KernelPath = .fast) -> Autoencoder? {

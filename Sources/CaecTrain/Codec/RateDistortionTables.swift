@@ -39,16 +39,23 @@ package enum RateDistortionTables {
         build(bottleneck: model.bottleneck, parameters: parameters, quality: quality, precisionBits: precisionBits)
     }
 
-    /// The per-channel tables of `bottleneck`'s densities of `quality` (0-based).
+    /// The per-channel tables of `bottleneck`'s densities of `quality` (0-based). With `offsets` (one per channel,
+    /// CompressAI's medians), symbol k of channel c stands for the value k + offsets[c], where the density is
+    /// sampled.
     package static func build(
-        bottleneck: EntropyBottleneck, parameters: Parameters, quality: Int, precisionBits: Int = 15
+        bottleneck: EntropyBottleneck, parameters: Parameters, quality: Int, precisionBits: Int = 15,
+        offsets: [Float]? = nil
     ) -> [FrequencyTable] {
         let C = bottleneck.channels
+        precondition(offsets == nil || offsets!.count == C, "RateDistortionTables.build: one offset per channel")
         let R = searchRadius
         let points = 2 * R + 1
         var values = [Float](repeating: 0, count: C * points)
         for c in 0..<C {
             for i in 0..<points { values[c * points + i] = Float(i - R) }
+            if let offsets {
+                for i in 0..<points { values[c * points + i] += offsets[c] }
+            }
         }
         let masses = bottleneck.likelihoods(
             Tensor(shape: [1, C, 1, points], data: values), quality: quality, parameters)

@@ -1,0 +1,81 @@
+import CaecModel
+import CaecTestSupport
+import Foundation
+import Testing
+
+/// `caec import` and `caec export` as a user runs them (README, "Bringing a CompressAI model into caec"): the
+/// imported weights encode and decode, export + import is lossless, and bad checkpoints give one line and 65 or 78
+/// with no output written.
+@Suite struct ImportExportCommandTests {
+    static func fixture(_ name: String) -> String { Golden.url("Tests/Fixtures/compressai/" + name).path }
+
+    @Test func importEncodeDecodeExportReimport() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let checkpoint = Self.fixture("bmshj2018-hyperprior.safetensors")
+        let models = directory.path("models")
+        var result = try CaecProcess.run([
+            "import", "compressai", checkpoint, "--arch", "bmshj2018-hyperprior", "--out", models,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let image = Golden.url("Samples/images/kodim23-crop256.png").path
+        result = try CaecProcess.run([
+            "encode", image, "-o", directory.path("a.cae"), "--models", models, "--model", "bmshj2018-hyperprior",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try CaecProcess.run([
+            "decode", directory.path("a.cae"), "-o", directory.path("a.png"), "--models", models,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory.path("a.png")))
+
+        let weights = models + "/bmshj2018-hyperprior.caew"
+        result = try CaecProcess.run([
+            "export", weights, "--format", "safetensors", "--out", directory.path("x.safetensors"),
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try CaecProcess.run([
+            "import", "compressai", directory.path("x.safetensors"), "--arch", "bmshj2018-hyperprior", "--out",
+            directory.path("again"),
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let first = try Data(contentsOf: URL(fileURLWithPath: weights))
+        let second = try Data(contentsOf: URL(fileURLWithPath: directory.path("again/bmshj2018-hyperprior.caew")))
+        #expect(first == second)
+    }
+
+    /// (file bytes, --arch, expected status, expected words in the message)
+    @Test func badCheckpointsGiveOneLineAndNoOutput() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let good = try Golden.required("Tests/Fixtures/compressai/bmshj2018-factorized.safetensors")
+        var file = try SafeTensors(parsing: good)
+        file.tensors.removeAll { $0.name == "g_s.4.weight" }
+        let missing = file.serialized()
+        var nan = good
+        nan.replaceSubrange(nan.count - 4..<nan.count, with: [0x00, 0x00, 0xC0, 0x7F])
+        let cases: [(name: String, bytes: [UInt8], arch: String, status: Int32, words: String)] = [
+            ("truncated", Array(good.prefix(good.count / 2)), "bmshj2018-factorized", 65, "truncated"),
+            ("garbage", Array("not a safetensors file".utf8), "bmshj2018-factorized", 65, "safetensors"),
+            ("missing", missing, "bmshj2018-factorized", 78, "lacks tensor 'g_s.4.weight'"),
+            ("nan", nan, "bmshj2018-factorized", 78, "non-finite"),
+            ("otherarch", good, "bmshj2018-hyperprior", 78, "holds a 'bmshj2018-factorized' model"),
+        ]
+        for item in cases {
+            let path = directory.path(item.name + ".safetensors")
+            try Data(item.bytes).write(to: URL(fileURLWithPath: path))
+            let out = directory.path("out-" + item.name)
+            let result = try CaecProcess.run(["import", "compressai", path, "--arch", item.arch, "--out", out])
+            #expect(result.status == item.status, "\(item.name): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("caec: error: \(path): "), "\(item.name): \(result.stderr)")
+            #expect(result.stderr.contains(item.words), "\(item.name): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1)
+            #expect(!FileManager.default.fileExists(atPath: out), "\(item.name) left \(out)")
+        }
+        let unknown = try CaecProcess.run([
+            "import", "compressai", Self.fixture("bmshj2018-factorized.safetensors"), "--arch", "mbt2018",
+            "--out", directory.path("u"),
+        ])
+        #expect(unknown.status == 64 && unknown.stderr.contains("unknown architecture 'mbt2018'"))
+    }
+}

@@ -109,7 +109,7 @@ struct EncodeCommand: ParsableCommand {
             throw ValidationError("--effort must be in 0...\(CaecCodec.maxEffort)")
         }
         if verbose && quiet { throw ValidationError("give at most one of --verbose and --quiet") }
-        guard ModelRegistry.codecNetwork(model) != nil else {
+        guard ModelRegistry.codecIDs.contains(model) else {
             throw ValidationError("unknown model '\(model)'; known: \(ModelRegistry.codecIDs.joined(separator: ", "))")
         }
     }

@@ -59,10 +59,11 @@ package enum ModelRegistry {
         { hyperprior($0, path: .portable) },
     ]
 
-    /// The codec network of model `id` (analysis on the portable kernels), or nil if `id` is not a codec model.
-    /// Ids of the models that code images (every family in `codecFamilies`).
-    package static var codecIDs: [String] { autoencoderIDs + rateDistortionIDs + hyperpriorIDs }
+    /// Ids of the models that code images: every family in `codecFamilies` and the imported CompressAI
+    /// architectures (shaped by their weights file's metadata).
+    package static var codecIDs: [String] { autoencoderIDs + rateDistortionIDs + hyperpriorIDs + compressAIIDs }
 
+    /// The codec network of model `id` (analysis on the portable kernels), or nil if `id` is not a codec model.
     package static func codecNetwork(_ id: String) -> (any CodecNetwork)? {
         codecFamilies.lazy.compactMap { $0(id) }.first
     }

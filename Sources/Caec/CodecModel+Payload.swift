@@ -15,7 +15,12 @@ extension CodecModel {
     /// The payload of `symbols` (channel-major) of `latent` (1, C, h, w) at `quality`: one stream with the
     /// quality's per-channel tables, or, for a hyperprior model, the z stream and the y stream (§9.1).
     package func payload(symbols: [Int32], latent: Tensor, quality: Int) -> [UInt8] {
-        let point = operatingPoints[quality - 1]
+        payload(symbols: symbols, latent: latent, quality: ModelQuality(index: quality))
+    }
+
+    /// `payload(symbols:latent:quality:)` at any quality the model `contains`.
+    package func payload(symbols: [Int32], latent: Tensor, quality: ModelQuality) -> [UInt8] {
+        let point = operatingPoint(quality)
         let (h, w) = (latent.shape[2], latent.shape[3])
         guard let hyper = network as? any HyperpriorCoding, let conditional else {
             return RANSEncoder.encode(symbols: symbols, planeSize: h * w, tables: point.tables)
@@ -35,7 +40,14 @@ extension CodecModel {
     package func symbols(payload: ArraySlice<UInt8>, height h: Int, width w: Int, quality: Int) throws(CaecError)
         -> [Int32]
     {
-        let point = operatingPoints[quality - 1]
+        try symbols(payload: payload, height: h, width: w, quality: ModelQuality(index: quality))
+    }
+
+    /// `symbols(payload:height:width:quality:)` at any quality the model `contains`.
+    package func symbols(payload: ArraySlice<UInt8>, height h: Int, width w: Int, quality: ModelQuality)
+        throws(CaecError) -> [Int32]
+    {
+        let point = operatingPoint(quality)
         guard let hyper = network as? any HyperpriorCoding, let conditional else {
             do {
                 return try RANSDecoder.decode(payload, planeSize: h * w, tables: point.tables)

@@ -139,7 +139,7 @@ extension CaecCodec {
     }
 
     /// The `data_crc` a superseded weights file's name gives: `<8 lowercase hex digits>.caew`, else nil.
-    static func weightsCRC(fileName name: String) -> UInt32? {
+    package static func weightsCRC(fileName name: String) -> UInt32? {
         let utf8 = Array(name.utf8)
         guard utf8.count == 13, name.hasSuffix(".caew") else { return nil }
         var crc: UInt32 = 0

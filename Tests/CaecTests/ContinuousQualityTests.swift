@@ -61,7 +61,8 @@ import Testing
         let next = try codec.encode(image, quality: ModelQuality(units: point.units + 1).value)
         #expect(next != file)
         // Gray and metadata still ride along (version 1.2 keeps 1.1's blocks).
-        let gray = try codec.encode(image, quality: quality, metadata: CaecMetadata(xmp: Array("<x/>".utf8), isGray: true))
+        let gray = try codec.encode(
+            image, quality: quality, metadata: CaecMetadata(xmp: Array("<x/>".utf8), isGray: true))
         let decoded = try codec.decodeWithMetadata(gray)
         #expect(decoded.metadata.isGray && decoded.metadata.xmp == Array("<x/>".utf8))
     }
@@ -70,7 +71,8 @@ import Testing
     /// near those of qualities 4 and 5, and its pixels differ from both.
     @Test func interpolatedQualityDecodesBetweenItsNeighbours() throws {
         let image = Self.image(width: 64, height: 48, seed: 8)
-        let decoded = try [4.0, 4.5, 5.0].map { q throws in try Self.codec.decode(Self.codec.encode(image, quality: q)) }
+        let decoded = try [4.0, 4.5, 5.0].map { q throws in try Self.codec.decode(Self.codec.encode(image, quality: q))
+        }
         #expect(decoded[1].pixels != decoded[0].pixels && decoded[1].pixels != decoded[2].pixels)
     }
 
@@ -146,7 +148,9 @@ import Testing
         let model = Self.codec.model
         #expect(model.fingerprint(quality: ModelQuality(index: 4)) == model.fingerprint(quality: 4))
         var bytes: [UInt8] = []
-        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: model.weightsCRC >> shift)) }
+        for shift in stride(from: 0, to: 32, by: 8) {
+            bytes.append(UInt8(truncatingIfNeeded: model.weightsCRC >> shift))
+        }
         #expect(
             model.fingerprint(quality: ModelQuality(index: 4, fraction: 128))
                 == UInt16(truncatingIfNeeded: CRC32.checksum(bytes + [4, 128])))

@@ -65,7 +65,7 @@ let libraryTargets: [Target] = [
     .target(name: "CaecEntropy"),
     .target(name: "CaecImageIO", dependencies: ["CaecCore", "CCaecImageIO"]),
     .target(name: "CaecMetrics", dependencies: ["CaecCore"]),
-    .target(name: "CaecFuzzing", dependencies: ["Caec", "CaecCore", "CaecEntropy", "CaecFormat"]),
+    .target(name: "CaecFuzzing", dependencies: ["Caec", "CaecCore", "CaecEntropy", "CaecFormat", "CaecModel"]),
     .target(name: "Caec", dependencies: ["CaecCore", "CaecEntropy", "CaecFormat", "CaecModel", "CaecTensor"]),
     .target(
         name: "CaecEval",

@@ -1,3 +1,5 @@
+import CaecModel
+
 extension CaecCodec {
     /// The model quality that `percent` on the common 0...100 scale stands for: `1 + round(percent x (Q - 1) / 100)`
     /// for a model of `Q` qualities, halves rounded up.
@@ -24,5 +26,33 @@ extension CaecCodec {
         guard (0...100).contains(percent) else { return nil }
         // round(percent (Q - 1) / 100) with halves up, in integers: floor((2 percent (Q - 1) + 100) / 200).
         return 1 + (2 * percent * (qualityCount - 1) + 100) / 200
+    }
+}
+
+extension CaecCodec {
+    /// The model quality that `percent` on the common 0...100 scale stands for, on this model's own scale: for a
+    /// model with `continuousQualities`, `1 + percent x (Q - 1) / 100` rounded to the nearest 1/256 (so every
+    /// percent is a distinct operating point: 7/100 of a quality apart for 8 qualities); for the others, the
+    /// integer `modelQuality(percent:)`. 0 is the lowest quality and 100 the highest either way.
+    ///
+    /// - Parameter percent: 0...100.
+    /// - Throws: `CaecError` `.invalidArgument` for `percent` outside 0...100.
+    public func scaledQuality(percent: Int) throws(CaecError) -> Double {
+        guard continuousQualities else { return Double(try modelQuality(percent: percent)) }
+        guard (0...100).contains(percent) else {
+            throw CaecError(.invalidArgument, "quality \(percent) is outside 0...100")
+        }
+        return Self.continuousQuality(percent: percent, qualityCount: qualities.count)
+    }
+
+    /// `1 + percent x (qualityCount - 1) / 100` rounded to the nearest 1/256, halves up, in integers:
+    /// `floor((512 percent (Q - 1) + 100) / 200) / 256`.
+    ///
+    /// - Precondition: `percent` in 0...100, `qualityCount` at least 1.
+    static func continuousQuality(percent: Int, qualityCount: Int) -> Double {
+        precondition((0...100).contains(percent) && qualityCount >= 1, "CaecCodec.continuousQuality: arguments")
+        let steps: Int = ModelQuality.steps
+        let units: Int = (2 * steps * percent * (qualityCount - 1) + 100) / 200
+        return 1 + Double(units) / Double(steps)
     }
 }

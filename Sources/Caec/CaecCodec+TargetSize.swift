@@ -1,10 +1,19 @@
+import CaecModel
+import CaecTensor
+
 extension CaecCodec {
     /// Compresses `image` at the highest quality whose file fits in `targetBytes` bytes.
     ///
-    /// The encoder network runs once; the qualities are then tried from the highest down, each entropy-coded in
-    /// full, and the first file that fits is returned, so the file is never over the budget. With `effort` (and a
-    /// model that supports it), the searched files of the quality one above that one and of that one are tried, in
-    /// that order, and the first that fits is returned instead; if neither fits, the plain file is.
+    /// The encoder network runs once. For a model with `continuousQualities` the quality is then found by
+    /// bisection on its continuous scale, in steps of 1/256 of a trained quality: the highest quality is tried,
+    /// then the lowest, then the middle of the interval whose lower end fits and whose upper end does not, until
+    /// the two are one step apart (at most 13 files for 8 qualities); the largest file that fits is returned. As
+    /// a file grows by about 0.2% per step, it lands within 1% of the budget whenever the budget lies between
+    /// the sizes of the lowest and the highest quality. For the other models the qualities are tried from the
+    /// highest down, each entropy-coded in full, and the first file that fits is returned. Either way the file is
+    /// never over the budget. With `effort` (and a model that supports it), the searched files of the quality one
+    /// above that one and of that one are tried, in that order, and the first that fits is returned instead; if
+    /// neither fits, the plain file is.
     ///
     /// - Parameters:
     ///   - image: the pixels, any size up to 65536 a side.
@@ -13,13 +22,13 @@ extension CaecCodec {
     ///   - effort: 0 ... `CaecCodec.maxEffort`, as for `encode(_:quality:metadata:effort:progress:)`.
     ///   - progress: with effort, called after each search step with (steps done, steps in all); it may go
     ///     through two searches.
-    /// - Returns: the `.cae` file and the model quality chosen.
+    /// - Returns: the `.cae` file and the model quality chosen (an integer unless `continuousQualities`).
     /// - Throws: `CaecError` `.invalidArgument` when `targetBytes` is below 1 or even the lowest quality does not fit
     ///   (the message gives the smallest size), and as `encode(_:quality:metadata:effort:progress:)` otherwise.
     public func encode(
         _ image: RGBImage, targetBytes: Int, metadata: CaecMetadata = .init(), effort: Int = 0,
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
-    ) throws(CaecError) -> (file: [UInt8], quality: Int) {
+    ) throws(CaecError) -> (file: [UInt8], quality: Double) {
         guard targetBytes >= 1 else {
             throw CaecError(.invalidArgument, "target size \(targetBytes) bytes is below 1 byte")
         }
@@ -35,13 +44,13 @@ extension CaecCodec {
     ///   - metadata: the ICC profile, EXIF, XMP and gray flag to store (they count against the budget).
     ///   - effort: 0 ... `CaecCodec.maxEffort`, as for `encode(_:quality:metadata:effort:progress:)`.
     ///   - progress: with effort, called after each search step with (steps done, steps in all).
-    /// - Returns: the `.cae` file and the model quality chosen.
+    /// - Returns: the `.cae` file and the model quality chosen (an integer unless `continuousQualities`).
     /// - Throws: `CaecError` `.invalidArgument` when `targetBitsPerPixel` is not a positive finite number or no
     ///   quality fits, and as `encode(_:quality:metadata:effort:progress:)` otherwise.
     public func encode(
         _ image: RGBImage, targetBitsPerPixel: Double, metadata: CaecMetadata = .init(), effort: Int = 0,
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
-    ) throws(CaecError) -> (file: [UInt8], quality: Int) {
+    ) throws(CaecError) -> (file: [UInt8], quality: Double) {
         guard targetBitsPerPixel > 0, targetBitsPerPixel.isFinite else {
             throw CaecError(.invalidArgument, "target \(targetBitsPerPixel) bits per pixel is not a positive number")
         }
@@ -53,12 +62,15 @@ extension CaecCodec {
     private func fitting(
         _ image: RGBImage, budget: Int, metadata: CaecMetadata, effort: Int,
         progress: (_ done: Int, _ total: Int) -> Void
-    ) throws(CaecError) -> (file: [UInt8], quality: Int) {
+    ) throws(CaecError) -> (file: [UInt8], quality: Double) {
         guard (0...Self.maxEffort).contains(effort) else {
             throw CaecError(.invalidArgument, "effort \(effort) is outside 0...\(Self.maxEffort)")
         }
         return try withThreads { () throws(CaecError) in
             let shared = try sharedLatent(image)
+            if continuousQualities, let shared {
+                return try bisecting(latent: shared, image: image, budget: budget, metadata: metadata)
+            }
             var plain: (file: [UInt8], quality: Int)?
             var smallest = 0
             for quality in qualities.reversed() {
@@ -76,13 +88,46 @@ extension CaecCodec {
                     .invalidArgument,
                     "no quality of \(modelID) fits in \(budget) bytes (the smallest file is \(smallest) bytes)")
             }
-            guard effort > 0 && supportsEffort else { return plain }
+            guard effort > 0 && supportsEffort else { return (plain.file, Double(plain.quality)) }
             for quality in [plain.quality + 1, plain.quality] where qualities.contains(quality) {
                 let refined = try encode(
                     image, quality: quality, metadata: metadata, effort: effort, progress: progress)
-                if refined.count <= budget { return (refined, quality) }
+                if refined.count <= budget { return (refined, Double(quality)) }
             }
-            return plain
+            return (plain.file, Double(plain.quality))
         }
+    }
+
+    /// The bisection of `encode(_:targetBytes:...)` on the continuous scale of a model with `continuousQualities`.
+    private func bisecting(latent: Tensor, image: RGBImage, budget: Int, metadata: CaecMetadata) throws(CaecError)
+        -> (file: [UInt8], quality: Double)
+    {
+        func attempt(_ units: Int) throws(CaecError) -> [UInt8] {
+            try file(
+                latent: latent, quality: ModelQuality(units: units), width: image.width, height: image.height,
+                metadata: metadata)
+        }
+        var upper = qualities.upperBound * ModelQuality.steps
+        let highest = try attempt(upper)
+        if highest.count <= budget { return (highest, Double(qualities.upperBound)) }
+        var lower = qualities.lowerBound * ModelQuality.steps
+        var best = (file: try attempt(lower), units: lower)
+        guard best.file.count <= budget else {
+            throw CaecError(
+                .invalidArgument,
+                "no quality of \(modelID) fits in \(budget) bytes (the smallest file is \(best.file.count) bytes)")
+        }
+        // lower fits, upper does not; the rate need not grow monotonically, so keep the largest file that fits.
+        while upper - lower > 1 {
+            let middle = (lower + upper) / 2
+            let candidate = try attempt(middle)
+            if candidate.count <= budget {
+                lower = middle
+                if candidate.count >= best.file.count { best = (candidate, middle) }
+            } else {
+                upper = middle
+            }
+        }
+        return (best.file, ModelQuality(units: best.units).value)
     }
 }

@@ -1,5 +1,6 @@
 import CaecEntropy
 import CaecFormat
+import CaecModel
 import CaecTensor
 
 @_exported import struct CaecCore.ImageLimits
@@ -70,24 +71,66 @@ public struct CaecCodec: Sendable {
         _ image: RGBImage, quality: Int, metadata: CaecMetadata = .init(), effort: Int = 0,
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws(CaecError) -> [UInt8] {
-        try withThreads { () throws(CaecError) in
-            try encodeOnCallingScope(image, quality: quality, metadata: metadata, effort: effort, progress: progress)
+        guard qualities.contains(quality) else {
+            throw CaecError(.invalidArgument, "quality \(quality) is outside \(qualities) for \(modelID)")
         }
+        return try withThreads { () throws(CaecError) in
+            try encodeOnCallingScope(
+                image, quality: ModelQuality(index: quality), metadata: metadata, effort: effort, progress: progress)
+        }
+    }
+
+    /// Compresses `image` at a model quality that need not be an integer: for a model with `continuousQualities`,
+    /// any point from its lowest to its highest quality, in steps of 1/256 (`quality` is rounded to the nearest
+    /// step, ties to even; the header stores the step exactly, Spec/cae-format.md §3.5). The gain vectors of the
+    /// two trained qualities around it are interpolated geometrically (Cui et al. 2021). An integer `quality` gives
+    /// exactly the bytes of `encode(_:quality:metadata:effort:progress:)` with that `Int`; other models accept
+    /// integers only.
+    ///
+    /// - Parameters: as `encode(_:quality:metadata:effort:progress:)`, with `quality` in `qualities` as a real
+    ///   number.
+    /// - Throws: `CaecError` `.invalidArgument` for a quality outside `qualities` (after rounding), a non-integer
+    ///   quality on a model without `continuousQualities`, and as `encode(_:quality:metadata:effort:progress:)`.
+    public func encode(
+        _ image: RGBImage, quality: Double, metadata: CaecMetadata = .init(), effort: Int = 0,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws(CaecError) -> [UInt8] {
+        let point = try modelQuality(quality)
+        return try withThreads { () throws(CaecError) in
+            try encodeOnCallingScope(image, quality: point, metadata: metadata, effort: effort, progress: progress)
+        }
+    }
+
+    /// Whether this model codes qualities between its trained ones (`encode(_:quality:...)` with a `Double`):
+    /// true for the scale-hyperprior family, whose latent tables do not depend on the quality.
+    public var continuousQualities: Bool { model.continuousQualities }
+
+    /// The model quality `quality` rounds to, checked against this model.
+    ///
+    /// - Throws: `CaecError` `.invalidArgument` for a quality outside `qualities`, or not an integer for a model
+    ///   without `continuousQualities`.
+    package func modelQuality(_ quality: Double) throws(CaecError) -> ModelQuality {
+        guard let point = ModelQuality(rounding: quality), ModelQuality(index: qualities.lowerBound) <= point,
+            point <= ModelQuality(index: qualities.upperBound)
+        else { throw CaecError(.invalidArgument, "quality \(quality) is outside \(qualities) for \(modelID)") }
+        guard model.contains(point) else {
+            throw CaecError(
+                .invalidArgument, "quality \(quality) is not an integer; \(modelID) has integer qualities only")
+        }
+        return point
     }
 
     /// `encode(_:quality:metadata:effort:progress:)` within whatever `TensorParallelism` scope is current.
     private func encodeOnCallingScope(
-        _ image: RGBImage, quality: Int, metadata: CaecMetadata, effort: Int,
+        _ image: RGBImage, quality: ModelQuality, metadata: CaecMetadata, effort: Int,
         progress: (_ done: Int, _ total: Int) -> Void
     ) throws(CaecError) -> [UInt8] {
-        guard qualities.contains(quality) else {
-            throw CaecError(.invalidArgument, "quality \(quality) is outside \(qualities) for \(modelID)")
-        }
         guard (0...Self.maxEffort).contains(effort) else {
             throw CaecError(.invalidArgument, "effort \(effort) is outside 0...\(Self.maxEffort)")
         }
-        let latent = try latent(image, quality: quality)
-        guard effort > 0, supportsEffort else {
+        let latent = try latent(image, quality: quality.index)
+        // The searching families have integer qualities only.
+        guard effort > 0, supportsEffort, quality.isInteger else {
             return try file(
                 latent: latent, quality: quality, width: image.width, height: image.height, metadata: metadata)
         }
@@ -100,7 +143,7 @@ public struct CaecCodec: Sendable {
         let total = Self.iterations(effort: effort)
         let symbols = model.refinedSymbols(
             PixelConversion.paddedTensor(image, multiple: rate), width: image.width, height: image.height,
-            latent: latent, quality: quality, iterations: total, progress: { progress($0, total) })
+            latent: latent, quality: quality.index, iterations: total, progress: { progress($0, total) })
         return try file(
             symbols: symbols, latent: latent, quality: quality, width: image.width, height: image.height,
             metadata: metadata)
@@ -150,13 +193,21 @@ public struct CaecCodec: Sendable {
         throws(CaecError) -> [UInt8]
     {
         try file(
+            latent: latent, quality: ModelQuality(index: quality), width: width, height: height, metadata: metadata)
+    }
+
+    /// `file(latent:quality:width:height:metadata:)` at any quality the model contains.
+    package func file(
+        latent: Tensor, quality: ModelQuality, width: Int, height: Int, metadata: CaecMetadata = .init()
+    ) throws(CaecError) -> [UInt8] {
+        try file(
             symbols: model.symbols(latent, quality: quality), latent: latent, quality: quality, width: width,
             height: height, metadata: metadata)
     }
 
     /// The `.cae` file of quantised `symbols` (channel-major) of `latent`.
     func file(
-        symbols: [Int32], latent: Tensor, quality: Int, width: Int, height: Int, metadata: CaecMetadata
+        symbols: [Int32], latent: Tensor, quality: ModelQuality, width: Int, height: Int, metadata: CaecMetadata
     ) throws(CaecError) -> [UInt8] {
         let blocks = metadata.blocks
         if let oversized = blocks.first(where: { $0.data.count > CaecMetadata.maxBlockBytes }) {
@@ -165,9 +216,11 @@ public struct CaecCodec: Sendable {
         }
         let payload = model.payload(symbols: symbols, latent: latent, quality: quality)
         let header = CAEHeader(
-            modelCode: model.modelCode, quality: UInt8(quality), fingerprint: model.fingerprint(quality: quality),
-            width: width, height: height, payloadLength: payload.count,
-            colour: metadata.isGray ? CAEConstants.colourGray8 : CAEConstants.colourSRGB8)
+            modelCode: model.modelCode, quality: UInt8(quality.index),
+            fingerprint: model.fingerprint(quality: quality), width: width, height: height,
+            payloadLength: payload.count,
+            colour: metadata.isGray ? CAEConstants.colourGray8 : CAEConstants.colourSRGB8,
+            qualityFraction: UInt8(quality.fraction))
         return CAEWriter.file(header: header, payload: payload, blocks: blocks)
     }
 
@@ -233,9 +286,12 @@ public struct CaecCodec: Sendable {
                 .modelMismatch,
                 "file was made by model \(header.modelID ?? "code \(header.modelCode)"), not \(modelID)")
         }
-        let quality = Int(header.quality)
-        guard qualities.contains(quality) else {
-            throw CaecError(.modelMismatch, "file uses quality \(quality), which \(modelID) does not have")
+        let quality = ModelQuality(index: Int(header.quality), fraction: Int(header.qualityFraction))
+        guard model.contains(quality) else {
+            throw CaecError(
+                .modelMismatch,
+                "file uses quality \(quality), which \(modelID) does not have"
+                    + (quality.isInteger || model.continuousQualities ? "" : " (its qualities are integers)"))
         }
         let expected = model.fingerprint(quality: quality)
         guard header.fingerprint == expected else {

@@ -15,14 +15,19 @@ extension CodecModel {
     /// The payload of `symbols` (channel-major) of `latent` (1, C, h, w) at `quality`: one stream with the
     /// quality's per-channel tables, or, for a hyperprior model, the z stream and the y stream (§9.1).
     package func payload(symbols: [Int32], latent: Tensor, quality: Int) -> [UInt8] {
-        let point = operatingPoints[quality - 1]
+        payload(symbols: symbols, latent: latent, quality: ModelQuality(index: quality))
+    }
+
+    /// `payload(symbols:latent:quality:)` at any quality the model `contains`.
+    package func payload(symbols: [Int32], latent: Tensor, quality: ModelQuality) -> [UInt8] {
+        let point = operatingPoint(quality)
         let (h, w) = (latent.shape[2], latent.shape[3])
         guard let hyper = network as? any HyperpriorCoding, let conditional else {
             return RANSEncoder.encode(symbols: symbols, planeSize: h * w, tables: point.tables)
         }
         let z = hyper.hyperLatentSymbols(latent, quality: quality, parameters)
         let indices = hyper.scaleIndices(
-            z, quality: quality, height: h, width: w, bounds: conditional.bounds, parameters)
+            z, quality: quality.index, height: h, width: w, bounds: conditional.bounds, parameters)
         let zStream = RANSEncoder.encode(
             symbols: z.data.map { Int32($0) }, planeSize: z.shape[2] * z.shape[3], tables: point.tables)
         let yStream = RANSEncoder.encode(symbols: symbols, tableIndices: indices, tables: conditional.tables)
@@ -36,7 +41,14 @@ extension CodecModel {
     package func symbols(payload: ArraySlice<UInt8>, height h: Int, width w: Int, quality: Int) throws(CaecError)
         -> [Int32]
     {
-        let point = operatingPoints[quality - 1]
+        try symbols(payload: payload, height: h, width: w, quality: ModelQuality(index: quality))
+    }
+
+    /// `symbols(payload:height:width:quality:)` at any quality the model `contains`.
+    package func symbols(payload: ArraySlice<UInt8>, height h: Int, width w: Int, quality: ModelQuality)
+        throws(CaecError) -> [Int32]
+    {
+        let point = operatingPoint(quality)
         guard let hyper = network as? any HyperpriorCoding, let conditional else {
             do {
                 return try RANSDecoder.decode(payload, planeSize: h * w, tables: point.tables)
@@ -51,7 +63,7 @@ extension CodecModel {
         } catch { throw CaecError(.invalidFile, "payload: z stream: \(error.description)") }
         let z = Tensor(shape: [1, point.tables.count, zh, zw], data: zSymbols.map(Float.init))
         let indices = hyper.scaleIndices(
-            z, quality: quality, height: h, width: w, bounds: conditional.bounds, parameters)
+            z, quality: quality.index, height: h, width: w, bounds: conditional.bounds, parameters)
         do {
             return try RANSDecoder.decode(yBytes, tableIndices: indices, tables: conditional.tables)
         } catch { throw CaecError(.invalidFile, "payload: y stream: \(error.description)") }

@@ -38,7 +38,40 @@ package struct CodecModel: Sendable {
 
     /// The symbols of `latent` (1, C, h, w) at `quality` (1-based), channel-major.
     package func symbols(_ latent: Tensor, quality: Int) -> [Int32] {
-        operatingPoints[quality - 1].quantizer.quantize(latent.data, planeSize: latent.shape[2] * latent.shape[3])
+        symbols(latent, quality: ModelQuality(index: quality))
+    }
+
+    /// The symbols of `latent` (1, C, h, w) at `quality`, channel-major.
+    ///
+    /// - Precondition: `contains(quality)`.
+    package func symbols(_ latent: Tensor, quality: ModelQuality) -> [Int32] {
+        operatingPoint(quality).quantizer.quantize(latent.data, planeSize: latent.shape[2] * latent.shape[3])
+    }
+
+    /// Whether the network codes qualities between its trained ones (`ContinuousQualityCoding`).
+    package var continuousQualities: Bool { network is any ContinuousQualityCoding }
+
+    /// Whether `quality` is one this model codes: a trained quality, or, for a continuous family, a point between
+    /// the lowest and the highest.
+    package func contains(_ quality: ModelQuality) -> Bool {
+        guard quality.index >= 1 else { return false }
+        return quality.isInteger
+            ? quality.index <= operatingPoints.count
+            : continuousQualities && quality.index < operatingPoints.count
+    }
+
+    /// The operating point of `quality`: the stored one of a trained quality, or for a point between two the
+    /// interpolated quantiser with the tables of `ContinuousQualityCoding.tablesQuality`.
+    ///
+    /// - Precondition: `contains(quality)`.
+    package func operatingPoint(_ quality: ModelQuality) -> OperatingPoint {
+        precondition(contains(quality), "CodecModel: quality \(quality) is not one of \(id)'s")
+        guard !quality.isInteger, let continuous = network as? any ContinuousQualityCoding else {
+            return operatingPoints[quality.index - 1]
+        }
+        return OperatingPoint(
+            quality: quality.index, quantizer: continuous.quantizer(quality: quality, parameters),
+            tables: operatingPoints[continuous.tablesQuality(quality) - 1].tables)
     }
 
     /// Whether the network's encoder can search for better symbols (`LatentRefining`).
@@ -60,10 +93,21 @@ package struct CodecModel: Sendable {
 
     /// The reconstruction (1, 3, h x rate, w x rate) of `symbols` (1, C, h, w) at `quality`, in strips.
     package func reconstruction(symbols: [Int32], height h: Int, width w: Int, quality: Int) -> Tensor {
+        reconstruction(symbols: symbols, height: h, width: w, quality: ModelQuality(index: quality))
+    }
+
+    /// The reconstruction (1, 3, h x rate, w x rate) of `symbols` (1, C, h, w) at `quality`, in strips.
+    ///
+    /// - Precondition: `contains(quality)`.
+    package func reconstruction(symbols: [Int32], height h: Int, width w: Int, quality: ModelQuality) -> Tensor {
+        precondition(contains(quality), "CodecModel: quality \(quality) is not one of \(id)'s")
         let input = Tensor(shape: [1, latentChannels, h, w], data: symbols.map(Float.init))
-        return decoderStrips(width: w).run(input) {
-            network.synthesis($0, quality: quality, codec: codec, parameters)
+        guard !quality.isInteger, let continuous = network as? any ContinuousQualityCoding else {
+            return decoderStrips(width: w).run(input) {
+                network.synthesis($0, quality: quality.index, codec: codec, parameters)
+            }
         }
+        return decoderStrips(width: w).run(input) { continuous.synthesis($0, quality: quality, parameters) }
     }
 
     /// Loads a weights file carrying the codec's operating points (Spec/model-weights.md §7).
@@ -140,9 +184,21 @@ package struct CodecModel: Sendable {
 
     /// Spec/cae-format.md §7: low 16 bits of CRC-32(data_crc as u32 LE, quality byte).
     package func fingerprint(quality: Int) -> UInt16 {
-        var writer = ByteWriter(capacity: 5)
+        Self.fingerprint(weightsCRC: weightsCRC, quality: ModelQuality(index: quality))
+    }
+
+    /// Spec/cae-format.md §7: low 16 bits of CRC-32(data_crc as u32 LE, quality index byte, and the
+    /// quality_fraction byte when the fraction is not 0).
+    package func fingerprint(quality: ModelQuality) -> UInt16 {
+        Self.fingerprint(weightsCRC: weightsCRC, quality: quality)
+    }
+
+    /// The fingerprint of `quality` for weights whose `data_crc` is `weightsCRC` (Spec/cae-format.md §7).
+    package static func fingerprint(weightsCRC: UInt32, quality: ModelQuality) -> UInt16 {
+        var writer = ByteWriter(capacity: 6)
         writer.write(weightsCRC)
-        writer.write(UInt8(quality))
+        writer.write(UInt8(quality.index))
+        if !quality.isInteger { writer.write(UInt8(quality.fraction)) }
         return UInt16(truncatingIfNeeded: CRC32.checksum(writer.bytes))
     }
 }

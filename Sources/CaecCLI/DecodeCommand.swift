@@ -75,7 +75,7 @@ struct DecodeCommand: ParsableCommand {
                     try SafeOutput(path: job.output, force: coding.force).checkWritable(inputs: [job.input])
                 }
                 let store = coding.store
-                var codecs: [String: CaecCodec] = [:]
+                var codecs: [CaecCodec] = []
                 return FileJobs.runEach(jobs) { job throws(CLIFailure) in
                     try decode(job, store: store, codecs: &codecs)
                 }
@@ -87,7 +87,7 @@ struct DecodeCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
-    private func decode(_ job: FileJob, store: ModelStore, codecs: inout [String: CaecCodec]) throws(CLIFailure) {
+    private func decode(_ job: FileJob, store: ModelStore, codecs: inout [CaecCodec]) throws(CLIFailure) {
         let started = Clock.seconds()
         let destination = SafeOutput(path: job.output, force: coding.force)
         try destination.checkWritable(inputs: [job.input])
@@ -98,13 +98,14 @@ struct DecodeCommand: ParsableCommand {
             throw CLIFailure(
                 .model, path: job.input, "unknown model code \(info.modelCode): this caec does not know it")
         }
+        // The weights that made the file: the current ones, or superseded ones kept beside them.
         let codec: CaecCodec
-        if let loaded = codecs[modelID] {
+        if let loaded = codecs.first(where: { $0.matches(info) }) {
             codec = loaded
         } else {
-            var loaded = try store.codec(modelID)
+            var loaded = try store.codec(for: info, path: job.input)
             loaded.threads = coding.threads
-            codecs[modelID] = loaded
+            codecs.append(loaded)
             codec = loaded
         }
         let limits = ImageLimits(maxWidth: 65536, maxHeight: 65536, maxPixels: maxPixels)
@@ -127,7 +128,7 @@ struct DecodeCommand: ParsableCommand {
         let bpp = Double(bytes.count * 8) / Double(image.pixelCount)
         printError(
             "\(job.output == "-" ? "stdout" : job.output): \(image.width)x\(image.height), \(modelID) quality "
-                + "\(info.quality), \(bytes.count) bytes, \(NumberFormat.fixed(bpp, 3)) bpp, "
+                + "\(info.exactQuality), \(bytes.count) bytes, \(NumberFormat.fixed(bpp, 3)) bpp, "
                 + "\(NumberFormat.fixed(Clock.seconds() - started, 3)) s")
     }
 

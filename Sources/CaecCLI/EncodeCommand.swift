@@ -54,16 +54,25 @@ struct EncodeCommand: ParsableCommand {
         help: ArgumentHelp(
             "Quality, 0 (smallest) to 100 (best), on one scale for every model; default 50.",
             discussion: """
-                Mapped linearly onto the model's qualities 1...Q and rounded (halves up): model quality = \
-                1 + round(q x (Q - 1) / 100). For the eight qualities of bmshj-f-vr: 0-7 -> 1, 8-21 -> 2, \
-                22-35 -> 3, 36-49 -> 4, 50-64 -> 5, 65-78 -> 6, 79-92 -> 7, 93-100 -> 8. Before caec 0.2, \
-                --quality took the model's own index, now --model-quality.
+                Mapped linearly onto the model's qualities 1...Q. Models with a continuous quality scale \
+                (bmshj-hp-vr) take model quality = 1 + q x (Q - 1) / 100, rounded to 1/256, so every q is its own \
+                operating point (their gains are interpolated between trained qualities). The others, whose \
+                entropy tables are per quality (bmshj-f-vr, cae-r*), have integer qualities only and round \
+                (halves up): model quality = 1 + round(q x (Q - 1) / 100); for the eight qualities of bmshj-f-vr: \
+                0-7 -> 1, 8-21 -> 2, 22-35 -> 3, 36-49 -> 4, 50-64 -> 5, 65-78 -> 6, 79-92 -> 7, 93-100 -> 8. \
+                Before caec 0.2, --quality took the model's own index, now --model-quality.
                 """,
             valueName: "0-100"))
     var quality: Int?
 
-    @Option(help: "The model's own quality index, 1 to its highest (see `caec models`), instead of --quality.")
-    var modelQuality: Int?
+    @Option(
+        help: ArgumentHelp(
+            "The model's own quality, 1 to its highest (see `caec models`), instead of --quality.",
+            discussion: """
+                A decimal such as 4.5 for models with a continuous quality scale (bmshj-hp-vr), rounded to 1/256 \
+                and stored exactly in the file; an integer for the others.
+                """))
+    var modelQuality: Double?
 
     @Option(help: "Choose the highest quality whose file fits in this many bytes (instead of --quality).")
     var targetSize: Int?
@@ -102,7 +111,7 @@ struct EncodeCommand: ParsableCommand {
             throw ValidationError("give at most one of --quality, --model-quality, --target-size, --target-bpp")
         }
         if let quality, !(0...100).contains(quality) { throw ValidationError("--quality must be in 0...100") }
-        if let modelQuality, modelQuality < 1 { throw ValidationError("--model-quality must be at least 1") }
+        if let modelQuality, !(modelQuality >= 1) { throw ValidationError("--model-quality must be at least 1") }
         if let targetSize, targetSize < 1 { throw ValidationError("--target-size must be at least 1 byte") }
         if let targetBpp, !(targetBpp > 0) { throw ValidationError("--target-bpp must be positive") }
         guard (0...CaecCodec.maxEffort).contains(effort) else {
@@ -138,7 +147,7 @@ struct EncodeCommand: ParsableCommand {
 
     /// How the quality of each file is chosen.
     private enum QualitySetting {
-        case fixed(Int)
+        case fixed(Double)
         case targetBytes(Int)
         case targetBitsPerPixel(Double)
     }
@@ -147,20 +156,18 @@ struct EncodeCommand: ParsableCommand {
         if let targetSize { return .targetBytes(targetSize) }
         if let targetBpp { return .targetBitsPerPixel(targetBpp) }
         if let modelQuality {
-            guard codec.qualities.contains(modelQuality) else {
-                throw CLIFailure(
-                    .usage, path: nil,
-                    "--model-quality \(modelQuality) is outside "
-                        + "\(codec.qualities.lowerBound)...\(codec.qualities.upperBound) for \(model)")
+            do { _ = try codec.modelQuality(modelQuality) } catch {
+                throw CLIFailure(.usage, path: nil, "--model-quality \(modelQuality): " + error.message)
             }
             return .fixed(modelQuality)
         }
         let percent = quality ?? 50
-        let mapped = CaecCodec.modelQuality(percent: percent, qualityCount: codec.qualities.count)!
-        if let quality, codec.qualities.contains(quality), mapped != quality, !quiet {
+        let mapped = try! codec.scaledQuality(percent: percent)
+        if let quality, codec.qualities.contains(quality), mapped != Double(quality), !quiet {
             printError(
-                "caec: warning: --quality \(quality) is on the 0-100 scale (\(model) quality \(mapped)); "
-                    + "--model-quality \(quality) selects the model's own quality \(quality)")
+                "caec: warning: --quality \(quality) is on the 0-100 scale (\(model) quality "
+                    + "\(ModelQuality(rounding: mapped)!)); --model-quality \(quality) selects the model's own "
+                    + "quality \(quality)")
         }
         return .fixed(mapped)
     }
@@ -170,7 +177,7 @@ struct EncodeCommand: ParsableCommand {
         try destination.checkWritable(inputs: [job.input])
         let decoded = try inputOptions.readDecoded(job.input)
         let (image, metadata) = (decoded.image, CaecMetadata(decoded.metadata, strip: strip))
-        let chosen: Int
+        let chosen: Double
         let bytes: [UInt8]
         switch setting {
         case .fixed(let quality):
@@ -193,7 +200,7 @@ struct EncodeCommand: ParsableCommand {
         try destination.write(bytes, inputs: [job.input])
         guard !quiet else { return }
         var summary =
-            "\(job.output == "-" ? "stdout" : job.output): \(image.width)x\(image.height), \(model) quality \(chosen), "
+            "\(job.output == "-" ? "stdout" : job.output): \(image.width)x\(image.height), \(model) quality \(ModelQuality(rounding: chosen)!), "
             + "\(bytes.count) bytes, \(NumberFormat.fixed(Double(bytes.count * 8) / Double(image.pixelCount), 3)) bpp"
         if verbose {
             do {

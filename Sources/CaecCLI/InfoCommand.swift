@@ -39,7 +39,7 @@ struct InfoCommand: FailableCommand {
             print(
                 "{\"version\": \"\(info.version.major).\(info.version.minor)\", \"model\": "
                     + (info.modelID.map { "\"\($0)\"" } ?? "null")
-                    + ", \"model_code\": \(info.modelCode), \"quality\": \(info.quality), \"width\": \(info.width), "
+                    + ", \"model_code\": \(info.modelCode), \"quality\": \(info.exactQuality), \"width\": \(info.width), "
                     + "\"height\": \(info.height), \"payload_bytes\": \(info.payloadBytes), "
                     + "\"file_bytes\": \(info.fileBytes), \"bpp\": \(NumberFormat.fixed(bpp, 4)), \"fingerprint\": \(info.fingerprint), "
                     + "\"colour\": \"\(colour)\", \"metadata\": {"
@@ -51,7 +51,7 @@ struct InfoCommand: FailableCommand {
                 """
                 version      \(info.version.major).\(info.version.minor)
                 model        \(model)
-                quality      \(info.quality)
+                quality      \(info.exactQuality)
                 size         \(info.width)x\(info.height)
                 payload      \(info.payloadBytes) bytes
                 file         \(info.fileBytes) bytes (\(NumberFormat.fixed(bpp, 3)) bpp)

@@ -8,6 +8,9 @@ package struct CAEHeader: Equatable, Sendable {
     package var colour: UInt8
     /// Index of the model's quantisation and entropy-coding operating point, 0...63.
     package var quality: UInt8
+    /// `quality_fraction` (§3.5, version 1.2): the quality is `quality + qualityFraction / 256`; 0 for an integer
+    /// quality, whose file has no such field.
+    package var qualityFraction: UInt8
     /// Low 16 bits of the model-and-quality fingerprint (§7).
     package var fingerprint: UInt16
     package var width: Int
@@ -17,8 +20,9 @@ package struct CAEHeader: Equatable, Sendable {
     package init(
         modelCode: UInt8, quality: UInt8, fingerprint: UInt16, width: Int, height: Int, payloadLength: Int,
         colour: UInt8 = CAEConstants.colourSRGB8, versionMajor: UInt8 = CAEConstants.versionMajor,
-        versionMinor: UInt8 = CAEConstants.versionMinor
+        versionMinor: UInt8 = CAEConstants.versionMinor, qualityFraction: UInt8 = 0
     ) {
+        self.qualityFraction = qualityFraction
         self.versionMajor = versionMajor
         self.versionMinor = versionMinor
         self.modelCode = modelCode

@@ -8,6 +8,11 @@ package enum CAEConstants {
     /// Spec/cae-format.md §3.2, §11: the minor version of files with metadata blocks or a gray colour code; files
     /// with neither are written as 1.0, byte for byte as before.
     package static let versionMinorMetadata: UInt8 = 1
+    /// Spec/cae-format.md §3.2, §3.5: the minor version of files whose quality is not an integer; from this version
+    /// on the header has the `quality_fraction` field. Files with integer qualities stay 1.0 or 1.1.
+    package static let versionMinorFractionalQuality: UInt8 = 2
+    /// Spec/cae-format.md §3.5: `quality_fraction` counts 256ths of a quality step.
+    package static let qualityFractionSteps = 256
     /// Spec/cae-format.md §4: colour code 0 is 8-bit sRGB, 3 channels; 1 (version 1.1) is 8-bit gray; 2-3 are
     /// reserved.
     package static let colourSRGB8: UInt8 = 0

@@ -116,8 +116,8 @@ import Testing
         for budget in [sizes[0], sizes[0] + 1, (sizes[2] + sizes[3]) / 2, sizes[5], sizes.last! * 2] {
             let (file, quality) = try codec.encode(image, targetBytes: budget)
             #expect(file.count <= budget)
-            #expect(quality == codec.qualities.last { sizes[$0 - 1] <= budget })
-            #expect(file == files[quality - 1])
+            #expect(quality == codec.qualities.last { sizes[$0 - 1] <= budget }.map(Double.init))
+            #expect(file == files[Int(quality) - 1])
         }
         let error = #expect(throws: CaecError.self) { try codec.encode(image, targetBytes: sizes[0] - 1) }
         #expect(error?.code == .invalidArgument)

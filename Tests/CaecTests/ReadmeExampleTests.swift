@@ -7,7 +7,7 @@ import Testing
 /// the README shows exactly these lines.
 @Suite struct ReadmeExampleTests {
     static func example(modelsFolder: String, rgb: [UInt8]) throws -> (
-        CaecFileInfo, RGBImage, [UInt8], (file: [UInt8], quality: Int)
+        CaecFileInfo, RGBImage, [UInt8], (file: [UInt8], quality: Double)
     ) {
         // README example begin
         var codec = try CaecCodec(modelID: "cae-r4", searchPaths: [modelsFolder])  // reads <folder>/cae-r4.caew
@@ -28,7 +28,7 @@ import Testing
         #expect(info.modelID == "cae-r4" && info.quality == 6 && info.fileBytes == file.count)
         #expect(back.width == 32 && back.height == 32)
         #expect(fitted.file.count <= 1500)
-        #expect(try Caec.peek(fitted.file).quality == fitted.quality)
+        #expect(try Caec.peek(fitted.file).modelQuality == fitted.quality)
     }
 
     @Test func readmeShowsThisExample() throws {

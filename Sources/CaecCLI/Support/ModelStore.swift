@@ -26,6 +26,24 @@ struct ModelStore {
         }
     }
 
+    /// The codec whose weights made the file `info` describes (`path`): the model's current weights or superseded
+    /// ones kept in `superseded/<model-id>/` (Spec/model-weights.md §8).
+    func codec(for info: CaecFileInfo, path input: String) throws(CLIFailure) -> CaecCodec {
+        let id = info.modelID ?? "code \(info.modelCode)"
+        do {
+            return try CaecCodec(decoding: info, searchPaths: [directory])
+        } catch  where error.code == .modelMismatch {
+            throw CLIFailure(.model, path: input, error.message)
+        } catch  where error.code == .invalidModel && !error.message.hasPrefix(path(id)) {
+            // A superseded weights file: the message starts with its path.
+            throw CLIFailure(.model, path: nil, error.message)
+        } catch {
+            // A missing or broken current weights file is reported as `codec(_:)` reports it.
+            _ = try codec(id)
+            throw CLIFailure(.model, path: path(id), error.message)
+        }
+    }
+
     /// The weights file of model `id`, parsed and checked against the model's key table.
     func weights(_ id: String) throws(CLIFailure) -> (file: WeightsFile, parameters: Parameters) {
         let path = path(id)

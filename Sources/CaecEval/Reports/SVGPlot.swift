@@ -1,4 +1,5 @@
 import CaecCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

@@ -36,6 +36,13 @@ package enum CAEReader {
         let modelCode = try! reader.readUInt8()
         let colourQuality = try! reader.readUInt8()
         let fingerprint = try! reader.readUInt16()
+        // §3.5: version 1.2 adds quality_fraction, never 0 (an integer quality is written without the field).
+        var qualityFraction: UInt8 = 0
+        if version & 15 >= CAEConstants.versionMinorFractionalQuality {
+            try need(1)
+            qualityFraction = try! reader.readUInt8()
+            guard qualityFraction != 0 else { throw .invalidField("quality fraction 0 (an integer quality)") }
+        }
         let width = try varint("width", max: CAEConstants.maxSide - 1) + 1
         let height = try varint("height", max: CAEConstants.maxSide - 1) + 1
         let payloadLength = try varint("payload length", max: CAEConstants.maxPayloadLength)
@@ -54,7 +61,7 @@ package enum CAEReader {
         let header = CAEHeader(
             modelCode: modelCode, quality: colourQuality & 0x3F, fingerprint: fingerprint, width: width,
             height: height, payloadLength: payloadLength, colour: colourQuality >> 6, versionMajor: major,
-            versionMinor: version & 15)
+            versionMinor: version & 15, qualityFraction: qualityFraction)
         return (header, reader.offset)
     }
 

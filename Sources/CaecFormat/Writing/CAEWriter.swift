@@ -14,7 +14,11 @@ package enum CAEWriter {
         writer.write(header.versionMajor << 4 | header.versionMinor)  // §3.2
         writer.write(header.modelCode)  // §3.3
         writer.write(header.colour << 6 | header.quality)  // §3.4
-        writer.write(header.fingerprint)  // §3.5
+        writer.write(header.fingerprint)  // §3.4
+        if header.versionMinor >= CAEConstants.versionMinorFractionalQuality {
+            precondition(header.qualityFraction != 0, "CAEWriter: a version 1.2 header needs a quality fraction")
+            writer.write(header.qualityFraction)  // §3.5
+        }
         writer.writeVarUInt(UInt64(header.width - 1))  // §3.6
         writer.writeVarUInt(UInt64(header.height - 1))
         writer.writeVarUInt(UInt64(header.payloadLength))  // §3.7
@@ -23,13 +27,16 @@ package enum CAEWriter {
     }
 
     /// The whole file: header, payload, payload CRC, then the metadata blocks (§11). `header.payloadLength` is
-    /// set from `payload`; the version is 1.1 when there are blocks or the colour code is gray, else 1.0, so a
-    /// plain RGB file is byte for byte what version 1.0 wrote.
+    /// set from `payload`; the version is 1.2 when the quality has a fraction, else 1.1 when there are blocks or the
+    /// colour code is gray, else 1.0, so a plain RGB file is byte for byte what version 1.0 wrote (§3.2.1).
     package static func file(header: CAEHeader, payload: [UInt8], blocks: [CAEBlock] = []) -> [UInt8] {
         var header = header
         header.payloadLength = payload.count
         if !blocks.isEmpty || header.colour != CAEConstants.colourSRGB8 {
             header.versionMinor = max(header.versionMinor, CAEConstants.versionMinorMetadata)
+        }
+        if header.qualityFraction != 0 {
+            header.versionMinor = max(header.versionMinor, CAEConstants.versionMinorFractionalQuality)
         }
         var bytes = headerBytes(header)
         bytes.append(contentsOf: payload)

@@ -14,8 +14,9 @@ package protocol HyperpriorCoding {
     var hyperRate: Int { get }
 
     /// The z symbols (1, Z, ceil(h / hyperRate), ceil(w / hyperRate)), integers as floats, of `latent` (1, C, h, w),
-    /// the analysis transform's output, at `quality` (1-based).
-    func hyperLatentSymbols(_ latent: Tensor, quality: Int, _ parameters: Parameters) -> Tensor
+    /// the analysis transform's output, at `quality` (a trained quality, or one between two for a family that is
+    /// `ContinuousQualityCoding`).
+    func hyperLatentSymbols(_ latent: Tensor, quality: ModelQuality, _ parameters: Parameters) -> Tensor
     /// The conditional table of each latent element, channel-major (C x h x w), from the z symbols `zSymbols` and
     /// the ascending table scales `bounds`: bit-exact on every machine.
     func scaleIndices(_ zSymbols: Tensor, height: Int, width: Int, bounds: [Float], _ parameters: Parameters)

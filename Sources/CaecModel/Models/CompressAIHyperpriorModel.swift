@@ -100,6 +100,11 @@ extension CompressAIHyperpriorModel: CodecNetwork, HyperpriorCoding {
     package var hyperLatentChannels: Int { architecture.n }
     package var hyperRate: Int { 4 }
 
+    /// The z symbols of a trained quality (this family has integer qualities only).
+    package func hyperLatentSymbols(_ latent: Tensor, quality: ModelQuality, _ parameters: Parameters) -> Tensor {
+        hyperLatentSymbols(latent, quality: quality.index, parameters)
+    }
+
     package func hyperLatentSymbols(_ latent: Tensor, quality: Int, _ parameters: Parameters) -> Tensor {
         let medians = medians(quality: quality, parameters)
         var z = hyperLatent(latent, quality: quality, parameters)

@@ -2,8 +2,9 @@ import CaecTensor
 
 /// The scale-hyperprior models as a codec family: y symbols = round(latent x gain.analysis[q]) as `bmshj-f-vr`;
 /// z symbols = round(h_a(|latent x gain.analysis[q]|)); the per-quality tables code z, and the conditional tables,
-/// chosen per element by h_s(z) (`scaleIndices`), code y (Spec/cae-format.md §9.1).
-extension HyperpriorModel: CodecNetwork, HyperpriorCoding {
+/// chosen per element by h_s(z) (`scaleIndices`), code y (Spec/cae-format.md §9.1). Qualities between the trained
+/// ones interpolate the gains (`ContinuousQualityCoding`, §9.2).
+extension HyperpriorModel: CodecNetwork, HyperpriorCoding, ContinuousQualityCoding {
     package var rate: Int { Self.rate }
     package var latentChannels: Int { m }
     package var widestActivation: Int { n / 4 }
@@ -26,9 +27,16 @@ extension HyperpriorModel: CodecNetwork, HyperpriorCoding {
     package var hyperLatentChannels: Int { n }
     package var hyperRate: Int { Self.hyperRate }
 
+    /// The z symbols at trained quality `quality` (1-based).
     package func hyperLatentSymbols(_ latent: Tensor, quality: Int, _ parameters: Parameters) -> Tensor {
-        var z = hyperLatent(
-            gained(latent, qualities: Array(repeating: quality - 1, count: latent.shape[0]), parameters), parameters)
+        hyperLatentSymbols(latent, quality: ModelQuality(index: quality), parameters)
+    }
+
+    package func hyperLatentSymbols(_ latent: Tensor, quality: ModelQuality, _ parameters: Parameters) -> Tensor {
+        let gains = GainInterpolation.gains(parameters.tensor("gain.analysis"), at: quality)
+        let gained = RateDistortionModel.scale(
+            latent, gains: Tensor(shape: [1, m], data: gains), qualities: Array(repeating: 0, count: latent.shape[0]))
+        var z = hyperLatent(gained, parameters)
         for i in z.data.indices { z.data[i] = Float(Quantizer.symbol(z.data[i])) }
         return z
     }
@@ -41,5 +49,21 @@ extension HyperpriorModel: CodecNetwork, HyperpriorCoding {
         precondition(!bounds.isEmpty && bounds.count <= 256, "scaleIndices: 1 ... 256 bounds")
         let scales = scales(zSymbols, height: height, width: width, parameters)
         return scales.data.map { UInt8(GaussianConditional.scaleIndex($0, bounds: bounds)) }
+    }
+
+    package func quantizer(quality: ModelQuality, _ parameters: Parameters) -> Quantizer {
+        Quantizer(.multiplying(by: GainInterpolation.gains(parameters.tensor("gain.analysis"), at: quality)))
+    }
+
+    package func synthesis(_ symbols: Tensor, quality: ModelQuality, _ parameters: Parameters) -> Tensor {
+        let gains = GainInterpolation.gains(parameters.tensor("gain.synthesis"), at: quality)
+        let scaled = RateDistortionModel.scale(
+            symbols, gains: Tensor(shape: [1, m], data: gains), qualities: Array(repeating: 0, count: symbols.shape[0]))
+        return core.synthesis.forward(scaled, parameters)
+    }
+
+    /// z is coded with the tables of the nearer trained quality, the upper one from half way (fraction 128) on.
+    package func tablesQuality(_ quality: ModelQuality) -> Int {
+        quality.fraction < ModelQuality.steps / 2 ? quality.index : quality.index + 1
     }
 }

@@ -1,3 +1,5 @@
+import CaecTensor
+
 #if canImport(Glibc)
     import Glibc
 #endif

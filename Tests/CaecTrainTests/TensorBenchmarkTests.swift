@@ -1,4 +1,5 @@
 import CaecTensor
+import CaecTrain
 import Testing
 
 @Suite struct TensorBenchmarkTests {

@@ -5,79 +5,91 @@ import CaecTensor
 /// Speed of whole models and of each of their layers (`caec bench`), measured in the same run as the sgemm peak
 /// that `TensorBenchmark` reports.
 package enum ModelBenchmark {
+    /// What `autoencoder` measured. Rates count `2 x MACs` floating-point operations per wall second.
+    package struct Report: Sendable {
+        /// One layer's forward pass (fast path) on the whole batch.
+        package struct LayerRun: Sendable, Equatable {
+            /// "enc.0 conv3x3 3->16", "relu", "maxpool", "upsample", "sigmoid" or the layer's type name.
+            package var name: String
+            /// Shapes of one sample, (C, H, W).
+            package var inputShape: [Int]
+            package var outputShape: [Int]
+            package var milliseconds: Double
+            /// Convolutions only: multiply-adds over the batch, GFLOP/s, and percentage of the given sgemm peak.
+            package var macs: Int?
+            package var gflopsPerSecond: Double?
+            package var percentOfSgemm: Double?
+        }
+        /// The processor and the OpenBLAS core the figures were measured on.
+        package var machine: BLASBackend
+        package var modelID: String
+        /// Images of 32x32 per pass.
+        package var batch: Int
+        package var layers: [LayerRun]
+        /// All convolutions' operations over their summed time, in GFLOP/s.
+        package var convolutionGFLOPsPerSecond: Double
+        /// Images per wall second of the whole forward, and of forward + backward (no optimiser).
+        package var forwardImagesPerSecond: Double
+        package var trainingStepImagesPerSecond: Double
+    }
+
     /// For autoencoder `id` at `batch` 32x32 images: each layer's forward time, and for convolutions its
     /// multiply-adds and GFLOP/s (and share of `peak` GFLOP/s when given); then images/s of the whole forward and of
-    /// forward + backward (one training step without the optimiser).
+    /// forward + backward (one training step without the optimiser). Nil when `id` is not an autoencoder.
     package static func autoencoder(_ id: String, batch: Int = 64, repetitions: Int = 3, peak: Double? = nil)
-        -> [String]
+        -> Report?
     {
-        guard let model = ModelRegistry.autoencoder(id) else { return ["unknown autoencoder \(id)"] }
+        guard let model = ModelRegistry.autoencoder(id) else { return nil }
         var parameters = Parameters(specs: model.parameterSpecs, seed: 1)
         var x = Tensor(shape: [batch, 3, 32, 32], repeating: 0)
-        var generator = SplitMix64Float(seed: 5)
-        for i in 0..<x.count { x.data[i] = generator.next() }
-        var lines = ["\(id) at batch \(batch), per layer (forward, fast path):"]
+        var generator = SplitMix64(seed: 5)
+        for i in 0..<x.count { x.data[i] = generator.uniform(0, 1) }
+        var layers: [Report.LayerRun] = []
         var activation = x
         var convolutionSeconds = 0.0
         var convolutionFlops = 0.0
         for layer in model.encoder.layers + model.decoder.layers {
             let input = activation
-            let seconds = best(of: repetitions) { activation = layer.forward(input, parameters) }
-            var line =
-                "  " + describe(layer, input: input.shape, output: activation.shape)
-                + ": \(NumberFormat.fixed(seconds * 1e3, 2)) ms"
+            let seconds = BenchmarkTimer.best(of: repetitions) { activation = layer.forward(input, parameters) }
+            var run = Report.LayerRun(
+                name: name(of: layer), inputShape: Array(input.shape.dropFirst()),
+                outputShape: Array(activation.shape.dropFirst()), milliseconds: seconds * 1e3)
             if let conv = layer as? Conv2D {
                 let (_, _, h, w) = activation.nchw
-                let macs = Double(batch * conv.outChannels * conv.inChannels * 9 * h * w)
-                let rate = 2 * macs / seconds / 1e9
+                let macs =
+                    batch * conv.outChannels * conv.inChannels * conv.geometry.kernelHeight * conv.geometry.kernelWidth
+                    * h * w
+                let rate = 2 * Double(macs) / seconds / 1e9
                 convolutionSeconds += seconds
-                convolutionFlops += 2 * macs
-                line += ", \(Int(macs)) MACs, \(NumberFormat.fixed(rate, 1)) GFLOP/s"
-                if let peak { line += " (\(NumberFormat.fixed(rate / peak * 100, 0))% of sgemm)" }
+                convolutionFlops += 2 * Double(macs)
+                run.macs = macs
+                run.gflopsPerSecond = rate
+                run.percentOfSgemm = peak.map { rate / $0 * 100 }
             }
-            lines.append(line)
+            layers.append(run)
         }
-        lines.append(
-            "  all convolutions: \(NumberFormat.fixed(convolutionFlops / convolutionSeconds / 1e9, 1)) GFLOP/s")
-        let forward = best(of: repetitions) { _ = model.reconstruct(x, parameters) }
-        lines.append("\(id) forward: \(NumberFormat.fixed(Double(batch) / forward, 0)) images/s")
+        let forward = BenchmarkTimer.best(of: repetitions) { _ = model.reconstruct(x, parameters) }
         let objective = ReconstructionObjective(model)
-        let step = best(of: repetitions) {
+        let step = BenchmarkTimer.best(of: repetitions) {
             var gradients = [Float](repeating: 0, count: parameters.count)
             _ = objective.lossAndGradients(x, labels: [], parameters: &parameters, gradients: &gradients)
         }
-        lines.append("\(id) forward + backward: \(NumberFormat.fixed(Double(batch) / step, 0)) images/s")
-        return lines
+        return Report(
+            machine: BLASBackend.current, modelID: id, batch: batch, layers: layers,
+            convolutionGFLOPsPerSecond: convolutionFlops / convolutionSeconds / 1e9,
+            forwardImagesPerSecond: Double(batch) / forward, trainingStepImagesPerSecond: Double(batch) / step)
     }
 
-    private static func describe(_ layer: any Layer, input: [Int], output: [Int]) -> String {
-        let name: String
+    private static func name(of layer: any Layer) -> String {
         switch layer {
-        case let conv as Conv2D: name = "\(conv.key) conv3x3 \(conv.inChannels)->\(conv.outChannels)"
-        case is ReLU: name = "relu"
-        case is MaxPool: name = "maxpool"
-        case is UpsampleNearest: name = "upsample"
-        case is Sigmoid: name = "sigmoid"
-        default: name = "\(type(of: layer))"
+        case let conv as Conv2D:
+            "\(conv.key) conv\(conv.geometry.kernelHeight)x\(conv.geometry.kernelWidth) "
+                + "\(conv.inChannels)->\(conv.outChannels)"
+        case is ReLU: "relu"
+        case is MaxPool: "maxpool"
+        case is UpsampleNearest: "upsample"
+        case is Sigmoid: "sigmoid"
+        default: "\(type(of: layer))"
         }
-        return "\(name) \(input.dropFirst().map(String.init).joined(separator: "x"))"
-            + " -> \(output.dropFirst().map(String.init).joined(separator: "x"))"
     }
-
-    package static func best(of repetitions: Int, _ body: () -> Void) -> Double {
-        let clock = ContinuousClock()
-        var bestSeconds = Double.infinity
-        for _ in 0..<max(1, repetitions) {
-            let elapsed = clock.measure(body)
-            bestSeconds = min(
-                bestSeconds, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-        }
-        return bestSeconds
-    }
-}
-
-private struct SplitMix64Float {
-    var generator: SplitMix64
-    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
-    mutating func next() -> Float { generator.uniform(0, 1) }
 }

@@ -2,35 +2,50 @@ import CaecCore
 import CaecModel
 import CaecTensor
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Speed of one training step (forward and backward) of a model, against the machine's sgemm peak measured in the
-/// same run (`caec train --benchmark`).
+/// same run (`caec bench training`).
 package enum TrainingBenchmark {
+    /// What `run` measured. FLOPs count `3 x 2 x macsPerImage` per image (forward, and backward for input and
+    /// weights).
+    package struct Report: Sendable {
+        /// One training step (`lossAndGradients` on the batch) with `workers` workers.
+        package struct StepRun: Sendable, Equatable {
+            package var workers: Int
+            /// Best wall time of one step, in milliseconds.
+            package var milliseconds: Double
+            package var imagesPerSecond: Double
+            /// Images per CPU-second of the process (user + system).
+            package var imagesPerCPUSecond: Double
+            package var gflopsPerSecond: Double
+            package var gflopsPerCPUSecond: Double
+            /// `gflopsPerCPUSecond` as a percentage of the sgemm peak's GFLOP/CPU-s.
+            package var percentOfSgemmPerCPUSecond: Double
+        }
+        /// The processor and the OpenBLAS core the figures were measured on.
+        package var machine: BLASBackend
+        /// One sgemm 1024^3 on one thread, per wall and per CPU second.
+        package var sgemm: SgemmPeak
+        package var modelID: String
+        package var batchSize: Int
+        /// Side of the square images, in pixels.
+        package var side: Int
+        /// Multiply-adds of one forward pass on one image (deterministic).
+        package var macsPerImage: Int
+        /// Floating-point operations of forward + backward on one image, `6 x macsPerImage`.
+        package var flopsPerImage: Double
+        /// One worker, then `TensorParallelism.maxWorkers`.
+        package var steps: [StepRun]
+    }
+
     /// Measures, best of `repetitions` after one untimed step each:
     /// 1. `cblas_sgemm` 1024 x 1024 x 1024 on one thread (the reference peak), per wall and per CPU second;
-    /// 2. `objective.lossAndGradients` on a batch of `batchSize` random images with one worker and with
-    ///    `TensorParallelism.maxWorkers` workers: wall time, images per second, and images per CPU-second (process
-    ///    user + system time, which stays meaningful when other jobs share the cores);
-    /// FLOPs count `3 * 2 * macsPerImage` per image (forward, and backward for input and weights).
-    /// Returns printable lines.
+    /// 2. `objective.lossAndGradients` on a batch of `batchSize` random `side` x `side` images with one worker and
+    ///    with `TensorParallelism.maxWorkers` workers: wall time, images per second, and images per CPU-second
+    ///    (process user + system time, which stays meaningful when other jobs share the cores).
     package static func run(
         objective: any TrainingObjective, macsPerImage: Int, batchSize: Int, side: Int = 32, repetitions: Int = 2
-    ) -> [String] {
-        warmUpBLAS()
-        var lines: [String] = []
-        let size = 1024
-        let a = Tensor(shape: [size, size], repeating: 0.5)
-        let gemm = measure(repetitions) { _ = Tensor.linear(a, weight: a, bias: nil) }
-        let gemmFlops = 2 * Double(size * size * size)
-        // Per CPU-second as well as per wall second: on a shared machine the wall figure is what this process got.
-        let (peak, peakCPU) = (gemmFlops / gemm.wall / 1e9, gemmFlops / gemm.cpu / 1e9)
-        lines.append(
-            "sgemm \(size)^3 (1 thread): \(format(gemm.wall * 1e3)) ms, \(format(peak)) GFLOP/s, "
-                + "\(format(peakCPU)) GFLOP/CPU-s")
-
+    ) -> Report {
+        let sgemm = SgemmPeak.measureWithCPU(repetitions: repetitions)
         var parameters = Parameters(specs: objective.parameterSpecs, seed: 1)
         var state: UInt64 = 7
         let pixels = (0..<batchSize * 3 * side * side).map { _ in
@@ -40,54 +55,24 @@ package enum TrainingBenchmark {
         let batch = Tensor(shape: [batchSize, 3, side, side], data: pixels)
         let labels = (0..<batchSize).map { $0 % 10 }
         let flopsPerImage = 6 * Double(macsPerImage)
-        lines.append(
-            "\(objective.modelID) training step, batch \(batchSize) of \(side)x\(side): \(macsPerImage) MACs/image "
-                + "forward, \(format(flopsPerImage / 1e9 * 1000)) MFLOP/image forward+backward")
-        for workers in Set([1, TensorParallelism.maxWorkers]).sorted() {
+        let steps = Set([1, TensorParallelism.maxWorkers]).sorted().map { workers in
             let time = TensorParallelism.$maxWorkers.withValue(workers) {
-                measure(repetitions) {
+                BenchmarkTimer.bestWithCPU(of: repetitions) {
                     var gradients = [Float](repeating: 0, count: parameters.count)
                     _ = objective.lossAndGradients(
                         batch, labels: labels, parameters: &parameters, gradients: &gradients)
                 }
             }
             let images = Double(batchSize)
-            lines.append(
-                "\(workers) worker(s): \(format(time.wall * 1e3)) ms/step, \(format(images / time.wall)) images/s, "
-                    + "\(format(images / time.cpu)) images/CPU-s, \(format(images * flopsPerImage / time.wall / 1e9)) "
-                    + "GFLOP/s, \(format(images * flopsPerImage / time.cpu / 1e9)) GFLOP/CPU-s "
-                    + "(\(format(images * flopsPerImage / time.cpu / 1e9 / peakCPU * 100))% of sgemm per CPU-second)")
+            let perCPUSecond = images * flopsPerImage / time.cpu / 1e9
+            return Report.StepRun(
+                workers: workers, milliseconds: time.wall * 1e3, imagesPerSecond: images / time.wall,
+                imagesPerCPUSecond: images / time.cpu, gflopsPerSecond: images * flopsPerImage / time.wall / 1e9,
+                gflopsPerCPUSecond: perCPUSecond,
+                percentOfSgemmPerCPUSecond: perCPUSecond / (sgemm.gflopsPerCPUSecond ?? .nan) * 100)
         }
-        return lines
+        return Report(
+            machine: BLASBackend.current, sgemm: sgemm, modelID: objective.modelID, batchSize: batchSize, side: side,
+            macsPerImage: macsPerImage, flopsPerImage: flopsPerImage, steps: steps)
     }
-
-    /// Best wall time of `repetitions` runs after one untimed run, and the CPU time of that best run.
-    private static func measure(_ repetitions: Int, _ body: () -> Void) -> (wall: Double, cpu: Double) {
-        body()
-        var best = (wall: Double.infinity, cpu: Double.infinity)
-        for _ in 0..<max(1, repetitions) {
-            let (wall0, cpu0) = (wallSeconds(), cpuSeconds())
-            body()
-            let (wall, cpu) = (wallSeconds() - wall0, cpuSeconds() - cpu0)
-            if wall < best.wall { best = (wall, max(cpu, 1e-9)) }
-        }
-        return best
-    }
-
-    private static func wallSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-    }
-
-    /// User + system time of the whole process (all threads).
-    private static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
-        let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
-        return user + system
-    }
-
-    private static func format(_ value: Double) -> String { NumberFormat.fixed(value, 1) }
 }

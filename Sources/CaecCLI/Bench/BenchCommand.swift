@@ -38,7 +38,7 @@ struct BenchTrainingCommand: ParsableCommand {
     static func measure(model: String, batch: Int?) {
         let batchSize = batch ?? TrainingRecipe.configuration(for: model)!.batchSize
         let report = TrainingBenchmark.run(
-            objective: TrainingRecipe.objective(for: model)!, macsPerImage: ModelRegistry.macsPerImage(model) ?? 0,
+            objective: TrainingRecipe.objective(for: model)!, macsPerImage: MultiplyAccumulates.perImage(modelID: model)!,
             batchSize: batchSize)
         report.lines.forEach { print($0) }
     }

@@ -37,9 +37,9 @@ struct BenchTrainingCommand: ParsableCommand {
 
     static func measure(model: String, batch: Int?) {
         let batchSize = batch ?? TrainingRecipe.configuration(for: model)!.batchSize
+        let macs = MultiplyAccumulates.perImage(modelID: model)!
         let report = TrainingBenchmark.run(
-            objective: TrainingRecipe.objective(for: model)!, macsPerImage: MultiplyAccumulates.perImage(modelID: model)!,
-            batchSize: batchSize)
+            objective: TrainingRecipe.objective(for: model)!, macsPerImage: macs, batchSize: batchSize)
         report.lines.forEach { print($0) }
     }
 }

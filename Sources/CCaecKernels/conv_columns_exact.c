@@ -113,32 +113,35 @@ int caec_kernels_available(int level) {
 #endif
 }
 
-int caec_conv_columns_exact(int level, const float *w, const float *b, const float *columns, float *y, long OC,
-                            long K, long P, long column_stride, long output_stride) {
-    if (OC <= 0 || P <= 0) return 0;
+// Every kernel above: weights (OC, K), bias (OC) or beta, columns (K, P) with row stride column_stride, output
+// (OC, P) with row stride output_stride.
+typedef int (*conv_columns_kernel)(const float *w, const float *b, const float *columns, float *y, long OC, long K,
+                                   long P, long column_stride, long output_stride);
+
+// The one dispatch: the kernel of `level` (an unavailable level falls back to the baseline), with GDN's squared
+// products when `square` is 1.
+static conv_columns_kernel select_kernel(int level, int square) {
     switch (level) {
 #if defined(__x86_64__)
     case CAEC_KERNELS_AVX512:
-        return conv_columns_avx512(w, b, columns, y, OC, K, P, column_stride, output_stride);
+        return square ? gdn_norm_avx512 : conv_columns_avx512;
     case CAEC_KERNELS_AVX2:
-        return conv_columns_avx2(w, b, columns, y, OC, K, P, column_stride, output_stride);
+        return square ? gdn_norm_avx2 : conv_columns_avx2;
 #endif
     default:
-        return conv_columns_baseline(w, b, columns, y, OC, K, P, column_stride, output_stride);
+        return square ? gdn_norm_baseline : conv_columns_baseline;
     }
 }
 
+int caec_conv_columns_exact(int level, const float *w, const float *b, const float *columns, float *y, long OC,
+                            long K, long P, long column_stride, long output_stride) {
+    if (OC <= 0 || P <= 0) return 0;
+    return select_kernel(level, 0)(w, b, columns, y, OC, K, P, column_stride, output_stride);
+}
+
+// GDN's norm is a 1x1 "convolution" of the squares: C output channels over K = C input channels.
 int caec_gdn_norm_exact(int level, const float *gamma, const float *beta, const float *x, float *norm, long C,
                         long P, long x_stride, long norm_stride) {
     if (C <= 0 || P <= 0) return 0;
-    switch (level) {
-#if defined(__x86_64__)
-    case CAEC_KERNELS_AVX512:
-        return gdn_norm_avx512(gamma, beta, x, norm, C, C, P, x_stride, norm_stride);
-    case CAEC_KERNELS_AVX2:
-        return gdn_norm_avx2(gamma, beta, x, norm, C, C, P, x_stride, norm_stride);
-#endif
-    default:
-        return gdn_norm_baseline(gamma, beta, x, norm, C, C, P, x_stride, norm_stride);
-    }
+    return select_kernel(level, 1)(gamma, beta, x, norm, C, C, P, x_stride, norm_stride);
 }

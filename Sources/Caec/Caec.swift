@@ -2,42 +2,6 @@ import CaecCore
 import CaecFormat
 import CaecModel
 
-/// What a `.cae` header says, read without decoding (`Caec.peek`).
-public struct CaecFileInfo: Sendable, Equatable {
-    /// Format version, e.g. (1, 0).
-    public let version: (major: Int, minor: Int)
-    /// The model's stable id, or nil if this caec does not know the model code.
-    public let modelID: String?
-    public let modelCode: Int
-    /// The model's trained quality at or below the file's quality (the header's 6-bit quality index).
-    public let quality: Int
-    /// The file's exact quality: `quality` plus the header's `quality_fraction` / 256 (Spec/cae-format.md §3.5),
-    /// equal to `quality` for a file made at an integer quality.
-    public let modelQuality: Double
-    public let width: Int
-    public let height: Int
-    /// Entropy-coded payload bytes.
-    public let payloadBytes: Int
-    /// Header, payload and checksum: the whole file.
-    public let fileBytes: Int
-    /// The 16-bit model-and-quality fingerprint.
-    public let fingerprint: UInt16
-    /// `modelQuality` as a step of the quality scale; its description is the shortest exact decimal (`4.5`).
-    package var exactQuality: ModelQuality {
-        ModelQuality(index: Int(header.quality), fraction: Int(header.qualityFraction))
-    }
-    /// The parsed header and where the payload starts, so that decoding does not parse the header again.
-    package let header: CAEHeader
-    package let payloadOffset: Int
-
-    public static func == (a: CaecFileInfo, b: CaecFileInfo) -> Bool {
-        a.version == b.version && a.modelID == b.modelID && a.modelCode == b.modelCode && a.quality == b.quality
-            && a.modelQuality == b.modelQuality && a.width == b.width && a.height == b.height
-            && a.payloadBytes == b.payloadBytes
-            && a.fileBytes == b.fileBytes && a.fingerprint == b.fingerprint
-    }
-}
-
 /// Entry points that need no model.
 public enum Caec {
     /// The library's version.
@@ -47,12 +11,7 @@ public enum Caec {
     public static func peek(_ bytes: [UInt8]) throws(CaecError) -> CaecFileInfo {
         let (header, payloadOffset): (CAEHeader, Int)
         do { (header, payloadOffset) = try CAEReader.peek(bytes) } catch { throw map(error) }
-        return CaecFileInfo(
-            version: (Int(header.versionMajor), Int(header.versionMinor)), modelID: header.modelID,
-            modelCode: Int(header.modelCode), quality: Int(header.quality),
-            modelQuality: Double(header.quality) + Double(header.qualityFraction) / 256, width: header.width,
-            height: header.height, payloadBytes: header.payloadLength, fileBytes: bytes.count,
-            fingerprint: header.fingerprint, header: header, payloadOffset: payloadOffset)
+        return CaecFileInfo(header: header, headerBytes: payloadOffset, fileBytes: bytes.count)
     }
 
     /// The metadata a `.cae` file carries (Spec/cae-format.md §4, §11): ICC profile, EXIF, XMP, gray. Reads and
@@ -73,7 +32,7 @@ public enum Caec {
         payload: ArraySlice<UInt8>, blocks: [CAEBlock]
     ) {
         do {
-            return try CAEReader.body(bytes, header: info.header, payloadOffset: info.payloadOffset, limits: limits)
+            return try CAEReader.body(bytes, header: info.header, payloadOffset: info.headerBytes, limits: limits)
         } catch { throw map(error) }
     }
 

@@ -23,7 +23,7 @@ struct InfoCommand: FailableCommand {
         do { info = try Caec.peek(bytes) } catch { throw CLIFailure(.badInput, path: input, error.message) }
         // The header is what `info` promises; the metadata needs the rest of the file, so a damaged body is shown,
         // not fatal.
-        var metadata = CaecMetadata(isGray: info.header.colour == 1)
+        var metadata = CaecMetadata(isGray: info.colourCode == 1)
         var damage: String?
         do {
             metadata = try Caec.metadata(

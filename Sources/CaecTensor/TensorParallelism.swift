@@ -24,7 +24,7 @@ package enum TensorParallelism {
 
     /// Calls `body(item)` for every item in `0..<items`, on up to `maxWorkers` threads. Worker `w` takes items
     /// `w, w + workers, ...`; `body` must only write memory owned by its item.
-    static func forEach(_ items: Int, _ body: (Int) -> Void) {
+    package static func forEach(_ items: Int, _ body: (Int) -> Void) {
         let workers = min(max(1, maxWorkers), items)
         if workers <= 1 {
             for item in 0..<items { body(item) }

@@ -1,6 +1,7 @@
 import CaecModel
 import CaecTensor
 import CaecTestSupport
+import CaecTrain
 import Testing
 
 @Suite struct ModelShapeTests {
@@ -43,7 +44,15 @@ import Testing
         // 2 x (32 + 64 + 2 x 64 + 128 + 256 + 2 x 256), fc 2,570; running statistics are buffers.
         #expect(p.trainableCount == 1_646_122)
         #expect(p.count - p.trainableCount == 2_240)
-        #expect(Classifier.cifarResNetMACs(widths: ModelRegistry.resnet9CIFARWidths) == 95_259_136)
+        // The documented formula, 1024 (27 w0 + 9 w0 w1) + 256 (18 w1^2 + 9 w1 w2) + 64 (9 w2 w3) + 16 (18 w3^2)
+        // + 10 w3, against the count over the layers.
+        let (w0, w1, w2, w3) = (32, 64, 128, 256)
+        #expect(ModelRegistry.resnet9CIFARWidths == [w0, w1, w2, w3])
+        let formula =
+            1024 * (27 * w0 + 9 * w0 * w1) + 256 * (18 * w1 * w1 + 9 * w1 * w2) + 64 * (9 * w2 * w3)
+            + 16 * (18 * w3 * w3) + 10 * w3
+        #expect(formula == 95_259_136)
+        #expect(MultiplyAccumulates.perImage(modelID: "resnet9-cifar") == formula)
         #expect(model.parameterSpecs.first?.name == "prep.conv.weight")
         #expect(model.parameterSpecs.contains { $0.name == "res3.1.bn.running_var" && $0.kind == .buffer })
         var random = SeededRandom(seed: 3)

@@ -100,4 +100,21 @@ import Testing
         let info = try Caec.peek(Array(good.dropLast(4)))
         #expect(info.modelID == "cae-r8" && info.quality == 4 && info.width == 32 && info.height == 32)
     }
+
+    /// `CaecFileInfo` is a public value of its own: each field equals the header's, the sizes add up, and a gray
+    /// file says so in `colourCode`.
+    @Test func fileInfoFieldsMatchTheHeader() throws {
+        let (_, good) = try Self.validFile()
+        let info = try Caec.peek(good)
+        let (header, headerLength) = try CAEReader.peek(good)
+        #expect(info.version.major == Int(header.versionMajor) && info.version.minor == Int(header.versionMinor))
+        #expect(info.modelCode == Int(header.modelCode) && info.fingerprint == header.fingerprint)
+        #expect(info.colourCode == 0 && info.payloadBytes == header.payloadLength)
+        #expect(info.headerBytes == headerLength && info.fileBytes == good.count)
+        #expect(info.headerBytes + info.payloadBytes < info.fileBytes)
+        #expect(info.header == header)
+        let gray = try Self.rewritten(good) { $0.colour = CAEConstants.colourGray8 }
+        #expect(try Caec.peek(gray).colourCode == 1)
+        #expect(try Caec.peek(gray) != info)
+    }
 }

@@ -37,12 +37,10 @@ struct BenchTrainingCommand: ParsableCommand {
 
     static func measure(model: String, batch: Int?) {
         let batchSize = batch ?? TrainingRecipe.configuration(for: model)!.batchSize
-        for line in TrainingBenchmark.run(
-            objective: TrainingRecipe.objective(for: model)!, macsPerImage: ModelRegistry.macsPerImage(model) ?? 0,
-            batchSize: batchSize)
-        {
-            print(line)
-        }
+        let macs = MultiplyAccumulates.perImage(modelID: model)!
+        let report = TrainingBenchmark.run(
+            objective: TrainingRecipe.objective(for: model)!, macsPerImage: macs, batchSize: batchSize)
+        report.lines.forEach { print($0) }
     }
 }
 
@@ -74,11 +72,11 @@ struct BenchProfileCommand: ParsableCommand {
         KeepFreedMemory.apply()
         warmUpBLAS()
         let model = ModelRegistry.rateDistortion(id)!
+        print(BLASBackend.current.summary)
         for (name, clock) in [("wall", Clock.seconds), ("CPU (both workers)", Clock.processCPUSeconds)] {
-            print("\(model.id), \(batch ?? 16) crops of \(crop)x\(crop), \(name) time:")
-            let rows = RateDistortionProfile.run(
+            let report = RateDistortionProfile.run(
                 model: model, batchSize: batch ?? 16, side: crop, repetitions: 5, clock: clock)
-            for row in rows { print(row) }
+            report.lines(clock: name).forEach { print($0) }
         }
     }
 }

@@ -4,7 +4,6 @@ import CaecCore
 import CaecImageIO
 import CaecTensor
 import CaecTrain
-import Foundation
 
 /// `caec bench` (`caec bench machine`): kernel, model and codec speed on this machine, each against references
 /// measured in the same run.
@@ -64,18 +63,19 @@ struct BenchMachineCommand: FailableCommand {
         warmUpBLAS()
         if only != .all && only != .kernels { print(BLASBackend.current.summary) }
         if only == .sgemm {
-            print(TensorBenchmark.sgemm(repetitions: repetitions).line)
+            print(SgemmPeak.measure(repetitions: repetitions).text)
             return
         }
         var peak: Double?
         if only == .all || only == .kernels {
-            let kernelLines = TensorBenchmark.run(repetitions: repetitions)
-            kernelLines.forEach { print($0) }
-            peak = kernelLines.first { $0.hasPrefix("sgemm") && $0.contains("workers at once") }
-                .flatMap { Self.number(before: " GFLOP/s", in: $0) }
+            let report = TensorBenchmark.run(repetitions: repetitions)
+            report.lines.forEach { print($0) }
+            // The model's layers run on all workers: compare them with that many sgemms at once.
+            peak = report.sgemmPeak(workers: report.maxWorkers)?.gflopsPerSecond
         }
         if only == .all || only == .model {
-            ModelBenchmark.autoencoder("cae-r8", batch: 64, repetitions: repetitions, peak: peak).forEach { print($0) }
+            let report = ModelBenchmark.autoencoder("cae-r8", batch: 64, repetitions: repetitions, peak: peak)
+            report?.lines.forEach { print($0) }
         }
         guard only == .all || only == .codec else { return }
 
@@ -85,10 +85,10 @@ struct BenchMachineCommand: FailableCommand {
             let test = try DataLocator.loadCIFAR(directory, files: [CIFAR10.testFile]).prefix(1000)
             let images = (0..<test.count).map(test.image)
             var files: [[UInt8]] = []
-            let encodeSeconds = ModelBenchmark.best(of: 1) {
+            let encodeSeconds = BenchmarkTimer.best(of: 1) {
                 files = images.map { (try? codec.encode($0, quality: quality)) ?? [] }
             }
-            let decodeSeconds = ModelBenchmark.best(of: 1) { for file in files { _ = try? codec.decode(file) } }
+            let decodeSeconds = BenchmarkTimer.best(of: 1) { for file in files { _ = try? codec.decode(file) } }
             let bytes = files.reduce(0) { $0 + $1.count }
             print(
                 "codec \(model) quality \(quality) on \(images.count) CIFAR-10 test images (one at a time): encode "
@@ -101,10 +101,10 @@ struct BenchMachineCommand: FailableCommand {
         if FileSystem.exists(largePath) {
             let image = try ImageInputOptions.readDefault(largePath)
             var file: [UInt8] = []
-            let encodeSeconds = ModelBenchmark.best(of: repetitions) {
+            let encodeSeconds = BenchmarkTimer.best(of: repetitions) {
                 file = (try? codec.encode(image, quality: quality)) ?? []
             }
-            let decodeSeconds = ModelBenchmark.best(of: repetitions) { _ = try? codec.decode(file) }
+            let decodeSeconds = BenchmarkTimer.best(of: repetitions) { _ = try? codec.decode(file) }
             print(
                 "codec \(model) quality \(quality) on \(largePath) (\(image.width)x\(image.height)): encode "
                     + "\(NumberFormat.fixed(encodeSeconds, 3)) s, decode \(NumberFormat.fixed(decodeSeconds, 3)) s, "
@@ -112,10 +112,4 @@ struct BenchMachineCommand: FailableCommand {
         }
     }
 
-    static func number(before suffix: String, in line: String) -> Double? {
-        guard let range = line.range(of: suffix) else { return nil }
-        let prefix = line[..<range.lowerBound]
-        let digits = prefix.reversed().prefix { $0.isNumber || $0 == "." }
-        return Double(String(digits.reversed()))
-    }
 }

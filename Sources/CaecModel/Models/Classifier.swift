@@ -103,11 +103,4 @@ package struct Classifier: Sendable {
             + [MaxPool(size: 4), Flatten(), Linear("fc", inFeatures: w3, outFeatures: 10), Scale(0.125)]
         return Classifier(id: id, network: Sequential(layers), testTimeFlip: true)
     }
-
-    /// Multiply-accumulates of one forward pass of `cifarResNet(widths:)` on a 32x32 image.
-    package static func cifarResNetMACs(widths: [Int]) -> Int {
-        let (w0, w1, w2, w3) = (widths[0], widths[1], widths[2], widths[3])
-        return 1024 * (27 * w0 + 9 * w0 * w1) + 256 * (18 * w1 * w1 + 9 * w1 * w2) + 64 * (9 * w2 * w3)
-            + 16 * (18 * w3 * w3) + 10 * w3
-    }
 }

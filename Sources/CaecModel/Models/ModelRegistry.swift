@@ -93,12 +93,6 @@ package enum ModelRegistry {
         }
     }
 
-    /// Multiply-accumulates of one forward pass on a 32x32 image, for the models whose count is derived (nil
-    /// otherwise).
-    package static func macsPerImage(_ id: String) -> Int? {
-        id == "resnet9-cifar" ? Classifier.cifarResNetMACs(widths: resnet9CIFARWidths) : nil
-    }
-
     /// The key table (names, kinds, shapes) of model `id`: the contract for its weights file.
     package static func parameterSpecs(_ id: String) -> [ParameterSpec]? {
         autoencoder(id)?.parameterSpecs ?? classifier(id)?.parameterSpecs ?? rateDistortion(id)?.parameterSpecs

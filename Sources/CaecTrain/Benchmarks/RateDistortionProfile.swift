@@ -5,10 +5,38 @@ import CaecTensor
 /// Where a rate-distortion training step spends its time: forward and backward of each layer kind, measured on
 /// one seeded batch (after a warm-up step), with the MACs of the convolutions for a GFLOP/s figure.
 package enum RateDistortionProfile {
-    /// Rows of a table: kind, forward ms, backward ms, share of the step, GFLOP/s (convolutions).
+    /// What `run` measured, averaged over the repetitions, in the units of the clock given (seconds of wall or
+    /// CPU time).
+    package struct Report: Sendable {
+        /// One layer kind ("GDN", "IGDN", "g_a.0 conv", "bottleneck", ...), summed over its layers.
+        package struct Row: Sendable, Equatable {
+            package var kind: String
+            package var forwardMilliseconds: Double
+            package var backwardMilliseconds: Double
+            /// Forward + backward as a percentage of the whole step.
+            package var percentOfStep: Double
+            /// Convolutions only: `3 x 2 x forward MACs` over forward + backward time, in GFLOP/s.
+            package var gflopsPerSecond: Double?
+        }
+        /// The processor and the OpenBLAS core the figures were measured on.
+        package var machine: BLASBackend
+        package var modelID: String
+        /// Crops per step and their side, in pixels.
+        package var batchSize: Int
+        package var side: Int
+        /// One 1024^3 sgemm on one thread, best of 3, on the same clock.
+        package var sgemm: SgemmPeak
+        /// In the order the step first ran them.
+        package var rows: [Row]
+        package var stepMilliseconds: Double
+        package var stepsPerSecond: Double
+    }
+
+    /// Profiles `repetitions` steps of `model` (after one warm-up step) on `batchSize` seeded crops of `side`,
+    /// timing with `clock` (seconds).
     package static func run(
         model: RateDistortionModel, batchSize: Int, side: Int, repetitions: Int, clock: () -> Double
-    ) -> [String] {
+    ) -> Report {
         var parameters = model.initialParameters(seed: 1)
         var generator = SplitMix64(seed: 5)
         var x = Tensor(shape: [batchSize, 3, side, side])
@@ -87,26 +115,20 @@ package enum RateDistortionProfile {
             _ = Tensor.linear(a, weight: a, bias: nil)
             best = min(best, clock() - start)
         }
-        var rows = [
-            "sgemm 1024^3, one thread: \(format(2 * 1024 * 1024 * 1024 / best / 1e9)) GFLOP/s",
-            "kind           forward ms  backward ms  share   GFLOP/s (fwd+bwd = 3x fwd MACs x 2)",
-        ]
-        for key in order {
+        let rows = order.map { key in
             let f = forwardTime[key, default: 0] / n
             let b = backwardTime[key, default: 0] / n
-            let seconds: Double = f + b
-            var flops = ""
-            if let count = macs[key] { flops = format(3 * 2 * count / n / max(seconds, 1e-9) / 1e9) }
-            let share: Double = seconds / (total / n) * 100
-            let name = key + String(repeating: " ", count: max(0, 14 - key.count))
-            rows.append(name + "  " + format(f * 1000) + "  " + format(b * 1000) + "  " + format(share) + "%  " + flops)
+            return Report.Row(
+                kind: key, forwardMilliseconds: f * 1000, backwardMilliseconds: b * 1000,
+                percentOfStep: (f + b) / (total / n) * 100,
+                gflopsPerSecond: macs[key].map { 3 * 2 * $0 / n / max(f + b, 1e-9) / 1e9 })
         }
-        rows.append("step total     \(format(total / n * 1000)) ms, \(format(n / total)) steps/s")
-        return rows
-    }
-
-    private static func format(_ value: Double) -> String {
-        let text = NumberFormat.fixed(value, 1)
-        return String(repeating: " ", count: max(0, 9 - text.count)) + text
+        return Report(
+            machine: BLASBackend.current, modelID: model.id, batchSize: batchSize, side: side,
+            sgemm: SgemmPeak(
+                size: 1024, workers: 1, milliseconds: best * 1e3,
+                gflopsPerSecond: SgemmPeak.flops(size: 1024) / best / 1e9,
+                gflopsPerCPUSecond: nil),
+            rows: rows, stepMilliseconds: total / n * 1000, stepsPerSecond: n / total)
     }
 }

@@ -1,3 +1,5 @@
+import CaecTensor
+
 extension Tensor {
     /// Inverted dropout with a seeded mask: each element is kept with probability `1 - rate` and scaled by
     /// `1 / (1 - rate)`, so inference needs no rescaling.

@@ -136,7 +136,8 @@ package enum ModelImport {
     }
 
     /// An interchange file of caec's own variable-rate families (`bmshj-f-vr`, `bmshj-hp-vr`, written by
-    /// `ModelExport`), with the codec tables rebuilt as training builds them.
+    /// `ModelExport`), with the codec tables rebuilt as training builds them and the weights-file metadata the file
+    /// carries (`caew.<key>`) restored.
     ///
     /// - Throws: `.badModel` when the file's `arch` is not one of these, or its tensors are not the model's key
     ///   table exactly.
@@ -163,8 +164,32 @@ package enum ModelImport {
         if let (name, index) = parameters.firstNonFinite() {
             throw InterchangeError(.badModel, path: source.path, "tensor '\(name)' is not finite at element \(index)")
         }
-        var file = parameters.weightsFile(modelID: id, metadata: [("source", "safetensors")])
+        var file = parameters.weightsFile(modelID: id, metadata: try carriedMetadata(source))
         file.tensors += codec.tensors
         return file
+    }
+
+    /// `source` = `safetensors`, then the weights-file metadata `ModelExport` carried as `caew.<key>` entries (sorted
+    /// by key; a carried `source` is dropped, the file now comes from safetensors).
+    ///
+    /// - Throws: `.badModel` for an entry a `.caew` file cannot hold (key empty or over 255 bytes, value over 65,535
+    ///   bytes, more than 65,535 entries).
+    static func carriedMetadata(_ source: Source) throws(InterchangeError) -> [(key: String, value: String)] {
+        var metadata: [(key: String, value: String)] = [("source", "safetensors")]
+        for (key, value) in source.file.metadata.sorted(by: { $0.key < $1.key }) {
+            guard key.hasPrefix(ModelExport.carriedPrefix) else { continue }
+            let carried = String(key.dropFirst(ModelExport.carriedPrefix.count))
+            guard carried != "source" else { continue }
+            guard (1...255).contains(carried.utf8.count), value.utf8.count <= Int(UInt16.max) else {
+                throw InterchangeError(
+                    .badModel, path: source.path,
+                    "metadata '\(key)' does not fit a .caew file (key 1...255 bytes, value at most 65,535)")
+            }
+            metadata.append((carried, value))
+        }
+        guard metadata.count <= Int(UInt16.max) else {
+            throw InterchangeError(.badModel, path: source.path, "more than 65,535 carried metadata entries")
+        }
+        return metadata
     }
 }

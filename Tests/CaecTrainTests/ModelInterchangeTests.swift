@@ -100,7 +100,8 @@ import Testing
         let error = Self.reason {
             _ = try ModelImport.caecModel(ModelImport.Source(path: "long.safetensors", bytes: long.serialized()))
         }
-        #expect(error?.kind == .badModel && error?.reason.contains("caew.notes") == true, "\(String(describing: error))")
+        #expect(
+            error?.kind == .badModel && error?.reason.contains("caew.notes") == true, "\(String(describing: error))")
     }
 
     /// `name`'s entry replaced (or removed, for nil) in the factorized fixture.

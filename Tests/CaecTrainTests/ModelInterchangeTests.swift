@@ -151,6 +151,30 @@ import Testing
         }
         #expect(mixed?.path == "wide.safetensors" && mixed?.reason.contains("differ from the first") == true)
 
+        // Finite parameters whose density overflows where the tables sample it (CaecFuzzWeights' finding: it
+        // trapped in the table builder), and a gain of 0 (step 1 / 0).
+        let crasher = "Fuzz/crashers/crash-fc352b3976a7ac9c0f8c25b100b62881b22e1426"
+        let overflowing = try ModelImport.Source(path: "c", bytes: Golden.required(crasher))
+        let degenerate = Self.reason { _ = try ModelImport.compressAI([overflowing], family: .hyperprior) }
+        #expect(
+            degenerate
+                == InterchangeError(
+                    .badModel, path: "c",
+                    "the entropy bottleneck's density of channel 0 is not finite where it is sampled "
+                        + "(its parameters overflow)"))
+        let hyperprior = try #require(ModelRegistry.hyperprior("bmshj-hp-vr"))
+        var parameters = hyperprior.initialParameters(seed: 1)
+        parameters.values[parameters.offset(of: "gain.analysis") + 5] = 0
+        let zeroGain = Self.reason {
+            _ = try ModelImport.caecModel(
+                ModelImport.Source(
+                    path: "g.safetensors", bytes: parameters.safeTensors(metadata: ["arch": "bmshj-hp-vr"]).serialized()
+                ))
+        }
+        #expect(
+            zeroGain?.path == "g.safetensors" && zeroGain?.reason.contains("codec tensor 'codec.q1.step'") == true,
+            "\(String(describing: zeroGain))")
+
         var bytes = try Self.source(.factorized).file.serialized()
         let truncated = Self.reason {
             _ = try ModelImport.Source(path: "t", bytes: Array(bytes.prefix(bytes.count - 3)))

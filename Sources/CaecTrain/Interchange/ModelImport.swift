@@ -87,8 +87,16 @@ package enum ModelImport {
             // GDN's conversion of a huge effective value can overflow binary32.
             throw InterchangeError(.badModel, path: nil, "tensor '\(name)' is not finite at element \(index)")
         }
+        if let (quality, channel) = CompressAITables.firstDegenerateDensity(network: network, parameters: parameters) {
+            throw InterchangeError(
+                .badModel, path: sources[quality - 1].path,
+                "the entropy bottleneck's density of channel \(channel) is not finite where it is sampled "
+                    + "(its parameters overflow)")
+        }
         var file = parameters.weightsFile(modelID: architecture.family.rawValue, metadata: metadata)
-        file.tensors += CompressAITables.codecTensors(network: network, parameters: parameters).tensors
+        let codec = CompressAITables.codecTensors(network: network, parameters: parameters)
+        try checkFinite(codec, path: nil)
+        file.tensors += codec.tensors
         return file
     }
 
@@ -148,9 +156,11 @@ package enum ModelImport {
         do {
             if let model = ModelRegistry.rateDistortion(id) {
                 parameters = try Parameters(loading: source.file, specs: model.parameterSpecs)
+                try checkDensities(model.bottleneck, qualities: model.qualities, parameters, source: source)
                 codec = RateDistortionTables.codecTensors(model: model, parameters: parameters)
             } else if let model = ModelRegistry.hyperprior(id) {
                 parameters = try Parameters(loading: source.file, specs: model.parameterSpecs)
+                try checkDensities(model.bottleneck, qualities: model.qualities, parameters, source: source)
                 codec = HyperpriorTables.codecTensors(model: model, parameters: parameters)
             } else {
                 throw InterchangeError(
@@ -164,9 +174,38 @@ package enum ModelImport {
         if let (name, index) = parameters.firstNonFinite() {
             throw InterchangeError(.badModel, path: source.path, "tensor '\(name)' is not finite at element \(index)")
         }
+        try checkFinite(codec, path: source.path)
         var file = parameters.weightsFile(modelID: id, metadata: try carriedMetadata(source))
         file.tensors += codec.tensors
         return file
+    }
+
+    /// Refuses densities that overflow where the tables sample them (finite parameters can still do so).
+    static func checkDensities(
+        _ bottleneck: EntropyBottleneck, qualities: Int, _ parameters: Parameters, source: Source
+    ) throws(InterchangeError) {
+        for quality in 0..<qualities {
+            if let channel = RateDistortionTables.firstDegenerateChannel(
+                bottleneck: bottleneck, parameters: parameters, quality: quality)
+            {
+                throw InterchangeError(
+                    .badModel, path: source.path,
+                    "the entropy bottleneck's density of quality \(quality + 1), channel \(channel) is not finite "
+                        + "where it is sampled (its parameters overflow)")
+            }
+        }
+    }
+
+    /// Refuses codec tensors holding a non-finite value (a quantisation step 1 / gain of a gain that is 0 or
+    /// subnormal): the codec would refuse the file.
+    static func checkFinite(_ codec: CodecTensors, path: String?) throws(InterchangeError) {
+        for tensor in codec.tensors {
+            guard case .float32(let values) = tensor.storage, let index = values.firstIndex(where: { !$0.isFinite })
+            else { continue }
+            throw InterchangeError(
+                .badModel, path: path,
+                "codec tensor '\(tensor.name)' is not finite at element \(index) (a gain of 0 or too small?)")
+        }
     }
 
     /// `source` = `safetensors`, then the weights-file metadata `ModelExport` carried as `caew.<key>` entries (sorted

@@ -12,8 +12,11 @@ Two families (Spec/models.md), any widths, qualities and density filters (read f
       y_hat -> density of quality q -> likelihoods
       y_hat * gain.synthesis[q] -> g_s -> x_hat
 
-- `bmshj-hp-vr`, `BmshjHyperpriorVR`: the scale hyperprior on the same transforms and gains. Also runs a CompressAI
-  `bmshj2018-hyperprior` converted by `convert_checkpoint.py` (no gains; caec rounds z without CompressAI's medians).
+- `bmshj-hp-vr`, `BmshjHyperpriorVR`: the scale hyperprior on the same transforms and gains. Also runs the
+  transforms of a CompressAI `bmshj2018-hyperprior` converted by `convert_checkpoint.py` (no gains); this module
+  rounds z (and the factorized one y) without the medians that CompressAI and caec's import of its models subtract,
+  and a model saved from a CompressAI file is written as caec's family (no quantiles), which `caec import
+  compressai` does not take back.
 
       y' = g_a(x) * gain.analysis[q] -> round (noise) -> y_hat          (M, H/16, W/16)
       z = h_a(|y'|) -> round (noise) -> z_hat -> density of quality q   (N, ceil(H/64), ceil(W/64))

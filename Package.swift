@@ -65,7 +65,8 @@ let libraryTargets: [Target] = [
     .target(name: "CaecEntropy"),
     .target(name: "CaecImageIO", dependencies: ["CaecCore", "CCaecImageIO"]),
     .target(name: "CaecMetrics", dependencies: ["CaecCore"]),
-    .target(name: "CaecFuzzing", dependencies: ["Caec", "CaecCore", "CaecEntropy", "CaecFormat", "CaecModel"]),
+    .target(
+        name: "CaecFuzzing", dependencies: ["Caec", "CaecCore", "CaecEntropy", "CaecFormat", "CaecModel", "CaecTrain"]),
     .target(name: "Caec", dependencies: ["CaecCore", "CaecEntropy", "CaecFormat", "CaecModel", "CaecTensor"]),
     .target(
         name: "CaecEval",
@@ -89,6 +90,7 @@ let executableTargets: [Target] = [
     // libFuzzer targets (Fuzz/README.md); a normal build makes them replay files given as arguments.
     .executableTarget(name: "CaecFuzzContainer", dependencies: ["CaecFuzzing"]),
     .executableTarget(name: "CaecFuzzPayload", dependencies: ["CaecFuzzing"]),
+    .executableTarget(name: "CaecFuzzWeights", dependencies: ["CaecFuzzing"]),
 ]
 
 // MARK: - Tests

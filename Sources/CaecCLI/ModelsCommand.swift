@@ -2,11 +2,15 @@ import ArgumentParser
 import Caec
 import CaecModel
 
-/// `caec models`: the registered models and their shipped weights.
+/// `caec models`: the registered models and their shipped weights, then the imported CompressAI models present in
+/// the models folder (`caec import compressai` writes them as `<arch>.caew`).
 struct ModelsCommand: FailableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
-        abstract: "List the models caec knows, with their rates, qualities and weights files."
+        abstract: "List the models caec knows, with their rates, qualities and weights files.",
+        discussion: """
+            Registered models are listed whether or not their weights are present ("missing"); imported             CompressAI models (kind compressai, `caec import compressai`) only when their weights file is in the             models folder, with the widths N and M their checkpoints have.
+            """
     )
 
     @OptionGroup var modelsOption: ModelsOption
@@ -14,7 +18,7 @@ struct ModelsCommand: FailableCommand {
     func execute() throws(CLIFailure) {
         let store = modelsOption.store
         print("models folder: \(store.directory)")
-        print("id            kind            rate  params   qualities  weights")
+        print("id".padding(Self.idWidth) + "kind            rate  params   qualities  weights")
         for id in ModelRegistry.allIDs {
             let specs = ModelRegistry.parameterSpecs(id)!
             let parameters = specs.filter { $0.kind == .parameter }.reduce(0) { $0 + $1.count }
@@ -45,9 +49,49 @@ struct ModelsCommand: FailableCommand {
                 }
             }
             print(
-                id.padding(14) + kind.padding(16) + rate.padding(6) + "\(parameters)".padding(9)
+                id.padding(Self.idWidth) + kind.padding(16) + rate.padding(6) + "\(parameters)".padding(9)
                     + qualities.padding(11) + weights)
         }
+        for id in ModelRegistry.compressAIIDs {
+            let path = store.path(id)
+            guard FileSystem.exists(path) else { continue }
+            print(try Self.importedRow(id: id, path: path))
+        }
+    }
+
+    /// The id column fits the longest id, `bmshj2018-hyperprior`.
+    static let idWidth = 21
+
+    /// The line of an imported CompressAI model: id, kind `compressai`, rate 16, parameters (all qualities),
+    /// qualities, then the file with its size and widths; a file that does not load says why instead.
+    static func importedRow(id: String, path: String) throws(CLIFailure) -> String {
+        let bytes = try FileInput.read(path)
+        let start = id.padding(idWidth) + "compressai".padding(16) + "16".padding(6)
+        let weights = "\(path) (\(bytes.count / 1024) KiB)"
+        let architecture: CompressAIArchitecture
+        do {
+            let file = try WeightsFile(parsing: bytes)
+            guard file.modelID == id,
+                let found = try CompressAIArchitecture.reading(id: id, metadata: file.metadata(_:))
+            else {
+                throw WeightsError.wrongModel(expected: id, found: file.modelID)
+            }
+            architecture = found
+        } catch {
+            return start + "-".padding(9) + "-".padding(11) + weights + ", unreadable: \(error)"
+        }
+        let parameters = architecture.network().parameterSpecs.filter { $0.kind == .parameter }.reduce(0) {
+            $0 + $1.count
+        }
+        let qualities: String
+        do {
+            let codec = try CaecCodec(weights: bytes)
+            qualities = "\(codec.qualities.lowerBound)-\(codec.qualities.upperBound)"
+        } catch {
+            qualities = "unusable"
+        }
+        return start + "\(parameters)".padding(9) + qualities.padding(11) + weights
+            + ", N \(architecture.n), M \(architecture.m)"
     }
 }
 

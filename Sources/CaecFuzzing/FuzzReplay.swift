@@ -15,4 +15,16 @@ package enum FuzzReplay {
             print("ok \(path)")
         }
     }
+
+    /// As `main(_:)`, for a target that needs no codec.
+    package static func main(_ target: ([UInt8]) -> [String]) {
+        for path in CommandLine.arguments.dropFirst() {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                FileHandle.standardError.write(Data("cannot read \(path)\n".utf8))
+                exit(2)
+            }
+            let stages = target(Array(data))
+            print("ok \(path)" + (stages.isEmpty ? "" : ": " + stages.joined(separator: ", ")))
+        }
+    }
 }

@@ -3,6 +3,7 @@ import CaecCore
 import CaecEntropy
 import CaecFormat
 import CaecModel
+import CaecTrain
 
 /// The functions the libFuzzer targets drive, shared with the tests that replay the corpus and crashers.
 /// Each takes arbitrary bytes and must return (throwing inside is fine); a trap or a hang is a finding.
@@ -36,5 +37,47 @@ package enum FuzzTargets {
             width: width, height: height, payloadLength: 0, qualityFraction: UInt8(fraction))
         let file = CAEWriter.file(header: header, payload: Array(bytes.dropFirst(2)))
         _ = try? codec.decode(file, limits: limits)
+    }
+
+    /// Raw bytes as a model file, both ways caec reads one: as a `.caew` weights file loaded as a codec (imported
+    /// CompressAI models declare their widths in metadata, so a small file must not make it allocate a large
+    /// network), and as a safetensors interchange file, parsed and, when it parses, imported as each CompressAI
+    /// architecture and as a caec model; each import that succeeds is loaded as a codec, exported again, and used
+    /// to encode and decode a 16x16 image at its first quality.
+    ///
+    /// - Returns: the stages the bytes got through, for tests that check the seeds reach them: `codec` (loaded as
+    ///   a `.caew`), `safetensors` (parsed), `import <arch>`, `codec <arch>`, `round trip <arch>`.
+    @discardableResult
+    package static func weights(_ bytes: [UInt8]) -> [String] {
+        var stages: [String] = []
+        if let codec = try? CaecCodec(weights: bytes) {
+            stages.append("codec")
+            if roundTrip(codec) { stages.append("round trip") }
+        }
+        guard let source = try? ModelImport.Source(path: "fuzz", bytes: bytes) else { return stages }
+        stages.append("safetensors")
+        var imported: [WeightsFile] = []
+        for family in CompressAIArchitecture.Family.allCases {
+            if let file = try? ModelImport.compressAI([source], family: family) { imported.append(file) }
+        }
+        if let file = try? ModelImport.caecModel(source) { imported.append(file) }
+        for file in imported {
+            stages.append("import \(file.modelID)")
+            _ = try? ModelExport.safeTensors(file)
+            guard let codec = try? CaecCodec(weights: file.serialized()) else { continue }
+            stages.append("codec \(file.modelID)")
+            if roundTrip(codec) { stages.append("round trip \(file.modelID)") }
+        }
+        return stages
+    }
+
+    /// Encodes a 16x16 gradient at the codec's first quality and decodes it (weights from a fuzzed file may make
+    /// the transforms overflow; the quantiser and the entropy coder must cope); true when both succeed.
+    private static func roundTrip(_ codec: CaecCodec) -> Bool {
+        var pixels = [UInt8](repeating: 0, count: 16 * 16 * 3)
+        for i in pixels.indices { pixels[i] = UInt8(truncatingIfNeeded: i &* 7) }
+        let image = RGBImage(width: 16, height: 16, pixels: pixels)
+        guard let file = try? codec.encode(image, quality: codec.qualities.lowerBound) else { return false }
+        return (try? codec.decode(file, limits: limits)) != nil
     }
 }

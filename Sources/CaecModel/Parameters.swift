@@ -63,16 +63,7 @@ package struct Parameters: Sendable {
     /// Lays out `specs` in order and fills every entry with its initialiser, drawing from a generator seeded with
     /// `seed`.
     package init(specs: [ParameterSpec], seed: UInt64) {
-        var offsets: [String: Int] = [:]
-        var total = 0
-        for spec in specs {
-            precondition(offsets[spec.name] == nil, "Parameters: duplicate key \(spec.name)")
-            offsets[spec.name] = total
-            total += spec.count
-        }
-        self.specs = specs
-        self.offsets = offsets
-        self.values = [Float](repeating: 0, count: total)
+        self.init(zeroed: specs)
         var generator = SplitMix64(seed: seed)
         for spec in specs {
             let offset = offsets[spec.name]!
@@ -88,6 +79,20 @@ package struct Parameters: Sendable {
                 for i in 0..<spec.count { values[offset + i] = generator.uniform(low, high) }
             }
         }
+    }
+
+    /// Lays out `specs` in order, every value 0 (what a loader fills, after checking the file against `specs`).
+    package init(zeroed specs: [ParameterSpec]) {
+        var offsets: [String: Int] = [:]
+        var total = 0
+        for spec in specs {
+            precondition(offsets[spec.name] == nil, "Parameters: duplicate key \(spec.name)")
+            offsets[spec.name] = total
+            total += spec.count
+        }
+        self.specs = specs
+        self.offsets = offsets
+        self.values = [Float](repeating: 0, count: total)
     }
 
     /// Number of floats in the layout.

@@ -44,6 +44,36 @@ import Testing
         #expect(first == second)
     }
 
+    /// `caec models` lists an imported model present in the models folder (kind compressai, widths, qualities,
+    /// file), none that is absent, and says why a present one does not load.
+    @Test func modelsListsImportedModels() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let models = directory.path("models")
+        let checkpoint = Self.fixture("bmshj2018-factorized.safetensors")
+        var result = try CaecProcess.run([
+            "import", "compressai", checkpoint, checkpoint, "--arch", "bmshj2018-factorized", "--out", models,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try CaecProcess.run(["models", "--models", models])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdoutText.split(separator: "\n").map(String.init)
+        let row = try #require(lines.first { $0.hasPrefix("bmshj2018-factorized ") }, "\(result.stdoutText)")
+        let fields = row.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        // Two qualities of N 8, M 12: 2 x 13,591 parameters (CompressAI's FactorizedPrior at these widths).
+        #expect(Array(fields.prefix(5)) == ["bmshj2018-factorized", "compressai", "16", "27182", "1-2"], "\(row)")
+        #expect(row.contains(models + "/bmshj2018-factorized.caew (") && row.hasSuffix(", N 8, M 12"), "\(row)")
+        #expect(!lines.contains { $0.hasPrefix("bmshj2018-hyperprior") })
+        #expect(lines.contains { $0.hasPrefix("bmshj-f-vr ") && $0.hasSuffix("missing") })
+
+        try Data("CAEW".utf8).write(to: URL(fileURLWithPath: models + "/bmshj2018-hyperprior.caew"))
+        result = try CaecProcess.run(["models", "--models", models])
+        #expect(result.status == 0, "\(result.stderr)")
+        let broken = result.stdoutText.split(separator: "\n").first { $0.hasPrefix("bmshj2018-hyperprior ") }
+        #expect(
+            broken?.contains("compressai") == true && broken?.contains("unreadable: ") == true, "\(result.stdoutText)")
+    }
+
     /// (file bytes, --arch, expected status, expected words in the message)
     @Test func badCheckpointsGiveOneLineAndNoOutput() throws {
         let directory = try TemporaryDirectory()

@@ -53,7 +53,8 @@ import Testing
     /// for bit (codec tables included, rebuilt as training built them) except GDN's stored values, whose effective
     /// values (what the layer computes with) are bit-identical; the stored ones may differ where the
     /// reparametrisation is flat (stored values below its bound, effective = minimum) or two stored values round to
-    /// one effective value. Exporting again gives the same bytes.
+    /// one effective value. The weights file's metadata comes back (`source` aside). Exporting again gives the same
+    /// bytes.
     @Test func shippedFactorizedModelRoundTrips() throws {
         let shipped = try WeightsFile(parsing: try Golden.required("Models/bmshj-f-vr.caew"))
         let exported = try ModelExport.safeTensors(shipped)
@@ -62,7 +63,45 @@ import Testing
         #expect(back.tensors.map(\.name) == shipped.tensors.map(\.name))
         let differing = zip(back.tensors, shipped.tensors).filter { $0 != $1 }.map(\.0.name)
         #expect(differing.allSatisfy { Parameters.gdnMinimum(forKey: $0) != nil }, "differ: \(differing)")
+        let kept = shipped.metadata.filter { $0.key != "source" }
+        #expect(back.metadata.dropFirst().map(\.key) == kept.map(\.key).sorted())
+        #expect(kept.allSatisfy { back.metadata($0.key) == $0.value })
         #expect(try ModelExport.safeTensors(back).serialized() == exported.serialized())
+    }
+
+    /// caec's bmshj-hp-vr (no weights are shipped: fresh parameters) exports with its weights-file metadata as
+    /// `caew.<key>` entries and imports back with it restored, its codec tables rebuilt, and every parameter's
+    /// effective value unchanged: exporting again gives the same bytes.
+    @Test func hyperpriorModelRoundTripsWithItsMetadata() throws {
+        let model = try #require(ModelRegistry.hyperprior("bmshj-hp-vr"))
+        let original = model.initialParameters(seed: 7).weightsFile(
+            modelID: "bmshj-hp-vr",
+            metadata: [("trained_by", "caec train --model bmshj-hp-vr"), ("lambdas", "0.0004 0.13"), ("source", "x")])
+        let exported = try ModelExport.safeTensors(original)
+        #expect(exported.metadata["arch"] == "bmshj-hp-vr" && exported.metadata["qualities"] == "8")
+        #expect(exported.metadata["caew.lambdas"] == "0.0004 0.13" && exported.metadata["caew.source"] == nil)
+        #expect(exported.tensors.map(\.name) == model.parameterSpecs.map(\.name))
+        let back = try ModelImport.caecModel(ModelImport.Source(path: "hp.safetensors", bytes: exported.serialized()))
+        #expect(back.modelID == "bmshj-hp-vr")
+        #expect(back.metadata.map(\.key) == ["source", "lambdas", "trained_by"])
+        #expect(back.metadata("source") == "safetensors" && back.metadata("lambdas") == "0.0004 0.13")
+        #expect(back.tensors.contains { $0.name == "codec.gaussian.tables" })
+        #expect(back.tensors.contains { $0.name == "codec.q8.tables" })
+        for tensor in original.tensors {
+            let other = try #require(back.tensors.first { $0.name == tensor.name })
+            #expect(other == tensor || Parameters.gdnMinimum(forKey: tensor.name) != nil, "\(tensor.name) changed")
+        }
+        let again = try ModelExport.safeTensors(back)
+        #expect(again.tensors == exported.tensors)
+        #expect(again.metadata["caew.trained_by"] == "caec train --model bmshj-hp-vr")
+
+        var long = exported
+        long.metadata["caew.notes"] = String(repeating: "x", count: 70_000)
+        let error = Self.reason {
+            _ = try ModelImport.caecModel(ModelImport.Source(path: "long.safetensors", bytes: long.serialized()))
+        }
+        #expect(
+            error?.kind == .badModel && error?.reason.contains("caew.notes") == true, "\(String(describing: error))")
     }
 
     /// `name`'s entry replaced (or removed, for nil) in the factorized fixture.
@@ -111,6 +150,30 @@ import Testing
             _ = try ModelImport.compressAI([try Self.source(.factorized), widened], family: .factorized)
         }
         #expect(mixed?.path == "wide.safetensors" && mixed?.reason.contains("differ from the first") == true)
+
+        // Finite parameters whose density overflows where the tables sample it (CaecFuzzWeights' finding: it
+        // trapped in the table builder), and a gain of 0 (step 1 / 0).
+        let crasher = "Fuzz/crashers/crash-fc352b3976a7ac9c0f8c25b100b62881b22e1426"
+        let overflowing = try ModelImport.Source(path: "c", bytes: Golden.required(crasher))
+        let degenerate = Self.reason { _ = try ModelImport.compressAI([overflowing], family: .hyperprior) }
+        #expect(
+            degenerate
+                == InterchangeError(
+                    .badModel, path: "c",
+                    "the entropy bottleneck's density of channel 0 is not finite where it is sampled "
+                        + "(its parameters overflow)"))
+        let hyperprior = try #require(ModelRegistry.hyperprior("bmshj-hp-vr"))
+        var parameters = hyperprior.initialParameters(seed: 1)
+        parameters.values[parameters.offset(of: "gain.analysis") + 5] = 0
+        let zeroGain = Self.reason {
+            _ = try ModelImport.caecModel(
+                ModelImport.Source(
+                    path: "g.safetensors", bytes: parameters.safeTensors(metadata: ["arch": "bmshj-hp-vr"]).serialized()
+                ))
+        }
+        #expect(
+            zeroGain?.path == "g.safetensors" && zeroGain?.reason.contains("codec tensor 'codec.q1.step'") == true,
+            "\(String(describing: zeroGain))")
 
         var bytes = try Self.source(.factorized).file.serialized()
         let truncated = Self.reason {

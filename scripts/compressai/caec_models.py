@@ -2,25 +2,37 @@
 """caec's rate-distortion models as PyTorch modules: load a caec safetensors file (Spec/safetensors.md), run it,
 fine-tune it, save it back.
 
-The family is `bmshj-f-vr` (Spec/models.md): Ballé 2018's factorized prior, 5x5 stride-2 convolutions with GDN,
-transposed ones with inverse GDN, a per-channel factorized density per quality and, for variable-rate models,
-per-quality gain vectors (Cui et al. 2021). Widths, the number of qualities and the density's filters are read from
-the file, so the same module also runs a CompressAI `bmshj2018-factorized` converted by `convert_checkpoint.py`
-(one quality, no gains, filters 3,3,3,3).
+Two families (Spec/models.md), any widths, qualities and density filters (read from the file):
+- `bmshj-f-vr`, `BmshjFactorizedVR`: Ballé 2018's factorized prior, 5x5 stride-2 convolutions with GDN, transposed
+  ones with inverse GDN, a per-channel factorized density per quality and, for variable-rate models, per-quality
+  gain vectors (Cui et al. 2021). Also runs a CompressAI `bmshj2018-factorized` converted by `convert_checkpoint.py`
+  (one quality, no gains, filters 3,3,3,3).
 
-    x (B, 3, H, W) -> g_a -> y * gain.analysis[q] -> round (noise when training) -> y_hat
-    y_hat -> density of quality q -> likelihoods
-    y_hat * gain.synthesis[q] -> g_s -> x_hat
+      x (B, 3, H, W) -> g_a -> y * gain.analysis[q] -> round (noise when training) -> y_hat
+      y_hat -> density of quality q -> likelihoods
+      y_hat * gain.synthesis[q] -> g_s -> x_hat
 
-Parameter names equal caec's key table (`g_a.0.weight`, `g_a.1.beta`, `entropy_bottleneck.matrices.0`,
-`gain.analysis`), so `state_dict()` lines up with a caec weights file. Inside this module GDN keeps CompressAI's
-reparametrised values (trainable); files hold the effective ones and `load_safetensors`/`save_safetensors` convert.
+- `bmshj-hp-vr`, `BmshjHyperpriorVR`: the scale hyperprior on the same transforms and gains. Also runs the
+  transforms of a CompressAI `bmshj2018-hyperprior` converted by `convert_checkpoint.py` (no gains); this module
+  rounds z (and the factorized one y) without the medians that CompressAI and caec's import of its models subtract,
+  and a model saved from a CompressAI file is written as caec's family (no quantiles), which `caec import
+  compressai` does not take back.
+
+      y' = g_a(x) * gain.analysis[q] -> round (noise) -> y_hat          (M, H/16, W/16)
+      z = h_a(|y'|) -> round (noise) -> z_hat -> density of quality q   (N, ceil(H/64), ceil(W/64))
+      scales = h_s(z_hat) cropped to y's size -> y_hat ~ N(0, max(scale, 0.11)) convolved with U(-1/2, 1/2)
+      y_hat * gain.synthesis[q] -> g_s -> x_hat
+
+Parameter names equal caec's key table (`g_a.0.weight`, `g_a.1.beta`, `h_s.4.weight`,
+`entropy_bottleneck.matrices.0`, `gain.analysis`), so `state_dict()` lines up with a caec weights file. Inside these
+modules GDN keeps CompressAI's reparametrised values (trainable); files hold the effective ones and
+`load_safetensors`/`save_safetensors` convert, exactly: an effective value read and written back is the same binary32.
 
     import caec_models
-    model = caec_models.BmshjFactorizedVR.from_safetensors("bmshj-f-vr.safetensors")
-    out = model(x, quality=4)            # x_hat, likelihoods, y, y_hat
-    loss = caec_models.rate_distortion_loss(out, x, lmbda=0.013)
-    model.save_safetensors("fine-tuned.safetensors")
+    model = caec_models.from_safetensors("bmshj-hp-vr.safetensors")   # the class named by the file's `arch`
+    out = model(x, quality=4)            # x_hat, likelihoods ({"y", "z"} for the hyperprior), y, y_hat, ...
+    loss, bpp, mse = caec_models.rate_distortion_loss(out, x, lmbda=0.013)
+    model.save_safetensors("fine-tuned.safetensors")   # then: caec import safetensors fine-tuned.safetensors --out DIR
 """
 import math
 
@@ -32,8 +44,14 @@ import torch.nn.functional as F
 PEDESTAL = (2.0**-18) ** 2
 BETA_MIN = 1e-6
 LIKELIHOOD_BOUND = 1e-9
+SCALE_BOUND = 0.11
 FORMAT = "caec-safetensors"
 FORMAT_VERSION = "1"
+
+
+def _gdn_bound(minimum):
+    """sqrt(minimum + p) in binary32 arithmetic, as caec's `GDNLayer.effectiveValue` computes it."""
+    return float(np.sqrt(np.float32(minimum) + np.float32(PEDESTAL), dtype=np.float32))
 
 
 class _LowerBound(torch.autograd.Function):
@@ -67,9 +85,13 @@ class GDN(nn.Module):
         self.gamma = nn.Parameter(torch.sqrt(0.1 * torch.eye(channels) + PEDESTAL))
 
     def effective(self):
-        beta = lower_bound(self.beta, math.sqrt(BETA_MIN + PEDESTAL)) ** 2 - PEDESTAL
-        gamma = lower_bound(self.gamma, math.sqrt(PEDESTAL)) ** 2 - PEDESTAL
-        return beta, gamma
+        return GDN.effective_from_stored(self.beta, BETA_MIN), GDN.effective_from_stored(self.gamma, 0.0)
+
+    @staticmethod
+    def effective_from_stored(stored, minimum):
+        """max(b, sqrt(minimum + p))^2 - p, binary32 (tensor in, tensor out)."""
+        bounded = lower_bound(stored, _gdn_bound(minimum))
+        return bounded * bounded - PEDESTAL
 
     def forward(self, x):
         beta, gamma = self.effective()
@@ -79,9 +101,28 @@ class GDN(nn.Module):
 
     @staticmethod
     def stored_from_effective(effective, minimum):
-        """The reparametrised value whose effective value is `effective` (exact up to rounding above the bound)."""
-        bound = math.sqrt(minimum + PEDESTAL)
-        return torch.sqrt(torch.clamp_min(effective.double(), minimum) + PEDESTAL).clamp_min(bound).float()
+        """The reparametrised value whose effective value is `effective` (caec's `GDNLayer.storedValue`):
+        sqrt(max(e, minimum) + p) in binary64 rounded to binary32 or, where that one's effective value is not
+        exactly e, the nearest binary32 within 4 ulps whose effective value is, so that effective -> stored ->
+        effective is the identity. Tensor in, float32 tensor out."""
+        e = np.asarray(effective, dtype=np.float32)
+        estimate = np.sqrt(np.maximum(e.astype(np.float64), minimum) + PEDESTAL).astype(np.float32)
+        bound, pedestal = np.float32(_gdn_bound(minimum)), np.float32(PEDESTAL)
+
+        def exact(stored):
+            b = np.maximum(stored, bound)
+            return (b * b - pedestal) == e
+
+        result = estimate.copy()
+        done = exact(estimate)
+        up, down = estimate.copy(), estimate.copy()
+        for _ in range(4):
+            up, down = np.nextafter(up, np.float32(np.inf)), np.nextafter(down, np.float32(-np.inf))
+            for candidate in (up, down):
+                hit = ~done & exact(candidate)
+                result[hit] = candidate[hit]
+                done |= hit
+        return torch.from_numpy(result)
 
 
 class FactorizedDensity(nn.Module):
@@ -138,59 +179,42 @@ def deconv(cin, cout):
     return nn.ConvTranspose2d(cin, cout, 5, stride=2, padding=2, output_padding=1)
 
 
-class BmshjFactorizedVR(nn.Module):
-    """caec's `bmshj-f-vr` (N = 64, M = 128, 8 qualities, filters 3,3,3 when shipped), any widths."""
+def conv3(cin, cout):
+    return nn.Conv2d(cin, cout, 3, stride=1, padding=1)
 
-    def __init__(self, N=64, M=128, qualities=8, filters=(3, 3, 3), gains=True):
-        super().__init__()
-        self.N, self.M, self.qualities, self.filters = N, M, qualities, tuple(filters)
-        self.g_a = nn.Sequential(conv(3, N), GDN(N), conv(N, N), GDN(N), conv(N, N), GDN(N), conv(N, M))
-        self.g_s = nn.Sequential(
-            deconv(M, N), GDN(N, True), deconv(N, N), GDN(N, True), deconv(N, N), GDN(N, True), deconv(N, 3))
-        self.entropy_bottleneck = FactorizedDensity(M, qualities, filters)
-        self.gain = Gain(qualities, M) if gains else None
-        self.metadata = {}
 
-    def forward(self, x, quality=0):
-        """`quality` is 0-based (caec's quality q is index q - 1). Training mode adds U(-1/2, 1/2) noise instead of
-        rounding, as caec's trainer does."""
-        y = self.g_a(x)
-        if self.gain is not None:
-            y_scaled = y * self.gain.analysis[quality].reshape(1, -1, 1, 1)
-        else:
-            y_scaled = y
-        if self.training:
-            y_hat = y_scaled + torch.empty_like(y_scaled).uniform_(-0.5, 0.5)
-        else:
-            y_hat = torch.round(y_scaled)
-        likelihoods = self.entropy_bottleneck.likelihood(y_hat, quality)
-        z = y_hat * self.gain.synthesis[quality].reshape(1, -1, 1, 1) if self.gain is not None else y_hat
-        return {"x_hat": self.g_s(z), "likelihoods": likelihoods, "y": y, "y_hat": y_hat}
+class _Interchange(nn.Module):
+    """safetensors in and out for a module whose `state_dict()` is a caec key table (Spec/safetensors.md §4)."""
 
-    # MARK: safetensors
+    ARCH = None
+
+    def interchange_metadata(self):
+        return {
+            "arch": self.ARCH, "N": str(self.N), "M": str(self.M), "qualities": str(self.qualities),
+            "density_filters": ",".join(str(f) for f in self.filters),
+        }
 
     def interchange_tensors(self):
         """{name: float32 numpy array} in the file layout (effective GDN parameters)."""
         out = {}
         for name, value in self.state_dict().items():
-            value = value.detach().cpu()
+            value = value.detach().cpu().float()
             if name.endswith(".beta"):
-                value = lower_bound(value, math.sqrt(BETA_MIN + PEDESTAL)) ** 2 - PEDESTAL
+                value = GDN.effective_from_stored(value, BETA_MIN)
             elif name.endswith(".gamma"):
-                value = lower_bound(value, math.sqrt(PEDESTAL)) ** 2 - PEDESTAL
+                value = GDN.effective_from_stored(value, 0.0)
             out[name] = np.ascontiguousarray(value.numpy().astype(np.float32))
         return out
 
     def save_safetensors(self, path, metadata=None):
+        """Writes the file layout with the metadata read from the loaded file (`caew.*` keys carry the caec weights
+        file's own, such as `caew.lambdas`), this module's widths, and `metadata` on top."""
         from safetensors.numpy import save_file
 
         meta = dict(self.metadata)
-        meta.update({
-            "format": FORMAT, "format_version": FORMAT_VERSION, "arch": "bmshj-f-vr", "N": str(self.N),
-            "M": str(self.M), "qualities": str(self.qualities),
-            "density_filters": ",".join(str(f) for f in self.filters), "gdn": "effective",
-            "entropy_bottleneck": "raw",
-        })
+        meta.update({"format": FORMAT, "format_version": FORMAT_VERSION, "gdn": "effective",
+                     "entropy_bottleneck": "raw"})
+        meta.update(self.interchange_metadata())
         meta.update(metadata or {})
         save_file(self.interchange_tensors(), path, metadata=meta)
 
@@ -226,26 +250,134 @@ class BmshjFactorizedVR(nn.Module):
             self.metadata = meta
             self.load_interchange({name: f.get_tensor(name) for name in f.keys()})
 
+    @staticmethod
+    def _file_widths(f):
+        """N, M, qualities, density filters, gains present: from a safetensors handle's shapes."""
+        names = set(f.keys())
+        N = f.get_slice("g_a.0.weight").get_shape()[0]
+        M = f.get_slice("g_a.6.weight").get_shape()[0]
+        Q = f.get_slice("entropy_bottleneck.matrices.0").get_shape()[0]
+        depth = sum(1 for n in names if n.startswith("entropy_bottleneck.matrices."))
+        filters = [f.get_slice(f"entropy_bottleneck.matrices.{k}").get_shape()[2] for k in range(depth - 1)]
+        return N, M, Q, filters, "gain.analysis" in names
+
     @classmethod
     def from_safetensors(cls, path):
         """A model sized from the file's shapes, with its weights."""
         from safetensors import safe_open
 
         with safe_open(path, framework="np") as f:
-            names = set(f.keys())
-            N = f.get_slice("g_a.0.weight").get_shape()[0]
-            M = f.get_slice("g_a.6.weight").get_shape()[0]
-            Q = f.get_slice("entropy_bottleneck.matrices.0").get_shape()[0]
-            depth = sum(1 for n in names if n.startswith("entropy_bottleneck.matrices."))
-            filters = [f.get_slice(f"entropy_bottleneck.matrices.{k}").get_shape()[2] for k in range(depth - 1)]
-        model = cls(N, M, Q, filters, gains="gain.analysis" in names)
+            N, M, Q, filters, gains = cls._file_widths(f)
+        model = cls(N, M, Q, filters, gains=gains)
         model.load_safetensors(path)
         return model
 
 
+def _transforms(module, N, M):
+    module.g_a = nn.Sequential(conv(3, N), GDN(N), conv(N, N), GDN(N), conv(N, N), GDN(N), conv(N, M))
+    module.g_s = nn.Sequential(
+        deconv(M, N), GDN(N, True), deconv(N, N), GDN(N, True), deconv(N, N), GDN(N, True), deconv(N, 3))
+
+
+def _quantize(v, training):
+    """U(-1/2, 1/2) noise when training, else round half to even (caec's `Quantizer.symbol`)."""
+    return v + torch.empty_like(v).uniform_(-0.5, 0.5) if training else torch.round(v)
+
+
+class BmshjFactorizedVR(_Interchange):
+    """caec's `bmshj-f-vr` (N = 64, M = 128, 8 qualities, filters 3,3,3 when shipped), any widths."""
+
+    ARCH = "bmshj-f-vr"
+
+    def __init__(self, N=64, M=128, qualities=8, filters=(3, 3, 3), gains=True):
+        super().__init__()
+        self.N, self.M, self.qualities, self.filters = N, M, qualities, tuple(filters)
+        _transforms(self, N, M)
+        self.entropy_bottleneck = FactorizedDensity(M, qualities, filters)
+        self.gain = Gain(qualities, M) if gains else None
+        self.metadata = {}
+
+    def forward(self, x, quality=0):
+        """`quality` is 0-based (caec's quality q is index q - 1). Training mode adds U(-1/2, 1/2) noise instead of
+        rounding, as caec's trainer does."""
+        y = self.g_a(x)
+        if self.gain is not None:
+            y_scaled = y * self.gain.analysis[quality].reshape(1, -1, 1, 1)
+        else:
+            y_scaled = y
+        y_hat = _quantize(y_scaled, self.training)
+        likelihoods = self.entropy_bottleneck.likelihood(y_hat, quality)
+        z = y_hat * self.gain.synthesis[quality].reshape(1, -1, 1, 1) if self.gain is not None else y_hat
+        return {"x_hat": self.g_s(z), "likelihoods": likelihoods, "y": y, "y_hat": y_hat}
+
+
+def gaussian_likelihood(v, scales):
+    """Mass of [v - 1/2, v + 1/2] under N(0, max(scale, 0.11)), bounded below by 1e-9, for tensors of one shape
+    (caec's `GaussianConditional`; through |v| so the upper tail is not 1 - 1)."""
+    s = lower_bound(scales, SCALE_BOUND)
+    magnitude = torch.abs(v)
+    upper = 0.5 * torch.erfc(-((0.5 - magnitude) / s) / math.sqrt(2))
+    lower = 0.5 * torch.erfc(-((-0.5 - magnitude) / s) / math.sqrt(2))
+    return lower_bound(upper - lower, LIKELIHOOD_BOUND)
+
+
+class BmshjHyperpriorVR(_Interchange):
+    """caec's `bmshj-hp-vr` (N = 64, M = 128, 8 qualities, z's density filters 3,3,3), any widths; without gains
+    it is a CompressAI `bmshj2018-hyperprior` converted by `convert_checkpoint.py` (z rounded without medians)."""
+
+    ARCH = "bmshj-hp-vr"
+
+    def __init__(self, N=64, M=128, qualities=8, filters=(3, 3, 3), gains=True):
+        super().__init__()
+        self.N, self.M, self.qualities, self.filters = N, M, qualities, tuple(filters)
+        _transforms(self, N, M)
+        self.h_a = nn.Sequential(conv3(M, N), nn.ReLU(), conv(N, N), nn.ReLU(), conv(N, N))
+        self.h_s = nn.Sequential(deconv(N, N), nn.ReLU(), deconv(N, N), nn.ReLU(), conv3(N, M), nn.ReLU())
+        self.entropy_bottleneck = FactorizedDensity(N, qualities, filters)
+        self.gain = Gain(qualities, M) if gains else None
+        self.metadata = {}
+
+    def forward(self, x, quality=0):
+        """`quality` is 0-based. Training mode adds U(-1/2, 1/2) noise to y' and z instead of rounding, z computed
+        from the noiseless |y'| (caec's trainer, and CompressAI). Returns x_hat, likelihoods {"y", "z"}, y, y_hat,
+        z, z_hat, scales (after the crop, before the 0.11 bound)."""
+        y = self.g_a(x)
+        gained = y * self.gain.analysis[quality].reshape(1, -1, 1, 1) if self.gain is not None else y
+        z = self.h_a(torch.abs(gained))
+        y_hat = _quantize(gained, self.training)
+        z_hat = _quantize(z, self.training)
+        H, W = y_hat.shape[2:]
+        scales = self.h_s(z_hat)[:, :, :H, :W]
+        likelihoods = {
+            "y": gaussian_likelihood(y_hat, scales),
+            "z": self.entropy_bottleneck.likelihood(z_hat, quality),
+        }
+        synthesis_input = y_hat * self.gain.synthesis[quality].reshape(1, -1, 1, 1) if self.gain is not None else y_hat
+        return {"x_hat": self.g_s(synthesis_input), "likelihoods": likelihoods, "y": y, "y_hat": y_hat, "z": z,
+                "z_hat": z_hat, "scales": scales}
+
+
+FAMILIES = {
+    "bmshj-f-vr": BmshjFactorizedVR, "bmshj2018-factorized": BmshjFactorizedVR,
+    "bmshj-hp-vr": BmshjHyperpriorVR, "bmshj2018-hyperprior": BmshjHyperpriorVR,
+}
+
+
+def from_safetensors(path):
+    """The module of the file's `arch` (metadata), sized from its shapes, with its weights."""
+    from safetensors import safe_open
+
+    with safe_open(path, framework="np") as f:
+        arch = (f.metadata() or {}).get("arch")
+    if arch not in FAMILIES:
+        raise ValueError(f"{path}: arch {arch!r} is not one of {sorted(FAMILIES)}")
+    return FAMILIES[arch].from_safetensors(path)
+
+
 # Tensors a caec or CompressAI interchange file may carry that this module does not use: CompressAI's quantiles
-# (medians and tail bounds; caec rounds without median offsets).
-IGNORED = {"entropy_bottleneck.quantiles"}
+# (medians and tail bounds; caec rounds without median offsets) and the hyperprior's scale table (caec codes with
+# CompressAI's default one, Spec/model-weights.md §7.2).
+IGNORED = {"entropy_bottleneck.quantiles", "gaussian_conditional.scale_table"}
 
 
 def check_metadata(meta):
@@ -256,8 +388,11 @@ def check_metadata(meta):
 
 
 def rate_distortion_loss(out, x, lmbda):
-    """bits per pixel + lambda * 255^2 * MSE, pixels in [0, 1] (caec's objective, Spec/models.md)."""
+    """(bits per pixel + lambda * 255^2 * MSE, bpp, MSE), pixels in [0, 1] (caec's objective, Spec/models.md); the
+    bits are every likelihood's (y's, and z's for the hyperprior)."""
     B, _, H, W = x.shape
-    bpp = torch.log(out["likelihoods"]).sum() / (-math.log(2) * B * H * W)
+    likelihoods = out["likelihoods"]
+    parts = likelihoods.values() if isinstance(likelihoods, dict) else [likelihoods]
+    bpp = sum(torch.log(p).sum() for p in parts) / (-math.log(2) * B * H * W)
     mse = F.mse_loss(out["x_hat"], x)
     return bpp + lmbda * 255**2 * mse, bpp, mse

@@ -5,8 +5,8 @@ Builds a tiny CompressAI FactorizedPrior and ScaleHyperprior (N = 8, M = 12), tr
 random 64x64 crops of Samples/images/kodim23-crop256.png (seed 0, one thread), converts each checkpoint with
 convert_checkpoint.py, and records what CompressAI computes on one fixed crop of the same image: the input, y,
 y_hat, the likelihoods, x_hat and the estimated bits (plus z, z_hat, scales_hat for the hyperprior, and the bytes
-of CompressAI's own `compress`). Then checks that caec_models.py reproduces CompressAI's factorized model from the
-converted file. Needs torch, compressai, safetensors, pillow (not run by CI).
+of CompressAI's own `compress`). Then checks that caec_models.py reproduces CompressAI's models from the converted
+files. Needs torch, compressai, safetensors, pillow (not run by CI).
 
     /work/venv-torch/bin/python scripts/compressai/make_fixture.py [--steps 60]
 """
@@ -136,18 +136,26 @@ def write_dtype_fixtures():
 
 
 def check_reference_module(weights_path, io):
-    """caec_models.py, loading the converted file, must reproduce CompressAI's transforms and likelihoods."""
-    model = caec_models.BmshjFactorizedVR.from_safetensors(weights_path).eval()
+    """caec_models.py, loading the converted file, must reproduce CompressAI's transforms and likelihoods (for the
+    hyperprior also z, the scales and y's likelihoods given CompressAI's z_hat, which it rounds about its medians)."""
+    model = caec_models.from_safetensors(weights_path).eval()
     x = torch.from_numpy(io["x_pixels"]).float() / 255
+    y_hat = torch.from_numpy(io["y_hat"])
     with torch.no_grad():
         y = model.g_a(x)
-        x_hat = model.g_s(torch.from_numpy(io["y_hat"]))
-        likelihoods = model.entropy_bottleneck.likelihood(torch.from_numpy(io["y_hat"]), 0)
-    errors = {
-        "y": float((y - torch.from_numpy(io["y"])).abs().max()),
-        "x_hat": float((x_hat - torch.from_numpy(io["x_hat"])).abs().max()),
-        "likelihoods": float((likelihoods - torch.from_numpy(io["likelihoods_y"])).abs().max()),
-    }
+        errors = {
+            "y": float((y - torch.from_numpy(io["y"])).abs().max()),
+            "x_hat": float((model.g_s(y_hat) - torch.from_numpy(io["x_hat"])).abs().max()),
+        }
+        if isinstance(model, caec_models.BmshjHyperpriorVR):
+            z = model.h_a(torch.abs(y))
+            scales = model.h_s(torch.from_numpy(io["z_hat"]))[:, :, :y.shape[2], :y.shape[3]]
+            likelihoods = caec_models.gaussian_likelihood(y_hat, scales)
+            errors["z"] = float((z - torch.from_numpy(io["z"])).abs().max())
+            errors["scales"] = float((scales - torch.from_numpy(io["scales_hat"])).abs().max())
+        else:
+            likelihoods = model.entropy_bottleneck.likelihood(y_hat, 0)
+        errors["likelihoods"] = float((likelihoods - torch.from_numpy(io["likelihoods_y"])).abs().max())
     print(f"  caec_models.py against CompressAI, max abs: {errors}")
     assert all(e < 1e-4 for e in errors.values()), errors
 
@@ -186,8 +194,7 @@ def main():
         save_file({k: np.ascontiguousarray(v) for k, v in record.items()}, io_path, metadata=meta)
         print(f"  estimated bits {float(record['bits']):.1f}, CompressAI compress: "
               f"{meta['compressai_compress_bytes']} bytes")
-        if arch == "bmshj2018-factorized":
-            check_reference_module(weights, record)
+        check_reference_module(weights, record)
     for folder in (OUT, SAFETENSORS_OUT):
         for name in os.listdir(folder):
             os.chmod(os.path.join(folder, name), 0o644)

@@ -24,13 +24,12 @@ extension Parameters {
         if let extra = file.tensors.first(where: { !known.contains($0.name) && !ignored.contains($0.name) }) {
             throw .unexpectedTensor(extra.name)
         }
-        self.init(specs: specs, seed: 0)
+        for spec in specs where byName[spec.name]!.shape != spec.shape {
+            throw .shapeMismatch(name: spec.name, expected: spec.shape, found: byName[spec.name]!.shape)
+        }
+        self.init(zeroed: specs)  // after the shapes: the file's tensors bound what is allocated
         for spec in specs {
-            let tensor = byName[spec.name]!
-            guard tensor.shape == spec.shape else {
-                throw .shapeMismatch(name: spec.name, expected: spec.shape, found: tensor.shape)
-            }
-            var data = tensor.values
+            var data = byName[spec.name]!.values
             if let minimum = Self.gdnMinimum(forKey: spec.name) {
                 for i in data.indices { data[i] = GDNLayer.storedValue(effective: data[i], minimum: minimum) }
             }

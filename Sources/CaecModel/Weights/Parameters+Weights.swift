@@ -31,15 +31,18 @@ extension Parameters {
         for spec in specs where byName[spec.name] == nil { throw .missingTensor(spec.name) }
         let known = Set(specs.map(\.name))
         if let extra = modelTensors.first(where: { !known.contains($0.name) }) { throw .unexpectedTensor(extra.name) }
-        self.init(specs: specs, seed: 0)
+        // Every shape is checked before the layout is allocated: `specs` may come from a file's own metadata (an
+        // imported model's widths), and must not make a small file allocate more than its tensors hold.
         for spec in specs {
             let tensor = byName[spec.name]!
             guard tensor.shape == spec.shape else {
                 throw .shapeMismatch(name: spec.name, expected: spec.shape, found: tensor.shape)
             }
-            guard tensor.kind == spec.kind, case .float32(let data) = tensor.storage else {
-                throw .typeMismatch(name: spec.name)
-            }
+            guard tensor.kind == spec.kind, case .float32 = tensor.storage else { throw .typeMismatch(name: spec.name) }
+        }
+        self.init(zeroed: specs)
+        for spec in specs {
+            guard case .float32(let data) = byName[spec.name]!.storage else { continue }
             let offset = offsets[spec.name]!
             values.replaceSubrange(offset..<offset + spec.count, with: data)
         }

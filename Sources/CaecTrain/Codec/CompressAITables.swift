@@ -16,18 +16,7 @@ package enum CompressAITables {
     package static func codecTensors(network: any CodecNetwork, parameters: Parameters, precisionBits: Int = 15)
         -> CodecTensors
     {
-        let (bottlenecks, medians): ([EntropyBottleneck], (Int) -> [Float])
-        let isHyperprior: Bool
-        switch network {
-        case let model as CompressAIFactorizedModel:
-            (bottlenecks, medians, isHyperprior) = (
-                model.bottlenecks, { model.medians(quality: $0, parameters) }, false
-            )
-        case let model as CompressAIHyperpriorModel:
-            (bottlenecks, medians, isHyperprior) = (model.bottlenecks, { model.medians(quality: $0, parameters) }, true)
-        default:
-            preconditionFailure("CompressAITables: \(network.id) is not an imported CompressAI model")
-        }
+        let (bottlenecks, medians, isHyperprior) = densities(network, parameters)
         let channels = network.latentChannels
         let qualities = bottlenecks.enumerated().map { index, bottleneck in
             let tables = RateDistortionTables.build(
@@ -45,5 +34,35 @@ package enum CompressAITables {
                 }) : nil
         return CodecTensors(
             scales: [Float](repeating: 1, count: channels), qualities: qualities, conditional: conditional)
+    }
+
+    /// The first (quality (1-based), channel) whose density gives a non-finite mass where the tables sample it
+    /// (`RateDistortionTables.firstDegenerateChannel`), or nil. `codecTensors` must not be asked for such weights'
+    /// tables by an importer: they would escape every value of that channel.
+    package static func firstDegenerateDensity(network: any CodecNetwork, parameters: Parameters) -> (
+        quality: Int, channel: Int
+    )? {
+        let (bottlenecks, medians, _) = densities(network, parameters)
+        for (index, bottleneck) in bottlenecks.enumerated() {
+            if let channel = RateDistortionTables.firstDegenerateChannel(
+                bottleneck: bottleneck, parameters: parameters, quality: 0, offsets: medians(index + 1))
+            {
+                return (index + 1, channel)
+            }
+        }
+        return nil
+    }
+
+    private static func densities(_ network: any CodecNetwork, _ parameters: Parameters) -> (
+        bottlenecks: [EntropyBottleneck], medians: (Int) -> [Float], isHyperprior: Bool
+    ) {
+        switch network {
+        case let model as CompressAIFactorizedModel:
+            (model.bottlenecks, { model.medians(quality: $0, parameters) }, false)
+        case let model as CompressAIHyperpriorModel:
+            (model.bottlenecks, { model.medians(quality: $0, parameters) }, true)
+        default:
+            preconditionFailure("CompressAITables: \(network.id) is not an imported CompressAI model")
+        }
     }
 }

@@ -41,11 +41,41 @@ package enum RateDistortionTables {
 
     /// The per-channel tables of `bottleneck`'s densities of `quality` (0-based). With `offsets` (one per channel,
     /// CompressAI's medians), symbol k of channel c stands for the value k + offsets[c], where the density is
-    /// sampled.
+    /// sampled. A mass that is not a finite number (a degenerate density: imported parameters that overflow) counts
+    /// as 0, leaving its values to the escape symbol; `firstDegenerateChannel` finds such densities beforehand.
     package static func build(
         bottleneck: EntropyBottleneck, parameters: Parameters, quality: Int, precisionBits: Int = 15,
         offsets: [Float]? = nil
     ) -> [FrequencyTable] {
+        let R = searchRadius
+        return sampledMasses(bottleneck: bottleneck, parameters: parameters, quality: quality, offsets: offsets).map {
+            sampled in
+            let row = sampled.map { $0.isFinite ? max(0, $0) : 0 }
+            let kept = row.indices.filter { row[$0] >= tailMass }
+            let low = kept.first ?? R
+            let high = kept.last ?? R
+            let probabilities = Array(row[low...high]).map { min($0, 1) }
+            let escape = max(0, min(1, 1 - probabilities.reduce(0, +)))
+            return FrequencyTable.build(
+                probabilities: probabilities, escapeProbability: escape, minSymbol: Int32(low - R),
+                precisionBits: precisionBits)
+        }
+    }
+
+    /// The first channel of `bottleneck`'s densities of `quality` (0-based) whose sampled masses are not all
+    /// finite, or nil: parameters that are finite can still overflow in the density (softplus, products), and such
+    /// a density cannot be coded with. Importers refuse a model that has one.
+    package static func firstDegenerateChannel(
+        bottleneck: EntropyBottleneck, parameters: Parameters, quality: Int, offsets: [Float]? = nil
+    ) -> Int? {
+        sampledMasses(bottleneck: bottleneck, parameters: parameters, quality: quality, offsets: offsets)
+            .firstIndex { row in row.contains { !$0.isFinite } }
+    }
+
+    /// Per channel, the masses of the 2 `searchRadius` + 1 integers around 0 (plus the channel's offset).
+    static func sampledMasses(
+        bottleneck: EntropyBottleneck, parameters: Parameters, quality: Int, offsets: [Float]?
+    ) -> [[Double]] {
         let C = bottleneck.channels
         precondition(offsets == nil || offsets!.count == C, "RateDistortionTables.build: one offset per channel")
         let R = searchRadius
@@ -59,16 +89,6 @@ package enum RateDistortionTables {
         }
         let masses = bottleneck.likelihoods(
             Tensor(shape: [1, C, 1, points], data: values), quality: quality, parameters)
-        return (0..<C).map { c in
-            let row = masses.data[c * points..<(c + 1) * points].map(Double.init)
-            let kept = row.indices.filter { row[$0] >= tailMass }
-            let low = kept.first ?? R
-            let high = kept.last ?? R
-            let probabilities = Array(row[low...high]).map { min($0, 1) }
-            let escape = max(0, min(1, 1 - probabilities.reduce(0, +)))
-            return FrequencyTable.build(
-                probabilities: probabilities, escapeProbability: escape, minSymbol: Int32(low - R),
-                precisionBits: precisionBits)
-        }
+        return (0..<C).map { c in masses.data[c * points..<(c + 1) * points].map(Double.init) }
     }
 }

@@ -3,7 +3,8 @@ import CaecTensor
 
 /// caec weights as a safetensors interchange file (Spec/safetensors.md §4): what `scripts/compressai/caec_models.py`
 /// loads (and CompressAI's own models, for an imported CompressAI architecture), to fine-tune in PyTorch and import
-/// back with `ModelImport`. The `codec.*` tables are not written (they are derived).
+/// back with `ModelImport`. The `codec.*` tables are not written (they are derived); a caec model's weights-file
+/// metadata is, as `caew.<key>` entries (all but `source`).
 package enum ModelExport {
     /// The interchange file of weights `file` (checked against its model's key table). For an imported CompressAI
     /// model of several qualities, `quality` (1-based) picks the checkpoint to write; a single-quality model takes
@@ -75,8 +76,14 @@ package enum ModelExport {
         metadata["M"] = "\(widths.m)"
         metadata["qualities"] = "\(widths.qualities)"
         metadata["density_filters"] = widths.filters.map(String.init).joined(separator: ",")
+        for entry in file.metadata where entry.key != "source" { metadata[carriedPrefix + entry.key] = entry.value }
         return parameters.safeTensors(metadata: metadata)
     }
+
+    /// The prefix under which a caec model's own weights-file metadata (`trained_by`, `lambdas`...) travels in an
+    /// interchange file, so that `ModelImport.caecModel` restores it (Spec/safetensors.md §4). `source` is not
+    /// carried: each file says where it came from.
+    package static let carriedPrefix = "caew."
 
     private static func compressAIArchitecture(_ file: WeightsFile) throws(InterchangeError) -> CompressAIArchitecture?
     {

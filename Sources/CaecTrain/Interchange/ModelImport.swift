@@ -87,8 +87,16 @@ package enum ModelImport {
             // GDN's conversion of a huge effective value can overflow binary32.
             throw InterchangeError(.badModel, path: nil, "tensor '\(name)' is not finite at element \(index)")
         }
+        if let (quality, channel) = CompressAITables.firstDegenerateDensity(network: network, parameters: parameters) {
+            throw InterchangeError(
+                .badModel, path: sources[quality - 1].path,
+                "the entropy bottleneck's density of channel \(channel) is not finite where it is sampled "
+                    + "(its parameters overflow)")
+        }
         var file = parameters.weightsFile(modelID: architecture.family.rawValue, metadata: metadata)
-        file.tensors += CompressAITables.codecTensors(network: network, parameters: parameters).tensors
+        let codec = CompressAITables.codecTensors(network: network, parameters: parameters)
+        try checkFinite(codec, path: nil)
+        file.tensors += codec.tensors
         return file
     }
 
@@ -136,7 +144,8 @@ package enum ModelImport {
     }
 
     /// An interchange file of caec's own variable-rate families (`bmshj-f-vr`, `bmshj-hp-vr`, written by
-    /// `ModelExport`), with the codec tables rebuilt as training builds them.
+    /// `ModelExport`), with the codec tables rebuilt as training builds them and the weights-file metadata the file
+    /// carries (`caew.<key>`) restored.
     ///
     /// - Throws: `.badModel` when the file's `arch` is not one of these, or its tensors are not the model's key
     ///   table exactly.
@@ -147,9 +156,11 @@ package enum ModelImport {
         do {
             if let model = ModelRegistry.rateDistortion(id) {
                 parameters = try Parameters(loading: source.file, specs: model.parameterSpecs)
+                try checkDensities(model.bottleneck, qualities: model.qualities, parameters, source: source)
                 codec = RateDistortionTables.codecTensors(model: model, parameters: parameters)
             } else if let model = ModelRegistry.hyperprior(id) {
                 parameters = try Parameters(loading: source.file, specs: model.parameterSpecs)
+                try checkDensities(model.bottleneck, qualities: model.qualities, parameters, source: source)
                 codec = HyperpriorTables.codecTensors(model: model, parameters: parameters)
             } else {
                 throw InterchangeError(
@@ -163,8 +174,61 @@ package enum ModelImport {
         if let (name, index) = parameters.firstNonFinite() {
             throw InterchangeError(.badModel, path: source.path, "tensor '\(name)' is not finite at element \(index)")
         }
-        var file = parameters.weightsFile(modelID: id, metadata: [("source", "safetensors")])
+        try checkFinite(codec, path: source.path)
+        var file = parameters.weightsFile(modelID: id, metadata: try carriedMetadata(source))
         file.tensors += codec.tensors
         return file
+    }
+
+    /// Refuses densities that overflow where the tables sample them (finite parameters can still do so).
+    static func checkDensities(
+        _ bottleneck: EntropyBottleneck, qualities: Int, _ parameters: Parameters, source: Source
+    ) throws(InterchangeError) {
+        for quality in 0..<qualities {
+            if let channel = RateDistortionTables.firstDegenerateChannel(
+                bottleneck: bottleneck, parameters: parameters, quality: quality)
+            {
+                throw InterchangeError(
+                    .badModel, path: source.path,
+                    "the entropy bottleneck's density of quality \(quality + 1), channel \(channel) is not finite "
+                        + "where it is sampled (its parameters overflow)")
+            }
+        }
+    }
+
+    /// Refuses codec tensors holding a non-finite value (a quantisation step 1 / gain of a gain that is 0 or
+    /// subnormal): the codec would refuse the file.
+    static func checkFinite(_ codec: CodecTensors, path: String?) throws(InterchangeError) {
+        for tensor in codec.tensors {
+            guard case .float32(let values) = tensor.storage, let index = values.firstIndex(where: { !$0.isFinite })
+            else { continue }
+            throw InterchangeError(
+                .badModel, path: path,
+                "codec tensor '\(tensor.name)' is not finite at element \(index) (a gain of 0 or too small?)")
+        }
+    }
+
+    /// `source` = `safetensors`, then the weights-file metadata `ModelExport` carried as `caew.<key>` entries (sorted
+    /// by key; a carried `source` is dropped, the file now comes from safetensors).
+    ///
+    /// - Throws: `.badModel` for an entry a `.caew` file cannot hold (key empty or over 255 bytes, value over 65,535
+    ///   bytes, more than 65,535 entries).
+    static func carriedMetadata(_ source: Source) throws(InterchangeError) -> [(key: String, value: String)] {
+        var metadata: [(key: String, value: String)] = [("source", "safetensors")]
+        for (key, value) in source.file.metadata.sorted(by: { $0.key < $1.key }) {
+            guard key.hasPrefix(ModelExport.carriedPrefix) else { continue }
+            let carried = String(key.dropFirst(ModelExport.carriedPrefix.count))
+            guard carried != "source" else { continue }
+            guard (1...255).contains(carried.utf8.count), value.utf8.count <= Int(UInt16.max) else {
+                throw InterchangeError(
+                    .badModel, path: source.path,
+                    "metadata '\(key)' does not fit a .caew file (key 1...255 bytes, value at most 65,535)")
+            }
+            metadata.append((carried, value))
+        }
+        guard metadata.count <= Int(UInt16.max) else {
+            throw InterchangeError(.badModel, path: source.path, "more than 65,535 carried metadata entries")
+        }
+        return metadata
     }
 }

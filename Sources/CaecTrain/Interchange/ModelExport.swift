@@ -3,16 +3,17 @@ import CaecTensor
 
 /// caec weights as a safetensors interchange file (Spec/safetensors.md §4): what `scripts/compressai/caec_models.py`
 /// loads (and CompressAI's own models, for an imported CompressAI architecture), to fine-tune in PyTorch and import
-/// back with `ModelImport`. The `codec.*` tables are not written (they are derived); a caec model's weights-file
-/// metadata is, as `caew.<key>` entries (all but `source`).
+/// back with `ModelImport`. The `codec.*` tables are not written where they are derived from the weights (the
+/// photo families); an autoencoder's calibrated ones are (`ModelExport+CIFAR`). A caec model's weights-file
+/// metadata is written as `caew.<key>` entries (all but `source`).
 package enum ModelExport {
     /// The interchange file of weights `file` (checked against its model's key table). For an imported CompressAI
     /// model of several qualities, `quality` (1-based) picks the checkpoint to write; a single-quality model takes
     /// nil or 1. caec's own variable-rate models write every quality (their densities and gains have a quality
     /// axis) and take nil.
     ///
-    /// - Throws: `.badModel` for weights of a model that has no interchange layout (autoencoders, classifiers) or
-    ///   that do not match its key table; a `quality` outside the model's.
+    /// - Throws: `.badModel` for weights of a model that has no interchange layout or that do not match its key
+    ///   table; a `quality` outside the model's.
     package static func safeTensors(_ file: WeightsFile, quality: Int? = nil) throws(InterchangeError) -> SafeTensors {
         var metadata = [
             "format": "caec-safetensors", "format_version": "1", "gdn": "effective",
@@ -66,6 +67,8 @@ package enum ModelExport {
             (specs, widths) = (model.parameterSpecs, (model.n, model.m, model.qualities, model.bottleneck.filters))
         } else if let model = ModelRegistry.hyperprior(file.modelID) {
             (specs, widths) = (model.parameterSpecs, (model.n, model.m, model.qualities, model.bottleneck.filters))
+        } else if let result = try cifarSafeTensors(file, metadata: metadata) {
+            return result
         } else {
             throw InterchangeError(
                 .badModel, path: nil, "model '\(file.modelID)' has no safetensors interchange layout")
@@ -92,7 +95,7 @@ package enum ModelExport {
         }
     }
 
-    private static func load(_ file: WeightsFile, specs: [ParameterSpec]) throws(InterchangeError) -> Parameters {
+    static func load(_ file: WeightsFile, specs: [ParameterSpec]) throws(InterchangeError) -> Parameters {
         do { return try Parameters(loading: file, modelID: file.modelID, specs: specs) } catch {
             throw InterchangeError(.badModel, path: nil, error.description)
         }

@@ -143,14 +143,16 @@ package enum ModelImport {
         return CompressAIArchitecture(family: family, n: n, m: m, filters: filters)
     }
 
-    /// An interchange file of caec's own variable-rate families (`bmshj-f-vr`, `bmshj-hp-vr`, written by
-    /// `ModelExport`), with the codec tables rebuilt as training builds them and the weights-file metadata the file
-    /// carries (`caew.<key>`) restored.
+    /// An interchange file of caec's own families written by `ModelExport`: the variable-rate ones (`bmshj-f-vr`,
+    /// `bmshj-hp-vr`) with the codec tables rebuilt as training builds them, the autoencoders with their carried
+    /// tables and the classifiers (`cifarModel`); the weights-file metadata the file carries (`caew.<key>`) is
+    /// restored.
     ///
-    /// - Throws: `.badModel` when the file's `arch` is not one of these, or its tensors are not the model's key
-    ///   table exactly.
+    /// - Throws: `.badModel` when the file's `arch` is not one of these, its tensors are not the model's key table
+    ///   exactly, or an autoencoder's codec tables are malformed.
     package static func caecModel(_ source: Source) throws(InterchangeError) -> WeightsFile {
         let id = source.file.metadata["arch"] ?? "(none)"
+        if let file = try cifarModel(source, id: id) { return file }
         let parameters: Parameters
         let codec: CodecTensors
         do {
@@ -165,7 +167,7 @@ package enum ModelImport {
             } else {
                 throw InterchangeError(
                     .badModel, path: source.path,
-                    "metadata arch '\(id)' is not a caec model (\(ModelRegistry.rateDistortionIDs + ModelRegistry.hyperpriorIDs)); "
+                    "metadata arch '\(id)' is not a caec model (\(ModelRegistry.allIDs)); "
                         + "CompressAI checkpoints import with `caec import compressai --arch`")
             }
         } catch let error as InterchangeError {

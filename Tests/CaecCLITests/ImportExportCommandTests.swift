@@ -108,4 +108,40 @@ import Testing
         ])
         #expect(unknown.status == 64 && unknown.stderr.contains("unknown architecture 'mbt2018'"))
     }
+
+    /// The CIFAR-10 families from the shipped weights: export, import back (the tensor data, so the fingerprint,
+    /// unchanged), and bad files refused with 78 and one line naming the file.
+    @Test(arguments: ["cae-r8", "lenet5"])
+    func cifarModelsExportAndImportBack(id: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let exported = directory.path("\(id).safetensors")
+        var result = try CaecProcess.run([
+            "export", id, "--models", Golden.url("Models").path, "--format", "safetensors", "--out", exported,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try CaecProcess.run(["import", "safetensors", exported, "--out", directory.path("back")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let shipped = try WeightsFile(parsing: Golden.required("Models/\(id).caew"))
+        let back = try WeightsFile(
+            parsing: [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory.path("back/\(id).caew")))))
+        #expect(back.tensors == shipped.tensors && back.fingerprint == shipped.fingerprint)
+
+        var file = try SafeTensors(parsing: [UInt8](try Data(contentsOf: URL(fileURLWithPath: exported))))
+        let victim = id == "lenet5" ? "fc2.weight" : "dec.0.weight"
+        var reshaped = file
+        let index = try #require(reshaped.tensors.firstIndex { $0.name == victim })
+        reshaped.tensors[index].shape = [reshaped.tensors[index].values.count]
+        file.tensors.removeAll { $0.name == victim }
+        for (name, bad) in [("missing", file), ("reshaped", reshaped)] {
+            let path = directory.path("\(name).safetensors")
+            try Data(bad.serialized()).write(to: URL(fileURLWithPath: path))
+            let out = directory.path("out-" + name)
+            result = try CaecProcess.run(["import", "safetensors", path, "--out", out])
+            #expect(result.status == 78, "\(name): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("caec: error: \(path): ") && result.stderr.contains(victim))
+            #expect(result.stderr.split(separator: "\n").count == 1)
+            #expect(!FileManager.default.fileExists(atPath: out), "\(name) left \(out)")
+        }
+    }
 }

@@ -357,9 +357,196 @@ class BmshjHyperpriorVR(_Interchange):
                 "z_hat": z_hat, "scales": scales}
 
 
+class _CifarInterchange(nn.Module):
+    """safetensors in and out for caec's CIFAR-10 families (Spec/safetensors.md §4.2): `state_dict()` names are the
+    caec key table's (BatchNorm's `num_batches_tracked`, an integer PyTorch adds, aside: it is not written, and
+    loading leaves it as it is); an autoencoder's calibrated `codec.*` tensors are kept as read and written back
+    unchanged (the ladder is not recalibrated: run `caec calibrate` on fine-tuned weights to rebuild it)."""
+
+    ARCH = None
+    FAMILY = None
+
+    def interchange_metadata(self):
+        return {"arch": self.ARCH, "family": self.FAMILY}
+
+    def _own_state(self):
+        return {n: v for n, v in self.state_dict().items() if not n.endswith(".num_batches_tracked")}
+
+    def save_safetensors(self, path, metadata=None):
+        """Writes the key table (float32) and the codec tensors read from the file, with the file's metadata
+        (`caew.*` included) and `metadata` on top."""
+        from safetensors.numpy import save_file
+
+        out = {n: np.ascontiguousarray(v.detach().cpu().float().numpy()) for n, v in self._own_state().items()}
+        out.update(self.codec)
+        meta = dict(self.metadata)
+        meta.update({"format": FORMAT, "format_version": FORMAT_VERSION})
+        meta.update(self.interchange_metadata())
+        meta.update(metadata or {})
+        save_file(out, path, metadata=meta)
+
+    def load_safetensors(self, path):
+        """Loads a file of this module's `arch`; every key and shape must match (`codec.*` kept aside)."""
+        from safetensors import safe_open
+
+        with safe_open(path, framework="np") as f:
+            meta = f.metadata() or {}
+            check_metadata(meta)
+            if meta.get("arch") != self.ARCH:
+                raise ValueError(f"{path}: arch {meta.get('arch')!r}, expected {self.ARCH!r}")
+            tensors = {name: f.get_tensor(name) for name in f.keys()}
+        self.metadata = meta
+        self.codec = {n: v.astype(np.float32) for n, v in tensors.items() if n.startswith("codec.")}
+        if self.codec and self.FAMILY != "autoencoder":
+            raise ValueError(f"{path}: codec tensors in a {self.FAMILY}")
+        own = self._own_state()
+        names = set(tensors) - set(self.codec)
+        missing, extra = sorted(set(own) - names), sorted(names - set(own))
+        if missing or extra:
+            raise ValueError(f"key mismatch: missing {missing}, unexpected {extra}")
+        converted = {}
+        for name, value in own.items():
+            t = torch.as_tensor(np.asarray(tensors[name], dtype=np.float32))
+            if tuple(t.shape) != tuple(value.shape):
+                raise ValueError(f"{name}: shape {tuple(t.shape)}, expected {tuple(value.shape)}")
+            converted[name] = t
+        self.load_state_dict(converted, strict=False)
+
+    @classmethod
+    def from_safetensors(cls, path):
+        from safetensors import safe_open
+
+        with safe_open(path, framework="np") as f:
+            arch = (f.metadata() or {}).get("arch")
+        model = cls(arch)
+        model.load_safetensors(path)
+        return model
+
+
+class CaeAutoencoder(_CifarInterchange):
+    """The paper's autoencoders `cae-r2`, `cae-r4`, `cae-r8`, `cae-r16` (Sources/CaecModel/Models/Autoencoder.swift):
+
+        x (B, 3, H, W) -> [conv3x3 -> ReLU -> maxpool2] x k -> latent (32, H/r, W/r)     r = 2^k
+        latent -> [conv3x3 -> ReLU -> nearest x2] x k -> conv3x3 -> sigmoid -> x_hat (3, H, W)
+
+    Keys `enc.<i>.*`, `dec.<j>.*`, `dec.out.*` (OIHW weights). `forward(x)` is caec's `reconstruct` (no
+    quantisation); `forward(x, quality=q)` (1-based) quantises the latent as the codec does with the carried ladder,
+    `round(latent / step[q]) * step[q]` per channel (half to even), with a straight-through gradient."""
+
+    FAMILY = "autoencoder"
+    CHANNELS = {"cae-r2": [32], "cae-r4": [16, 32], "cae-r8": [16, 32, 32], "cae-r16": [16, 32, 32, 32]}
+
+    def __init__(self, arch="cae-r8"):
+        super().__init__()
+        self.ARCH = arch
+        self.channels = self.CHANNELS[arch]
+        self.metadata, self.codec = {}, {}
+        k = len(self.channels)
+        self.enc = nn.ModuleList()
+        cin = 3
+        for cout in self.channels:
+            self.enc.append(nn.Conv2d(cin, cout, 3, padding=1))
+            cin = cout
+        dec = {}
+        for j in range(k):
+            dec[str(j)] = nn.Conv2d(self.channels[k - 1 - j], self.channels[max(k - 2 - j, 0)], 3, padding=1)
+        dec["out"] = nn.Conv2d(self.channels[0], 3, 3, padding=1)
+        self.dec = nn.ModuleDict(dec)
+
+    def interchange_metadata(self):
+        return {**super().interchange_metadata(), "channels": ",".join(str(c) for c in self.channels)}
+
+    def encode(self, x):
+        for conv in self.enc:
+            x = F.max_pool2d(F.relu(conv(x)), 2)
+        return x
+
+    def decode(self, z):
+        for j in range(len(self.channels)):
+            z = F.interpolate(F.relu(self.dec[str(j)](z)), scale_factor=2, mode="nearest")
+        return torch.sigmoid(self.dec["out"](z))
+
+    def quantize(self, latent, quality):
+        step = torch.as_tensor(self.codec[f"codec.q{quality}.step"], device=latent.device).view(1, -1, 1, 1)
+        return latent + (torch.round(latent / step) * step - latent).detach()
+
+    def forward(self, x, quality=None):
+        latent = self.encode(x)
+        return self.decode(latent if quality is None else self.quantize(latent, quality))
+
+
+class _ConvBN(nn.Module):
+    """conv3x3 (no bias) -> [maxpool2] -> BatchNorm (eps 1e-5) -> ReLU, keys `conv.weight`, `bn.*`."""
+
+    def __init__(self, cin, cout, pool=False):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=False)
+        self.bn = nn.BatchNorm2d(cout, eps=1e-5, momentum=0.1)
+        self.pool = pool
+
+    def forward(self, x):
+        x = self.conv(x)
+        return F.relu(self.bn(F.max_pool2d(x, 2) if self.pool else x))
+
+
+class CifarClassifier(_CifarInterchange):
+    """caec's CIFAR-10 classifiers (Sources/CaecModel/Models/Classifier.swift), pixels in [0, 1] to 10 logits:
+
+    - `lenet5`: conv5x5 3->6, ReLU, maxpool2, conv5x5 6->16, ReLU, maxpool2, flatten 400, fc 120, ReLU, fc 84, ReLU,
+      fc 10 (keys `conv1`, `conv2`, `fc1`, `fc2`, `fc3`).
+    - `resnet9-cifar`: Page's ResNet-9 at widths (32, 64, 128, 256): prep, layer1 (+pool), res1 (two conv-BN-ReLU,
+      added to their input), layer2 (+pool), layer3 (+pool), res3, maxpool4, fc, x 0.125 (keys `prep.conv.weight`,
+      `prep.bn.{weight,bias,running_mean,running_var}`, `res1.0.conv.weight`, ..., `fc.weight`); BatchNorm as
+      PyTorch's (`eval()` uses the running statistics, as caec's inference does). Its recorded accuracy uses the
+      test-time flip: `evaluation_logits`."""
+
+    FAMILY = "classifier"
+    RESNET9_WIDTHS = (32, 64, 128, 256)
+
+    def __init__(self, arch="lenet5"):
+        super().__init__()
+        self.ARCH = arch
+        self.metadata, self.codec = {}, {}
+        if arch == "lenet5":
+            self.conv1, self.conv2 = nn.Conv2d(3, 6, 5), nn.Conv2d(6, 16, 5)
+            self.fc1, self.fc2, self.fc3 = nn.Linear(400, 120), nn.Linear(120, 84), nn.Linear(84, 10)
+            self.test_time_flip = False
+        elif arch == "resnet9-cifar":
+            w0, w1, w2, w3 = self.RESNET9_WIDTHS
+            self.prep = _ConvBN(3, w0)
+            self.layer1 = _ConvBN(w0, w1, pool=True)
+            self.res1 = nn.Sequential(_ConvBN(w1, w1), _ConvBN(w1, w1))
+            self.layer2 = _ConvBN(w1, w2, pool=True)
+            self.layer3 = _ConvBN(w2, w3, pool=True)
+            self.res3 = nn.Sequential(_ConvBN(w3, w3), _ConvBN(w3, w3))
+            self.fc = nn.Linear(w3, 10)
+            self.test_time_flip = True
+        else:
+            raise ValueError(f"unknown classifier {arch!r}")
+
+    def forward(self, x):
+        if self.ARCH == "lenet5":
+            x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+            x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+            x = F.relu(self.fc1(x.flatten(1)))
+            return self.fc3(F.relu(self.fc2(x)))
+        x = self.layer1(self.prep(x))
+        x = x + self.res1(x)
+        x = self.layer3(self.layer2(x))
+        x = x + self.res3(x)
+        return self.fc(F.max_pool2d(x, 4).flatten(1)) * 0.125
+
+    def evaluation_logits(self, x):
+        """The logits predictions are made from: with the test-time flip, the mean of x's and its mirror's."""
+        plain = self(x)
+        return (plain + self(x.flip(3))) * 0.5 if self.test_time_flip else plain
+
+
 FAMILIES = {
     "bmshj-f-vr": BmshjFactorizedVR, "bmshj2018-factorized": BmshjFactorizedVR,
     "bmshj-hp-vr": BmshjHyperpriorVR, "bmshj2018-hyperprior": BmshjHyperpriorVR,
+    **{arch: CaeAutoencoder for arch in CaeAutoencoder.CHANNELS},
+    "lenet5": CifarClassifier, "resnet9-cifar": CifarClassifier,
 }
 
 

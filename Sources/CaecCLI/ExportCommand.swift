@@ -9,9 +9,11 @@ struct ExportCommand: FailableCommand {
         abstract: "Write a caec model's weights as safetensors, for PyTorch (scripts/compressai/caec_models.py).",
         discussion: """
             MODEL is a model id (its weights are read from the models folder) or a path to a .caew file. Writes \
-            the model's key table with GDN effective values and the raw density (Spec/safetensors.md §4); the \
-            codec tables are not written (`caec import safetensors` rebuilds them). An imported CompressAI model \
-            of several qualities writes one checkpoint, chosen with --quality.
+            the model's key table with GDN effective values and the raw density (Spec/safetensors.md §4): \
+            bmshj-f-vr, bmshj-hp-vr (codec tables not written: `caec import safetensors` rebuilds them), \
+            cae-r2 ... cae-r16 (calibrated codec tables written as they are), lenet5, resnet9-cifar (BatchNorm \
+            running statistics included). An imported CompressAI model of several qualities writes one \
+            checkpoint, chosen with --quality.
             """
     )
 

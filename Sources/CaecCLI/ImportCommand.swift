@@ -12,7 +12,7 @@ struct ImportCommand: FailableCommand {
             --out DIR: CompressAI state dicts converted by scripts/compressai/convert_checkpoint.py, one per \
             quality (lowest rate first), of the same widths; writes DIR/<arch>.caew with caec's own integer \
             tables. caec import safetensors FILE --out DIR: a file written by `caec export` (bmshj-f-vr, \
-            bmshj-hp-vr, or an imported architecture), perhaps fine-tuned in PyTorch since. Then: caec encode \
+            bmshj-hp-vr, cae-r2 ... cae-r16, lenet5, resnet9-cifar), perhaps fine-tuned in PyTorch since. Then: caec encode \
             --models DIR --model <id> ..., caec decode --models DIR .... Exit status 65 for a malformed \
             safetensors file, 78 for a well-formed file that is not a usable model.
             """

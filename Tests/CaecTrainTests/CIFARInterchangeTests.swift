@@ -84,6 +84,10 @@ import Testing
             let difference = zip(torch.values, caec.data).map { abs($0 - $1) }.max() ?? .infinity
             print("\(name): max |caec - PyTorch| = \(difference)")
             #expect(difference <= 2e-5, "\(name): max abs difference \(difference)")
+            if caec.shape.count == 2 {
+                let predictions = Classifier.predictions(Tensor(shape: torch.shape, data: torch.values))
+                #expect(predictions == Classifier.predictions(caec), "\(name): predictions differ")
+            }
         }
     }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""caec's rate-distortion models as PyTorch modules: load a caec safetensors file (Spec/safetensors.md), run it,
+"""caec's models as PyTorch modules: load a caec safetensors file (Spec/safetensors.md), run it,
 fine-tune it, save it back.
 
 Two families (Spec/models.md), any widths, qualities and density filters (read from the file):
@@ -22,6 +22,10 @@ Two families (Spec/models.md), any widths, qualities and density filters (read f
       z = h_a(|y'|) -> round (noise) -> z_hat -> density of quality q   (N, ceil(H/64), ceil(W/64))
       scales = h_s(z_hat) cropped to y's size -> y_hat ~ N(0, max(scale, 0.11)) convolved with U(-1/2, 1/2)
       y_hat * gain.synthesis[q] -> g_s -> x_hat
+
+caec's CIFAR-10 families (Spec/safetensors.md §4.2): `CaeAutoencoder` (`cae-r2` ... `cae-r16`, the paper's
+convolutional autoencoders, with their calibrated codec ladder kept as read) and `CifarClassifier` (`lenet5`,
+`resnet9-cifar`, BatchNorm running statistics included); `from_safetensors` picks them by `arch` too.
 
 Parameter names equal caec's key table (`g_a.0.weight`, `g_a.1.beta`, `h_s.4.weight`,
 `entropy_bottleneck.matrices.0`, `gain.analysis`), so `state_dict()` lines up with a caec weights file. Inside these

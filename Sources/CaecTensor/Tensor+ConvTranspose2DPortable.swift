@@ -85,20 +85,25 @@ extension Tensor {
         _ columnTaps: [PolyphaseTaps.Tap]
     ) -> [Float] {
         let (KH, KW) = (g.kernelHeight, g.kernelWidth)
-        let K = IC * rowTaps.count * columnTaps.count
-        var weights = [Float](repeating: 0, count: OC * K)
-        for oc in 0..<OC {
-            var k = oc * K
-            for ic in 0..<IC {
-                for rowTap in rowTaps {
-                    for columnTap in columnTaps {
-                        weights[k] = w[((ic * OC + oc) * KH + rowTap.kernel) * KW + columnTap.kernel]
-                        k += 1
+        // taps[t] is the offset of phase tap t = (i, j) within a (KH, KW) kernel
+        let taps = rowTaps.flatMap { rowTap in columnTaps.map { rowTap.kernel * KW + $0.kernel } }
+        let T = taps.count
+        return [Float](unsafeUninitializedCapacity: OC * IC * T) { weights, count in
+            count = 0
+            guard T > 0 else { return }
+            w.withUnsafeBufferPointer { w in
+                taps.withUnsafeBufferPointer { taps in
+                    for oc in 0..<OC {
+                        for ic in 0..<IC {
+                            let kernel = w.baseAddress! + (ic * OC + oc) * KH * KW
+                            let destination = weights.baseAddress! + (oc * IC + ic) * T
+                            for t in 0..<T { destination[t] = kernel[taps[t]] }
+                        }
                     }
                 }
             }
+            count = OC * IC * T
         }
-        return weights
     }
 
     /// The phase's columns for the phase output rows `band`: row (ic, i, j), column `(a - band.lowerBound) * PW + c`

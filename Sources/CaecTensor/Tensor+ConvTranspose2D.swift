@@ -12,10 +12,12 @@ extension Tensor {
     ///   - bias: (OC), or nil.
     ///   - geometry: kernel, stride and padding of the convolution this transposes.
     ///   - outputPaddingH, outputPaddingW: extra rows/columns at the bottom/right, each below its stride.
-    ///   - path: `.reference` and `.portable` run the same loop, the bit-exact kernel the hyperprior's decoder needs
+    ///   - path: `.reference` is the loop that defines the bit-exact result the hyperprior's decoder needs
     ///     (Spec/cae-format.md §9.1): each output starts from its bias and adds `input * weight` in the order
-    ///     ic, ih, iw, kh, kw, one multiply and one add a step (Swift never fuses them). `.fast` computes `columns = weight^T * input` with sgemm and scatters them with col2im, in parallel
-    ///     over samples.
+    ///     ic, ih, iw, kh, kw, one multiply and one add a step (Swift never fuses them). `.portable` computes the
+    ///     same sums in the same order, vectorised, by polyphase decomposition (`convTranspose2dPortable`): equal
+    ///     to the reference up to the sign of zero, and bit-identical on every machine. `.fast` computes
+    ///     `columns = weight^T * input` with sgemm and scatters them with col2im, in parallel over samples.
     /// - Returns: (N, OC, OH, OW) with OH = (H - 1) * strideH - 2 * padH + KH + outputPaddingH, likewise OW.
     package static func convTranspose2d(
         _ input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, outputPaddingH: Int = 0,
@@ -33,8 +35,13 @@ extension Tensor {
         var output = Tensor(shape: [N, OC, OH, OW])
         let biasData = bias?.data ?? [Float](repeating: 0, count: OC)
         switch path {
-        case .reference, .portable:
+        case .reference:
             convTranspose2dReference(input.data, weight.data, biasData, &output.data, N, IC, H, W, OC, OH, OW, geometry)
+        case .portable where output.data.isEmpty || IC == 0:
+            // Nothing to multiply: the reference loop writes the biases (or nothing).
+            convTranspose2dReference(input.data, weight.data, biasData, &output.data, N, IC, H, W, OC, OH, OW, geometry)
+        case .portable:
+            convTranspose2dPortable(input.data, weight.data, biasData, &output.data, N, IC, H, W, OC, OH, OW, geometry)
         case .fast:
             convTranspose2dFast(input.data, weight.data, biasData, &output.data, N, IC, H, W, OC, OH, OW, geometry)
         }

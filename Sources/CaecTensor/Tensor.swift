@@ -73,7 +73,8 @@ package struct Tensor: Sendable, Equatable {
 /// `portable` gives results that are bit-identical on every machine and for any thread count: each output element is
 /// accumulated in the reference kernel's order, one IEEE single-precision multiply and add at a time (Swift does not
 /// contract them into fused multiply-adds). Convolution has a dedicated portable kernel (im2col + a fixed-order
-/// matrix product, about 20x faster than the reference loops), and so has GDN (its sums over tiles of pixels, about
+/// matrix product, about 20x faster than the reference loops), and so have the transposed convolution (the same
+/// matrix product on each polyphase component) and GDN (its sums over tiles of pixels, about
 /// 15x faster); every other kernel runs its reference loops. The codec's encoder runs on this path, so that the
 /// quantised latent, and hence the `.cae` bytes, never depend on the CPU.
 package enum KernelPath: Sendable, Equatable, CaseIterable {

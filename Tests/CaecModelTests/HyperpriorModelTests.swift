@@ -105,7 +105,8 @@ import Testing
         }
     }
 
-    /// The portable transposed convolution is the reference loop (fixed order, one multiply and one add a step).
+    /// The portable (polyphase) transposed convolution sums in the reference loop's order (one multiply and one add a
+    /// step), so on random data (no sum exactly zero) it gives the reference's bits.
     @Test func portableTransposedConvolutionEqualsTheReferenceBitForBit() {
         var random = SeededRandom(seed: 8)
         let input = Tensor(shape: [1, 64, 3, 5], data: random.floats(64 * 15))

@@ -17,8 +17,8 @@ struct BenchMachineCommand: FailableCommand {
             with the reference, portable (the encoder's, bit-identical to the reference) and fast kernels and \
             their speed-ups over the reference; each layer of the paper's rate-8 \
             autoencoder at batch 64 with its GFLOP/s and share of the sgemm peak; images/s of that autoencoder's \
-            forward and forward + backward; and the codec's encode and decode speed on CIFAR-10 test images and \
-            on a Kodak-sized image. Times vary with the machine and its load; compare figures from one run only.
+            forward and forward + backward; and each codec model's encode and decode speed (cae-r4, bmshj-f-vr and \
+            bmshj-hp-vr unless --model says) on CIFAR-10 test images and on a Kodak-sized image. Times vary with the machine and its load; compare figures from one run only.
             """
     )
 
@@ -34,8 +34,17 @@ struct BenchMachineCommand: FailableCommand {
     @Option(help: "Worker threads for the kernels (default: all CPUs).")
     var workers: Int?
 
-    @Option(help: "Model for the codec figures.")
-    var model: String = "cae-r4"
+    @Option(
+        name: .customLong("model"),
+        help: ArgumentHelp(
+            "A model for the codec figures (repeatable).",
+            discussion:
+                "Default: \(Self.defaultCodecModels.joined(separator: ", ")), each one whose weights are present."))
+    var codecModels: [String] = []
+
+    /// The codec figures' models when `--model` is not given: the paper's autoencoder and the two photo codecs
+    /// (whose speeds issue 17 compares); a model without weights in the folder is skipped with a line that says so.
+    static let defaultCodecModels = ["cae-r4", "bmshj-f-vr", "bmshj-hp-vr"]
 
     @OptionGroup var modelsOption: ModelsOption
 
@@ -79,37 +88,60 @@ struct BenchMachineCommand: FailableCommand {
         }
         guard only == .all || only == .codec else { return }
 
-        let codec = try modelsOption.store.codec(model)
-        let quality = (codec.qualities.lowerBound + codec.qualities.upperBound + 1) / 2
+        let store = modelsOption.store
+        let cifar: [RGBImage]?
         if let directory = try? DataLocator.cifarDirectory(data) {
             let test = try DataLocator.loadCIFAR(directory, files: [CIFAR10.testFile]).prefix(1000)
-            let images = (0..<test.count).map(test.image)
-            var files: [[UInt8]] = []
-            let encodeSeconds = BenchmarkTimer.best(of: 1) {
-                files = images.map { (try? codec.encode($0, quality: quality)) ?? [] }
-            }
-            let decodeSeconds = BenchmarkTimer.best(of: 1) { for file in files { _ = try? codec.decode(file) } }
-            let bytes = files.reduce(0) { $0 + $1.count }
-            print(
-                "codec \(model) quality \(quality) on \(images.count) CIFAR-10 test images (one at a time): encode "
-                    + "\(Int(Double(images.count) / encodeSeconds)) images/s, decode "
-                    + "\(Int(Double(images.count) / decodeSeconds)) images/s, \(bytes / images.count) bytes/image")
+            cifar = (0..<test.count).map(test.image)
         } else {
+            cifar = nil
             print("codec on CIFAR-10: skipped (no CIFAR-10 folder; pass --data)")
         }
         let largePath = largeImage ?? "../shared/data/kodak/kodim01.png"
-        if FileSystem.exists(largePath) {
-            let image = try ImageInputOptions.readDefault(largePath)
-            var file: [UInt8] = []
-            let encodeSeconds = BenchmarkTimer.best(of: repetitions) {
-                file = (try? codec.encode(image, quality: quality)) ?? []
+        let large = FileSystem.exists(largePath) ? try ImageInputOptions.readDefault(largePath) : nil
+        for model in codecModels.isEmpty ? Self.defaultCodecModels : codecModels {
+            if codecModels.isEmpty && !FileSystem.exists(store.path(model)) {
+                print("codec \(model): skipped (no weights at \(store.path(model)))")
+                continue
             }
-            let decodeSeconds = BenchmarkTimer.best(of: repetitions) { _ = try? codec.decode(file) }
-            print(
-                "codec \(model) quality \(quality) on \(largePath) (\(image.width)x\(image.height)): encode "
-                    + "\(NumberFormat.fixed(encodeSeconds, 3)) s, decode \(NumberFormat.fixed(decodeSeconds, 3)) s, "
-                    + "\(file.count) bytes")
+            let codec = try store.codec(model)
+            if let cifar { codecFigures(codec, model: model, cifar: cifar) }
+            if let large { codecFigures(codec, model: model, large: large, path: largePath) }
         }
+    }
+
+    /// The model's middle quality: 5 of 1 ... 8.
+    private func middleQuality(_ codec: CaecCodec) -> Int {
+        (codec.qualities.lowerBound + codec.qualities.upperBound + 1) / 2
+    }
+
+    /// Images/s encoding and decoding `images` one at a time, once each.
+    private func codecFigures(_ codec: CaecCodec, model: String, cifar images: [RGBImage]) {
+        let quality = middleQuality(codec)
+        var files: [[UInt8]] = []
+        let encodeSeconds = BenchmarkTimer.best(of: 1) {
+            files = images.map { (try? codec.encode($0, quality: quality)) ?? [] }
+        }
+        let decodeSeconds = BenchmarkTimer.best(of: 1) { for file in files { _ = try? codec.decode(file) } }
+        let bytes = files.reduce(0) { $0 + $1.count }
+        print(
+            "codec \(model) quality \(quality) on \(images.count) CIFAR-10 test images (one at a time): encode "
+                + "\(Int(Double(images.count) / encodeSeconds)) images/s, decode "
+                + "\(Int(Double(images.count) / decodeSeconds)) images/s, \(bytes / images.count) bytes/image")
+    }
+
+    /// Seconds to encode and to decode `image`, best of `repetitions`.
+    private func codecFigures(_ codec: CaecCodec, model: String, large image: RGBImage, path: String) {
+        let quality = middleQuality(codec)
+        var file: [UInt8] = []
+        let encodeSeconds = BenchmarkTimer.best(of: repetitions) {
+            file = (try? codec.encode(image, quality: quality)) ?? []
+        }
+        let decodeSeconds = BenchmarkTimer.best(of: repetitions) { _ = try? codec.decode(file) }
+        print(
+            "codec \(model) quality \(quality) on \(path) (\(image.width)x\(image.height)): encode "
+                + "\(NumberFormat.fixed(encodeSeconds, 3)) s, decode \(NumberFormat.fixed(decodeSeconds, 3)) s, "
+                + "\(file.count) bytes")
     }
 
 }

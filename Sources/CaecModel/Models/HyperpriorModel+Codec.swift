@@ -41,8 +41,9 @@ extension HyperpriorModel: CodecNetwork, HyperpriorCoding, ContinuousQualityCodi
         return z
     }
 
-    /// h_s on this model's kernels (`.portable` in the codec: the reference transposed convolution and the exact
-    /// convolution, both in a fixed order), the exact ReLU, the crop, then `GaussianConditional.scaleIndex`.
+    /// h_s on this model's kernels (`.portable` in the codec: the exact transposed convolution, polyphase, and the
+    /// exact convolution, both in the reference's fixed order), the exact ReLU, the crop, then
+    /// `GaussianConditional.scaleIndex`.
     package func scaleIndices(_ zSymbols: Tensor, height: Int, width: Int, bounds: [Float], _ parameters: Parameters)
         -> [UInt8]
     {

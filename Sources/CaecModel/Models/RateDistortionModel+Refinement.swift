@@ -33,7 +33,7 @@ extension RateDistortionModel: LatentRefining {
 
         let y = annealedLatent(
             from: start, synthesisGains: synthesisGains, lambda: lambdas[q], image: image, width: width,
-            height: height, iterations: iterations, seed: seed, parameters,
+            height: height, iterations: iterations, seed: seed, learningRate: Self.refinementLearningRate, parameters,
             rateGradient: { sample, scratch, parameterGradients in
                 let (likelihoods, pullback) = bottleneck.likelihoodsTraining(sample, qualities: [q], &scratch)
                 return pullback(Self.rateGradient(likelihoods, pixels: width * height), &parameterGradients)
@@ -48,19 +48,19 @@ extension RateDistortionModel: LatentRefining {
         return RefinedSymbols(symbols: chosen)
     }
 
-    /// `LatentSearch.anneal` from the gained latent `start` (1, M, h, w) for the loss
+    /// `LatentSearch.anneal` (Adam's first step `learningRate`) from the gained latent `start` (1, M, h, w) for the loss
     /// `rate(Y~) + lambda * 255^2 * MSE(g_s(Y~ x synthesisGains), image)` over the image's own pixels, where
     /// `rateGradient(Y~, &parameters, &parameterGradients)` is d rate/dY~ (rate in bits per pixel). Only the latent
     /// moves: the backward kernels run under `GradientScope.inputOnly`, and the weights are not changed.
     package func annealedLatent(
         from start: Tensor, synthesisGains: [Float], lambda: Float, image: Tensor, width: Int, height: Int,
-        iterations: Int, seed: UInt64, _ parameters: Parameters,
+        iterations: Int, seed: UInt64, learningRate: Float, _ parameters: Parameters,
         rateGradient: (Tensor, inout Parameters, inout [Float]) -> Tensor, progress: (Int) -> Void
     ) -> Tensor {
         var scratch = parameters
         var parameterGradients = [Float](repeating: 0, count: parameters.values.count)
         return LatentSearch.anneal(
-            from: start, iterations: iterations, seed: seed, learningRate: Self.refinementLearningRate,
+            from: start, iterations: iterations, seed: seed, learningRate: learningRate,
             gradient: { sample in
                 GradientScope.$inputOnly.withValue(true) {
                     let dRate = rateGradient(sample, &scratch, &parameterGradients)

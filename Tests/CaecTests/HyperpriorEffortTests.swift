@@ -97,8 +97,8 @@ import Testing
         #expect(try Self.codec.encode(image, quality: quality, effort: 0) == Self.codec.encode(image, quality: quality))
     }
 
-    /// `--target-size` with effort on the continuous scale: the file fits, at a quality no lower than the plain
-    /// encoder's choice, and decodes.
+    /// `--target-size` with effort on the continuous scale: the searched file fits, at a quality no lower than the
+    /// plain encoder's choice, and decodes.
     @Test func targetSizeSearchesOnTheContinuousScale() throws {
         let codec = Self.codec
         let image = Self.image(seed: 5)
@@ -107,6 +107,7 @@ import Testing
         var steps = 0
         let searched = try codec.encode(image, targetBytes: budget, effort: 1) { _, _ in steps += 1 }
         #expect(searched.file.count <= budget && searched.quality >= plain.quality)
+        #expect(searched.file != plain.file, "the search's file replaced the plain one")
         #expect(steps >= CaecCodec.iterations(effort: 1))
         let info = try Caec.peek(searched.file)
         #expect(info.modelQuality == searched.quality)

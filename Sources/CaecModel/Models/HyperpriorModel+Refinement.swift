@@ -18,11 +18,6 @@ import CaecTensor
 /// to the earlier): a file is never worse than the plain encoder's by this measure, and its z is the one whose
 /// scales code its y.
 extension HyperpriorModel: LatentRefining {
-    /// Adam's step size on the gained latent (symbol units). At effort 6 on two 256x256 training photos
-    /// (div2k256-0801, -0850) at qualities 2, 5, 7, the file's loss (real bytes, real PSNR) fell by 6.3% on average
-    /// with 0.02, against 4.9% with 0.005, 5.8% with 0.01, 6.3% with 0.03 (less at quality 2) and 6.2% with 0.05.
-    package static let refinementLearningRate: Float = 0.02
-
     package func refinedSymbols(
         image: Tensor, width: Int, height: Int, latent: Tensor, quality: ModelQuality, iterations: Int, seed: UInt64,
         _ parameters: Parameters, progress: (Int) -> Void
@@ -64,6 +59,11 @@ extension HyperpriorModel: LatentRefining {
         }
         return RefinedSymbols(symbols: chosen.symbols, hyperLatent: chosen.z)
     }
+
+    /// Adam's step size on the gained latent (symbol units). At effort 6 on two 256x256 training photos
+    /// (div2k256-0801, -0850) at qualities 2, 5, 7, the file's loss (real bytes, real PSNR) fell by 6.3% on average
+    /// with 0.02, against 4.9% with 0.005, 5.8% with 0.01, 6.3% with 0.03 (less at quality 2) and 6.2% with 0.05.
+    package static let refinementLearningRate: Float = 0.02
 
     /// The lambda of `quality`: a trained quality's own, or between two the geometric interpolation of theirs,
     /// `lambda_i^(1 - t) x lambda_(i+1)^t`, as `GainInterpolation` interpolates the gains.

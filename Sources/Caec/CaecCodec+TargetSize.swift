@@ -11,9 +11,11 @@ extension CaecCodec {
     /// a file grows by about 0.2% per step, it lands within 1% of the budget whenever the budget lies between
     /// the sizes of the lowest and the highest quality. For the other models the qualities are tried from the
     /// highest down, each entropy-coded in full, and the first file that fits is returned. Either way the file is
-    /// never over the budget. With `effort` (and a model that supports it), the searched files of the quality one
-    /// above that one and of that one are tried, in that order, and the first that fits is returned instead; if
-    /// neither fits, the plain file is.
+    /// never over the budget. With `effort` (and a model that supports it), searched files are tried: for integer
+    /// qualities, those of the quality one above the chosen one and of the chosen one, in that order; on the
+    /// continuous scale, that of the chosen quality, then, if the search made it smaller than the plain file, that
+    /// of the highest quality whose plain file shrunk by the same ratio would fit. The searched file of the highest
+    /// quality that fits is returned instead of the plain one; if none fits, the plain file is.
     ///
     /// - Parameters:
     ///   - image: the pixels, any size up to 65536 a side.
@@ -69,7 +71,9 @@ extension CaecCodec {
         return try withThreads { () throws(CaecError) in
             let shared = try sharedLatent(image)
             if continuousQualities, let shared {
-                return try bisecting(latent: shared, image: image, budget: budget, metadata: metadata)
+                return try bisecting(
+                    latent: shared, image: image, budget: budget, metadata: metadata, effort: effort,
+                    progress: progress)
             }
             var plain: (file: [UInt8], quality: Int)?
             var smallest = 0
@@ -98,36 +102,72 @@ extension CaecCodec {
         }
     }
 
-    /// The bisection of `encode(_:targetBytes:...)` on the continuous scale of a model with `continuousQualities`.
-    private func bisecting(latent: Tensor, image: RGBImage, budget: Int, metadata: CaecMetadata) throws(CaecError)
-        -> (file: [UInt8], quality: Double)
-    {
+    /// The bisection of `encode(_:targetBytes:...)` on the continuous scale of a model with `continuousQualities`,
+    /// then, with `effort`, the searched files described there.
+    private func bisecting(
+        latent: Tensor, image: RGBImage, budget: Int, metadata: CaecMetadata, effort: Int,
+        progress: (_ done: Int, _ total: Int) -> Void
+    ) throws(CaecError) -> (file: [UInt8], quality: Double) {
         func attempt(_ units: Int) throws(CaecError) -> [UInt8] {
             try file(
                 latent: latent, quality: ModelQuality(units: units), width: image.width, height: image.height,
                 metadata: metadata)
         }
-        var upper = qualities.upperBound * ModelQuality.steps
-        let highest = try attempt(upper)
-        if highest.count <= budget { return (highest, Double(qualities.upperBound)) }
-        var lower = qualities.lowerBound * ModelQuality.steps
-        var best = (file: try attempt(lower), units: lower)
-        guard best.file.count <= budget else {
-            throw CaecError(
-                .invalidArgument,
-                "no quality of \(modelID) fits in \(budget) bytes (the smallest file is \(best.file.count) bytes)")
+        let top = qualities.upperBound * ModelQuality.steps
+        let highest = try attempt(top)
+        var plain = (file: highest, units: top)
+        if highest.count > budget {
+            let lower = qualities.lowerBound * ModelQuality.steps
+            let lowest = try attempt(lower)
+            guard lowest.count <= budget else {
+                throw CaecError(
+                    .invalidArgument,
+                    "no quality of \(modelID) fits in \(budget) bytes (the smallest file is \(lowest.count) bytes)")
+            }
+            plain = try largestFitting(from: (lowest, lower), below: top, limit: budget, attempt)
         }
-        // lower fits, upper does not; the rate need not grow monotonically, so keep the largest file that fits.
-        while upper - lower > 1 {
-            let middle = (lower + upper) / 2
-            let candidate = try attempt(middle)
-            if candidate.count <= budget {
-                lower = middle
-                if candidate.count >= best.file.count { best = (candidate, middle) }
-            } else {
-                upper = middle
+        guard effort > 0 && supportsEffort else { return (plain.file, ModelQuality(units: plain.units).value) }
+        func searched(_ units: Int) throws(CaecError) -> [UInt8] {
+            try searchedFile(
+                latent: latent, image: image, quality: ModelQuality(units: units), metadata: metadata, effort: effort,
+                progress: progress)
+        }
+        let first = try searched(plain.units)
+        // A search that shrinks the file shrinks its neighbours' about as much: aim the second one at the highest
+        // quality whose plain file, shrunk by the same ratio, would fit.
+        if first.count < plain.file.count && plain.units < top {
+            let limit = Int(Double(budget) * Double(plain.file.count) / Double(first.count))
+            let aim =
+                highest.count <= limit
+                ? (file: highest, units: top) : try largestFitting(from: plain, below: top, limit: limit, attempt)
+            if aim.units > plain.units {
+                let second = try searched(aim.units)
+                if second.count <= budget { return (second, ModelQuality(units: aim.units).value) }
             }
         }
-        return (best.file, ModelQuality(units: best.units).value)
+        if first.count <= budget { return (first, ModelQuality(units: plain.units).value) }
+        return (plain.file, ModelQuality(units: plain.units).value)
+    }
+
+    /// Bisection between `lower`, whose file fits in `limit` bytes, and `upper` (in 1/256 steps), whose file does
+    /// not, until they are one step apart; the rate need not grow monotonically, so the largest file that fits is
+    /// kept.
+    private func largestFitting(
+        from lower: (file: [UInt8], units: Int), below upper: Int, limit: Int,
+        _ attempt: (Int) throws(CaecError) -> [UInt8]
+    ) throws(CaecError) -> (file: [UInt8], units: Int) {
+        var best = lower
+        var (low, high) = (lower.units, upper)
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            let candidate = try attempt(middle)
+            if candidate.count <= limit {
+                low = middle
+                if candidate.count >= best.file.count { best = (candidate, middle) }
+            } else {
+                high = middle
+            }
+        }
+        return best
     }
 }

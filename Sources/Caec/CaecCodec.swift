@@ -129,11 +129,22 @@ public struct CaecCodec: Sendable {
             throw CaecError(.invalidArgument, "effort \(effort) is outside 0...\(Self.maxEffort)")
         }
         let latent = try latent(image, quality: quality.index)
-        // The searching families have integer qualities only.
-        guard effort > 0, supportsEffort, quality.isInteger else {
+        guard effort > 0, supportsEffort else {
             return try file(
                 latent: latent, quality: quality, width: image.width, height: image.height, metadata: metadata)
         }
+        return try searchedFile(
+            latent: latent, image: image, quality: quality, metadata: metadata, effort: effort, progress: progress)
+    }
+
+    /// The `.cae` file of `image`, whose latent is `latent`, with symbols searched at `effort` (1 ... `maxEffort`)
+    /// by a model that `supportsEffort`.
+    ///
+    /// - Throws: `CaecError` `.tooLarge` over `maxEffortPixels`, and as `file(latent:quality:width:height:metadata:)`.
+    package func searchedFile(
+        latent: Tensor, image: RGBImage, quality: ModelQuality, metadata: CaecMetadata, effort: Int,
+        progress: (_ done: Int, _ total: Int) -> Void
+    ) throws(CaecError) -> [UInt8] {
         guard image.pixelCount <= Self.maxEffortPixels else {
             throw CaecError(
                 .tooLarge,
@@ -141,12 +152,12 @@ public struct CaecCodec: Sendable {
                     + "\(image.width)x\(image.height)")
         }
         let total = Self.iterations(effort: effort)
-        let symbols = model.refinedSymbols(
+        let refined = model.refinedSymbols(
             PixelConversion.paddedTensor(image, multiple: rate), width: image.width, height: image.height,
-            latent: latent, quality: quality.index, iterations: total, progress: { progress($0, total) })
+            latent: latent, quality: quality, iterations: total, progress: { progress($0, total) })
         return try file(
-            symbols: symbols, latent: latent, quality: quality, width: image.width, height: image.height,
-            metadata: metadata)
+            symbols: refined.symbols, latent: latent, quality: quality, width: image.width, height: image.height,
+            metadata: metadata, hyperLatent: refined.hyperLatent)
     }
 
     /// The highest `effort` of `encode`.
@@ -205,16 +216,18 @@ public struct CaecCodec: Sendable {
             height: height, metadata: metadata)
     }
 
-    /// The `.cae` file of quantised `symbols` (channel-major) of `latent`.
+    /// The `.cae` file of quantised `symbols` (channel-major) of `latent`, with the z symbols `hyperLatent` of a
+    /// latent search (`RefinedSymbols`) or, when nil, those of `latent`.
     func file(
-        symbols: [Int32], latent: Tensor, quality: ModelQuality, width: Int, height: Int, metadata: CaecMetadata
+        symbols: [Int32], latent: Tensor, quality: ModelQuality, width: Int, height: Int, metadata: CaecMetadata,
+        hyperLatent: Tensor? = nil
     ) throws(CaecError) -> [UInt8] {
         let blocks = metadata.blocks
         if let oversized = blocks.first(where: { $0.data.count > CaecMetadata.maxBlockBytes }) {
             throw CaecError(
                 .invalidArgument, "metadata block of \(oversized.data.count) bytes is over the 64 MiB limit")
         }
-        let payload = model.payload(symbols: symbols, latent: latent, quality: quality)
+        let payload = model.payload(symbols: symbols, latent: latent, quality: quality, hyperLatent: hyperLatent)
         let header = CAEHeader(
             modelCode: model.modelCode, quality: UInt8(quality.index),
             fingerprint: model.fingerprint(quality: quality), width: width, height: height,

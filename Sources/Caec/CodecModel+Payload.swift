@@ -18,14 +18,17 @@ extension CodecModel {
         payload(symbols: symbols, latent: latent, quality: ModelQuality(index: quality))
     }
 
-    /// `payload(symbols:latent:quality:)` at any quality the model `contains`.
-    package func payload(symbols: [Int32], latent: Tensor, quality: ModelQuality) -> [UInt8] {
+    /// `payload(symbols:latent:quality:)` at any quality the model `contains`; for a hyperprior model, with the z
+    /// symbols `hyperLatent` when a latent search chose them (`RefinedSymbols`), else z of `latent`.
+    package func payload(symbols: [Int32], latent: Tensor, quality: ModelQuality, hyperLatent: Tensor? = nil)
+        -> [UInt8]
+    {
         let point = operatingPoint(quality)
         let (h, w) = (latent.shape[2], latent.shape[3])
         guard let hyper = network as? any HyperpriorCoding, let conditional else {
             return RANSEncoder.encode(symbols: symbols, planeSize: h * w, tables: point.tables)
         }
-        let z = hyper.hyperLatentSymbols(latent, quality: quality, parameters)
+        let z = hyperLatent ?? hyper.hyperLatentSymbols(latent, quality: quality, parameters)
         let indices = hyper.scaleIndices(
             z, quality: quality.index, height: h, width: w, bounds: conditional.bounds, parameters)
         let zStream = RANSEncoder.encode(

@@ -80,12 +80,18 @@ package struct CodecModel: Sendable {
     /// The network's refined symbols of `input` (1, 3, H, W) at `quality`, or the plain ones where it cannot
     /// refine. The search's random stream is seeded by the quality and the image's size, so one machine always
     /// gives the same symbols for the same input.
+    ///
+    /// - Precondition: `contains(quality)`.
     package func refinedSymbols(
-        _ input: Tensor, width: Int, height: Int, latent: Tensor, quality: Int, iterations: Int,
+        _ input: Tensor, width: Int, height: Int, latent: Tensor, quality: ModelQuality, iterations: Int,
         progress: (Int) -> Void
-    ) -> [Int32] {
-        guard let refining = network as? any LatentRefining else { return symbols(latent, quality: quality) }
-        let seed = UInt64(quality) << 48 ^ UInt64(width) << 24 ^ UInt64(height)
+    ) -> RefinedSymbols {
+        guard let refining = network as? any LatentRefining else {
+            return RefinedSymbols(symbols: symbols(latent, quality: quality))
+        }
+        precondition(contains(quality), "CodecModel: quality \(quality) is not one of \(id)'s")
+        // Sides are at most 2^16, so the fraction's 8 bits sit between the width's and the index's.
+        let seed = UInt64(quality.index) << 48 ^ UInt64(quality.fraction) << 40 ^ UInt64(width) << 24 ^ UInt64(height)
         return refining.refinedSymbols(
             image: input, width: width, height: height, latent: latent, quality: quality, iterations: iterations,
             seed: seed, parameters, progress: progress)

@@ -9,7 +9,7 @@ import Testing
         let values: [Float] = [0.1, 0.37, 0.5, 0.83, -1.62, 2.05, 3.9, -0.45]
         for tau: Float in [0.5, 0.2] {
             var random = SplitMix64(seed: 9)
-            let (sample, derivative) = RateDistortionModel.gumbelRelaxation(values, tau: tau, random: &random)
+            let (sample, derivative) = LatentSearch.gumbelRelaxation(values, tau: tau, random: &random)
             for (i, value) in values.enumerated() {
                 #expect(sample[i] >= value.rounded(.down) && sample[i] <= value.rounded(.down) + 1)
                 let h: Float = 1e-3
@@ -19,8 +19,8 @@ import Testing
                 var minus = values
                 plus[i] += h
                 minus[i] -= h
-                let a = RateDistortionModel.gumbelRelaxation(plus, tau: tau, random: &up).0[i]
-                let b = RateDistortionModel.gumbelRelaxation(minus, tau: tau, random: &down).0[i]
+                let a = LatentSearch.gumbelRelaxation(plus, tau: tau, random: &up).0[i]
+                let b = LatentSearch.gumbelRelaxation(minus, tau: tau, random: &down).0[i]
                 let numeric = (a - b) / (2 * h)
                 #expect(abs(numeric - derivative[i]) <= 0.02 * max(1, abs(numeric)), "value \(value), tau \(tau)")
             }

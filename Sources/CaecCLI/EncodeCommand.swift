@@ -46,8 +46,8 @@ struct EncodeCommand: ParsableCommand {
 
     @Option(
         help: "Model id (see `caec models`).",
-        completion: .list(ModelRegistry.rateDistortionIDs + ModelRegistry.hyperpriorIDs + ModelRegistry.autoencoderIDs))
-    var model: String = "bmshj-f-vr"
+        completion: .list(ModelRegistry.hyperpriorIDs + ModelRegistry.rateDistortionIDs + ModelRegistry.autoencoderIDs))
+    var model: String = "bmshj-hp-vr"
 
     @Option(
         name: .shortAndLong,

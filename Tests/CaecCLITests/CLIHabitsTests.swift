@@ -14,25 +14,26 @@ import Testing
 
     static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
 
-    /// -q is on the 0...100 scale: 0, 50 (the default) and 100 are the model's lowest, middle and highest qualities,
-    /// byte-identical to --model-quality 1, 5 and 8.
+    /// -q is on the 0...100 scale: for a model with integer qualities (`bmshj-f-vr`), 0, 50 (the default) and 100
+    /// are its lowest, middle and highest qualities, byte-identical to --model-quality 1, 5 and 8.
     @Test func qualityScaleMapsOntoTheModelsQualities() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
+        let factorized = ["--model", "bmshj-f-vr"]
         for (percent, quality) in [("0", 1), ("50", 5), ("64", 5), ("65", 6), ("100", 8)] {
             let scaled = directory.path("q\(percent).cae")
-            let result = try Self.encode([Self.horse, scaled, "-q", percent])
+            let result = try Self.encode([Self.horse, scaled, "-q", percent] + factorized)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.contains("bmshj-f-vr quality \(quality),"), "\(result.stderr)")
             let indexed = directory.path("m\(percent).cae")
-            #expect(try Self.encode([Self.horse, indexed, "--model-quality", "\(quality)"]).status == 0)
+            #expect(try Self.encode([Self.horse, indexed, "--model-quality", "\(quality)"] + factorized).status == 0)
             #expect(try Self.bytes(scaled) == Self.bytes(indexed))
         }
         let plain = directory.path("default.cae")
-        #expect(try Self.encode([Self.horse, plain]).status == 0)
+        #expect(try Self.encode([Self.horse, plain] + factorized).status == 0)
         #expect(try Self.bytes(plain) == Self.bytes(directory.path("q50.cae")))
         // A value that was a model quality before 0.2 gets a one-line reminder of the new scale.
-        let old = try Self.encode([Self.horse, directory.path("old.cae"), "--quality", "3"])
+        let old = try Self.encode([Self.horse, directory.path("old.cae"), "--quality", "3"] + factorized)
         #expect(old.status == 0)
         #expect(old.stderr.contains("caec: warning: --quality 3 is on the 0-100 scale (bmshj-f-vr quality 1)"))
         for bad in [["-q", "101"], ["-q", "-1"], ["-q", "50", "--model-quality", "2"], ["--model-quality", "9"]] {
@@ -40,6 +41,30 @@ import Testing
             #expect(result.status == 64, "\(bad)")
             #expect(result.stderr.hasPrefix("caec: error: ") && result.stderr.split(separator: "\n").count == 1)
         }
+    }
+
+    /// The default model (`bmshj-hp-vr`) has a continuous scale: -q maps without rounding (50 -> 4.5, 64 -> 5.48046875),
+    /// every step is its own operating point, and integer points are byte-identical to --model-quality.
+    @Test func defaultModelMapsTheScaleContinuously() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var previous = 0
+        for (percent, quality) in [("0", "1"), ("50", "4.5"), ("64", "5.48046875"), ("65", "5.55078125"), ("100", "8")]
+        {
+            let scaled = directory.path("q\(percent).cae")
+            let result = try Self.encode([Self.horse, scaled, "-q", percent, "-v"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("bmshj-hp-vr quality \(quality),"), "\(result.stderr)")
+            let size = try Self.bytes(scaled).count
+            #expect(size >= previous, "-q \(percent): \(size) bytes after \(previous)")
+            previous = size
+        }
+        let plain = directory.path("default.cae")
+        #expect(try Self.encode([Self.horse, plain]).status == 0)
+        #expect(try Self.bytes(plain) == Self.bytes(directory.path("q50.cae")))
+        let indexed = directory.path("m8.cae")
+        #expect(try Self.encode([Self.horse, indexed, "--model-quality", "8"]).status == 0)
+        #expect(try Self.bytes(indexed) == Self.bytes(directory.path("q100.cae")))
     }
 
     /// Several inputs with -o DIR: outputs named after the inputs, one line per file, a bad file reported and the

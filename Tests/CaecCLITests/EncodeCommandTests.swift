@@ -67,8 +67,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.path("none.cae")))
     }
 
-    /// With the default model, a budget 4% above a quality's size lands within 5% of the budget (the ladder allows
-    /// it there), and never over it; the chosen file is that quality's.
+    /// With a model of integer qualities (`bmshj-f-vr`), a budget 4% above a quality's size lands within 5% of the
+    /// budget (the ladder allows it there), and never over it; the chosen file is that quality's.
     @Test func targetSizeLandsWithinFivePercentWhereTheLadderAllows() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -88,12 +88,34 @@ import Testing
             let budget = size * 104 / 100
             let path = directory.path("budget-\(budget).cae")
             let result = try CaecProcess.run(
-                ["encode", image, path, "--target-size", "\(budget)", "--models", Self.models])
+                ["encode", image, path, "--target-size", "\(budget)", "--model", "bmshj-f-vr", "--models", Self.models])
             #expect(result.status == 0, "\(result.stderr)")
             let written = try Self.size(path)
             #expect(written <= budget && Double(written) >= 0.95 * Double(budget), "\(written) for \(budget)")
             #expect(written == sizes.filter { $0 <= budget }.max())
         }
+    }
+
+    /// With the default model (`bmshj-hp-vr`, a continuous scale), --target-size and --target-bpp land within 1% of
+    /// the budget and never over it (issue #17), on a 256x256 photo crop.
+    @Test func targetSizeWithTheDefaultModelLandsWithinOnePercent() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let image = Self.root.appendingPathComponent("Samples/images/kodim23-crop256.png").path
+        for budget in [1500, 3000, 5000, 8000] {
+            let path = directory.path("budget-\(budget).cae")
+            let result = try CaecProcess.run(
+                ["encode", image, path, "--target-size", "\(budget)", "--models", Self.models])
+            #expect(result.status == 0, "\(result.stderr)")
+            let written = try Self.size(path)
+            #expect(written <= budget && Double(written) >= 0.99 * Double(budget), "\(written) bytes for \(budget)")
+        }
+        let path = directory.path("bpp.cae")
+        let result = try CaecProcess.run(["encode", image, path, "--target-bpp", "0.5", "--models", Self.models])
+        #expect(result.status == 0, "\(result.stderr)")
+        let budget = 256 * 256 / 16
+        let written = try Self.size(path)
+        #expect(written <= budget && Double(written) >= 0.99 * Double(budget), "\(written) bytes for \(budget)")
     }
 
     @Test func missingWeightsAreAModelError() throws {

@@ -9,7 +9,7 @@ import Testing
 
 /// The shipped autoencoder codecs, loaded once.
 enum ShippedCodecs {
-    static let ids = ["cae-r2", "cae-r4", "cae-r8", "cae-r16", "bmshj-f-vr"]
+    static let ids = ["cae-r2", "cae-r4", "cae-r8", "cae-r16", "bmshj-f-vr", "bmshj-hp-vr"]
 
     static func codec(_ id: String) throws -> CaecCodec {
         try CaecCodec(weights: Golden.required("Models/\(id).caew"))
@@ -27,7 +27,7 @@ enum ShippedCodecs {
                 (model, "cifar-test-0001-horse.png", 2), (model, "cifar-test-0001-horse.png", 6),
                 (model, "odd-97x61.png", 4),
             ]
-        } + [("bmshj-f-vr", "kodim23-crop256.png", 3)]
+        } + [("bmshj-f-vr", "kodim23-crop256.png", 3), ("bmshj-hp-vr", "kodim23-crop256.png", 3)]
         + [1, 3, 4, 5, 7, 8].map { ("bmshj-f-vr", "cifar-test-0001-horse.png", $0) }
 
     static func goldenName(_ image: String, _ quality: Int) -> String {
@@ -53,10 +53,10 @@ enum ShippedCodecs {
         let original = try ShippedCodecs.image(c.image)
         let golden = try Golden.required("Samples/golden/\(name).cae")
         let (header, payload, _) = try CAEReader.read(golden)
-        let point = codec.model.operatingPoints[Int(header.quality) - 1]
         let latent = codec.model.latent(PixelConversion.paddedTensor(original, multiple: codec.rate))
-        let planeSize = latent.shape[2] * latent.shape[3]
-        let decodedSymbols = try RANSDecoder.decode(payload, planeSize: planeSize, tables: point.tables)
+        // Through the model's own payload reader: one stream, or a hyperprior's z and y streams (§9.1).
+        let decodedSymbols = try codec.model.symbols(
+            payload: payload[...], height: latent.shape[2], width: latent.shape[3], quality: Int(header.quality))
         #expect(decodedSymbols == codec.model.symbols(latent, quality: Int(header.quality)))
 
         let decoded = try codec.decode(golden)

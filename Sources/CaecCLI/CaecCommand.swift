@@ -7,7 +7,7 @@ import CaecTensor
 struct CaecCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "caec",
-        abstract: "A learned image codec: convolutional autoencoders as a real codec.",
+        abstract: "A learned image codec: rate-distortion-trained neural networks, a versioned format, integer rANS.",
         discussion: """
             Exit status: 0 success, 64 usage error, 65 invalid input data, 66 input missing or unreadable, \
             70 internal error, 73 output exists / is the input / cannot be created, 74 I/O error, \

@@ -29,8 +29,9 @@ struct CompareRunCommand: FailableCommand {
         commandName: "run",
         abstract: "Compare codecs on PNG/JPEG files, folders (searched recursively) or the CIFAR-10 test set.",
         discussion: """
-            Every caec model in the models folder is run at each of its qualities, JPEG (4:2:0, optimised Huffman) \
-            and WebP (lossy, method 6) at each quality of their ladders. Per image and operating point: bytes, bpp \
+            Every caec model in the models folder is run at each of its qualities, JPEG (4:2:0, optimised Huffman), \
+            WebP (lossy, method 6), AVIF (libavif + aom, speed 6, 4:2:0) and JPEG XL (libjxl, effort 7) at each \
+            quality of their ladders. Per image and operating point: bytes, bpp \
             (JPEG also scan-only), MSE, PSNR, SSIM, MS-SSIM (smaller side >= 176), and for 32x32 images the \
             classifier's top-1 agreement with the original and its accuracy when labels are known. Results go to \
             <out>/results.csv, summary.json, report.md and rate-*.svg. An interrupted run resumes from results.csv \

@@ -87,12 +87,14 @@ struct EncodeCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Encoder effort, 0-9: search for better latents (slower, smaller files; same decoder).",
+            "Encoder effort, 0-9: search for better latents (slower; better rate + distortion; same decoder).",
             discussion: """
                 0 (default) is the plain encoder, whose bytes are the same on every machine. 1-9 run 10, 20, 40, 60, \
                 100, 150, 200, 300, 500 steps of stochastic Gumbel annealing on the model's own rate + lambda x \
-                distortion (bmshj-f-vr; other models ignore it); their bytes may differ between machines, and any \
-                caec decodes them. Images up to 16 Mpx.
+                distortion (bmshj-hp-vr and bmshj-f-vr; the autoencoders and imported models encode at effort 0 \
+                with a warning). The search lowers the model's own rate + lambda x distortion: at a fixed quality \
+                it mostly raises PSNR, with the same or slightly fewer bytes. Their bytes may differ between \
+                machines, and any caec decodes them. Images up to 16 Mpx.
                 """))
     var effort: Int = 0
 
@@ -133,6 +135,9 @@ struct EncodeCommand: ParsableCommand {
                 }
                 var codec = try coding.store.codec(model)
                 codec.threads = coding.threads
+                if effort > 0 && !codec.supportsEffort && !quiet {
+                    printError("caec: warning: --effort \(effort): \(model) has no latent search; encoding at effort 0")
+                }
                 let setting = try qualitySetting(codec)
                 return FileJobs.runEach(jobs) { job throws(CLIFailure) in
                     try encode(job, codec: codec, setting: setting)

@@ -6,7 +6,8 @@ import CaecCore
 struct InfoCommand: FailableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Show a .cae file's header (model, quality, size) and metadata without decoding it."
+        abstract:
+            "Show a .cae file's header (model, quality, size) and metadata without decoding it; a damaged file exits 65."
     )
 
     @Argument(
@@ -21,8 +22,8 @@ struct InfoCommand: FailableCommand {
         let bytes = try FileInput.read(input)
         let info: CaecFileInfo
         do { info = try Caec.peek(bytes) } catch { throw CLIFailure(.badInput, path: input, error.message) }
-        // The header is what `info` promises; the metadata needs the rest of the file, so a damaged body is shown,
-        // not fatal.
+        // The header is printed even when the rest of the file is damaged (truncated payload, bad CRC), and the
+        // damage is then reported as an error (65), so that `info` can check a file.
         var metadata = CaecMetadata(isGray: info.colourCode == 1)
         var damage: String?
         do {
@@ -60,6 +61,7 @@ struct InfoCommand: FailableCommand {
                 metadata     \(damage.map { "unreadable: \($0)" } ?? (items.isEmpty ? "none" : items.map { "\($0.0.uppercased()) \($0.1) bytes" }.joined(separator: ", ")))
                 """)
         }
+        if let damage { throw CLIFailure(.badInput, path: input, damage) }
     }
 }
 

@@ -101,4 +101,20 @@ import Testing
         let json = try CaecProcess.run(["info", golden.path, "--json"])
         #expect(json.stdoutText.contains("\"metadata\": {\"icc\": 40, \"exif\": 8, \"xmp\": 37}"))
     }
+
+    /// A truncated file: the header is still shown, and the damage is an error (one line, exit 65).
+    @Test func infoOfATruncatedFileShowsTheHeaderAndFails() throws {
+        let golden = try Data(
+            contentsOf: EncodeCommandTests.root.appendingPathComponent(
+                "Samples/golden/cae-r8/gray-horse-metadata-q4.cae"))
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let truncated = directory.path("truncated.cae")
+        try golden.prefix(golden.count - 20).write(to: URL(fileURLWithPath: truncated))
+        let result = try CaecProcess.run(["info", truncated])
+        #expect(result.status == 65)
+        #expect(result.stdoutText.contains("model        cae-r8"))
+        #expect(
+            result.stderr.hasPrefix("caec: error: \(truncated): ") && result.stderr.split(separator: "\n").count == 1)
+    }
 }

@@ -29,8 +29,6 @@ package struct CompressAIFactorizedModel: Sendable {
         bottlenecks = prefixes.map { architecture.bottleneck(prefix: $0, channels: architecture.m) }
     }
 
-    package var qualities: Int { architecture.qualities }
-
     /// The key table of quality `quality` (1-based).
     package func parameterSpecs(quality: Int) -> [ParameterSpec] {
         let prefix = CompressAIArchitecture.prefix(quality: quality)
@@ -45,24 +43,8 @@ package struct CompressAIFactorizedModel: Sendable {
     }
 }
 
-extension CompressAIFactorizedModel: CodecNetwork {
-    package var id: String { architecture.family.rawValue }
-    package var rate: Int { 16 }
-    package var latentChannels: Int { architecture.m }
-    package var parameterSpecs: [ParameterSpec] { (1...qualities).flatMap { parameterSpecs(quality: $0) } }
-    package var widestActivation: Int { max(architecture.n / 4, 1) }
-    /// As `bmshj-f-vr`, whose transforms these are.
-    package var analysisHalo: Int { 32 }
-    package var synthesisHalo: Int { 4 }
+extension CompressAIFactorizedModel: CompressAINetwork {
     package var entropyModel: CodecEntropyModel { .factorized(bottlenecks[0]) }
-    package var latentDependsOnQuality: Bool { qualities > 1 }
-
-    /// The latent of quality 1; the codec calls `analysis(_:quality:_:)`.
-    package func analysis(_ x: Tensor, _ parameters: Parameters) -> Tensor { analyses[0].forward(x, parameters) }
-
-    package func analysis(_ x: Tensor, quality: Int, _ parameters: Parameters) -> Tensor {
-        analyses[quality - 1].forward(x, parameters)
-    }
 
     package func quantizer(quality: Int, codec: CodecTensors, _ parameters: Parameters) -> Quantizer {
         Quantizer(.subtracting(medians(quality: quality, parameters)))

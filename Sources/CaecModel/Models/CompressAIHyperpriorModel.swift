@@ -34,8 +34,6 @@ package struct CompressAIHyperpriorModel: Sendable {
         bottlenecks = prefixes.map { architecture.bottleneck(prefix: $0, channels: architecture.n) }
     }
 
-    package var qualities: Int { architecture.qualities }
-
     /// The key table of quality `quality` (1-based).
     package func parameterSpecs(quality: Int) -> [ParameterSpec] {
         let q = quality - 1
@@ -68,23 +66,8 @@ package struct CompressAIHyperpriorModel: Sendable {
     }
 }
 
-extension CompressAIHyperpriorModel: CodecNetwork, HyperpriorCoding {
-    package var id: String { architecture.family.rawValue }
-    package var rate: Int { 16 }
-    package var latentChannels: Int { architecture.m }
-    package var parameterSpecs: [ParameterSpec] { (1...qualities).flatMap { parameterSpecs(quality: $0) } }
-    package var widestActivation: Int { max(architecture.n / 4, 1) }
-    package var analysisHalo: Int { 32 }
-    package var synthesisHalo: Int { 4 }
+extension CompressAIHyperpriorModel: CompressAINetwork, HyperpriorCoding {
     package var entropyModel: CodecEntropyModel { .hyperprior(bottlenecks[0]) }
-    package var latentDependsOnQuality: Bool { qualities > 1 }
-
-    /// The latent of quality 1; the codec calls `analysis(_:quality:_:)`.
-    package func analysis(_ x: Tensor, _ parameters: Parameters) -> Tensor { analyses[0].forward(x, parameters) }
-
-    package func analysis(_ x: Tensor, quality: Int, _ parameters: Parameters) -> Tensor {
-        analyses[quality - 1].forward(x, parameters)
-    }
 
     /// Plain rounding (CompressAI's Gaussian conditional with zero means).
     package func quantizer(quality: Int, codec: CodecTensors, _ parameters: Parameters) -> Quantizer {

@@ -32,7 +32,8 @@ public struct CaecFileInfo: Sendable, Equatable {
     /// The header's `quality_fraction` (§3.5): 0 for an integer quality.
     let qualityFraction: Int
 
-    /// `modelQuality` as a step of the quality scale; its description is the shortest exact decimal (`4.5`).
+    /// `modelQuality` as a step of the quality scale; its description is the shortest decimal that names it (`4.5`,
+    /// `4.3` for 4 + 77/256).
     package var exactQuality: ModelQuality { ModelQuality(index: quality, fraction: qualityFraction) }
 
     /// The values of `header`, which ends `headerBytes` into a file of `fileBytes`.

@@ -47,7 +47,10 @@ struct EncodeCommand: ParsableCommand {
     @Option(
         help: "Model id (see `caec models`).",
         completion: .list(ModelRegistry.hyperpriorIDs + ModelRegistry.rateDistortionIDs + ModelRegistry.autoencoderIDs))
-    var model: String = "bmshj-hp-vr"
+    var model: String = Self.defaultModel
+
+    /// The model `caec encode` uses without `--model`.
+    static let defaultModel = "bmshj-hp-vr"
 
     @Option(
         name: .shortAndLong,

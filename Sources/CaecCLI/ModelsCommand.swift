@@ -9,7 +9,11 @@ struct ModelsCommand: FailableCommand {
         commandName: "models",
         abstract: "List the models caec knows, with their rates, qualities and weights files.",
         discussion: """
-            Registered models are listed whether or not their weights are present ("missing"); imported             CompressAI models (kind compressai, `caec import compressai`) only when their weights file is in the             models folder, with the widths N and M their checkpoints have.
+            Registered models are listed whether or not their weights are present ("missing"); imported CompressAI \
+            models (kind compressai, `caec import compressai`) only when their weights file is in the models \
+            folder, with the widths N and M their checkpoints have. Qualities marked "continuous" take any value \
+            between the trained ones (`--model-quality 4.5`, `-q`, `--target-size`); the others take integers.
+            The last line names the model `caec encode` uses without `--model`.
             """
     )
 
@@ -18,7 +22,9 @@ struct ModelsCommand: FailableCommand {
     func execute() throws(CLIFailure) {
         let store = modelsOption.store
         print("models folder: \(store.directory)")
-        print("id".padding(Self.idWidth) + "kind            rate  params   qualities  weights")
+        print(
+            "id".padding(Self.idWidth) + "kind            rate  params   " + "qualities".padding(Self.qualitiesWidth)
+                + "weights")
         for id in ModelRegistry.allIDs {
             let specs = ModelRegistry.parameterSpecs(id)!
             let parameters = specs.filter { $0.kind == .parameter }.reduce(0) { $0 + $1.count }
@@ -42,7 +48,7 @@ struct ModelsCommand: FailableCommand {
                 weights = "\(path) (\(bytes.count / 1024) KiB)"
                 if kind != "classifier" {
                     if let codec = try? CaecCodec(weights: bytes) {
-                        qualities = "\(codec.qualities.lowerBound)-\(codec.qualities.upperBound)"
+                        qualities = Self.qualities(codec)
                     } else {
                         qualities = "uncalibrated"
                     }
@@ -50,14 +56,24 @@ struct ModelsCommand: FailableCommand {
             }
             print(
                 id.padding(Self.idWidth) + kind.padding(16) + rate.padding(6) + "\(parameters)".padding(9)
-                    + qualities.padding(11) + weights)
+                    + qualities.padding(Self.qualitiesWidth) + weights)
         }
         for id in ModelRegistry.compressAIIDs {
             let path = store.path(id)
             guard FileSystem.exists(path) else { continue }
             print(try Self.importedRow(id: id, path: path))
         }
+        print("default model (caec encode without --model): \(EncodeCommand.defaultModel)")
     }
+
+    /// The qualities column: `1-8`, or `1-8 continuous` for a model with a continuous quality scale.
+    static func qualities(_ codec: CaecCodec) -> String {
+        let range = "\(codec.qualities.lowerBound)-\(codec.qualities.upperBound)"
+        return codec.continuousQualities ? range + " continuous" : range
+    }
+
+    /// The qualities column fits `1-8 continuous`.
+    static let qualitiesWidth = 16
 
     /// The id column fits the longest id, `bmshj2018-hyperprior`.
     static let idWidth = 21
@@ -78,19 +94,18 @@ struct ModelsCommand: FailableCommand {
             }
             architecture = found
         } catch {
-            return start + "-".padding(9) + "-".padding(11) + weights + ", unreadable: \(error)"
+            return start + "-".padding(9) + "-".padding(qualitiesWidth) + weights + ", unreadable: \(error)"
         }
         let parameters = architecture.network().parameterSpecs.filter { $0.kind == .parameter }.reduce(0) {
             $0 + $1.count
         }
         let qualities: String
         do {
-            let codec = try CaecCodec(weights: bytes)
-            qualities = "\(codec.qualities.lowerBound)-\(codec.qualities.upperBound)"
+            qualities = Self.qualities(try CaecCodec(weights: bytes))
         } catch {
             qualities = "unusable"
         }
-        return start + "\(parameters)".padding(9) + qualities.padding(11) + weights
+        return start + "\(parameters)".padding(9) + qualities.padding(qualitiesWidth) + weights
             + ", N \(architecture.n), M \(architecture.m)"
     }
 }

@@ -37,9 +37,17 @@ import Testing
         #expect(GainInterpolation.gains(Self.gains, at: ModelQuality(index: 2, fraction: 128))[3] == 1)
     }
 
-    @Test func qualitiesRoundToTheNearest256thAndPrintExactly() {
+    @Test func qualitiesRoundToTheNearest256thAndPrintAsTheShortestDecimalThatRoundsBack() {
         #expect(ModelQuality(rounding: 4.3) == ModelQuality(index: 4, fraction: 77))
-        #expect(ModelQuality(rounding: 4.3)!.description == "4.30078125")
+        #expect(ModelQuality(rounding: 4.3)!.description == "4.3")
+        #expect(ModelQuality(index: 2, fraction: 1).description == "2.004")
+        #expect(ModelQuality(index: 2, fraction: 255).description == "2.996")
+        for fraction in 1..<ModelQuality.steps {
+            let point = ModelQuality(index: 3, fraction: fraction)
+            #expect(ModelQuality(rounding: Double(point.description)!) == point, "\(point.description)")
+            let decimals = point.description.split(separator: ".")[1]
+            #expect(decimals.count <= 3 && !decimals.hasSuffix("0"), "\(point.description)")
+        }
         #expect(ModelQuality(index: 4, fraction: 128).description == "4.5")
         #expect(ModelQuality(index: 7).description == "7" && ModelQuality(units: 257).value == 1 + 1.0 / 256)
         #expect(ModelQuality(rounding: .nan) == nil && ModelQuality(rounding: -1) == nil)

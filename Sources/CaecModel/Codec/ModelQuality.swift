@@ -38,17 +38,21 @@ package struct ModelQuality: Sendable, Hashable, Comparable, CustomStringConvert
 
     package static func < (a: ModelQuality, b: ModelQuality) -> Bool { a.units < b.units }
 
-    /// `5`, or `4.5`, `4.30078125`: the shortest decimal that is exactly this point.
+    /// `5`, `4.5`, `4.3`: the shortest decimal that names this point, the one `init(rounding:)` takes back to it
+    /// (`4.3` is the point 4 + 77/256 = 4.30078125). Every point has one of at most 3 decimals.
     package var description: String {
         guard fraction != 0 else { return String(index) }
-        var digits = ""
-        var rest = fraction
-        // fraction / 256 has at most 8 decimal digits; each step multiplies the remainder by 10.
-        while rest != 0 {
-            rest *= 10
-            digits.append(Character(String(rest / Self.steps)))
-            rest %= Self.steps
+        var scale = 1
+        for digits in 1...3 {
+            scale *= 10
+            // The `digits`-decimal number nearest the point, and the point it rounds to; no ties can occur, since
+            // 256 c / 10^d is never an odd multiple of 1/2 for d < 9.
+            let numerator = (2 * fraction * scale + Self.steps) / (2 * Self.steps)
+            if (2 * numerator * Self.steps + scale) / (2 * scale) == fraction {
+                let text = String(numerator)
+                return "\(index)." + String(repeating: "0", count: digits - text.count) + text
+            }
         }
-        return "\(index).\(digits)"
+        preconditionFailure("ModelQuality: no 3-decimal name for \(fraction)/256")
     }
 }

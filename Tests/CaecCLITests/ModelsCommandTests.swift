@@ -1,0 +1,22 @@
+import CaecTestSupport
+import Foundation
+import Testing
+
+@Suite struct ModelsCommandTests {
+    @Test func shippedModelsShowTheirQualityScaleAndTheDefault() throws {
+        let result = try CaecProcess.run(["models", "--models", Golden.url("Models").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdoutText.split(separator: "\n").map(String.init)
+        func fields(_ id: String) -> [String] {
+            let row = lines.first { $0.hasPrefix(id + " ") } ?? ""
+            return row.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        }
+        // id, kind, rate, params, qualities...: the hyperprior interpolates its gains between trained qualities;
+        // the factorized model has tables for its trained qualities only, so its weights file comes next.
+        #expect(Array(fields("bmshj-hp-vr").dropFirst(4).prefix(2)) == ["1-8", "continuous"], "\(lines)")
+        let factorized = fields("bmshj-f-vr")
+        #expect(
+            factorized.count > 5 && factorized[4] == "1-8" && factorized[5].hasSuffix("bmshj-f-vr.caew"), "\(lines)")
+        #expect(lines.last == "default model (caec encode without --model): bmshj-hp-vr", "\(lines)")
+    }
+}

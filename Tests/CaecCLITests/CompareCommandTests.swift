@@ -111,6 +111,17 @@ import Testing
         #expect(csv.split(separator: "\n").count == 1 + 8)
         let markdown = try String(contentsOfFile: directory.path("run/fig4-ratio-bpp.md"), encoding: .utf8)
         #expect(markdown.contains("Judge: `lenet5`") && markdown.contains("| webp | 2 |"))
+        // A committed report keeps summary.json but not results.csv: the figure comes from the summary.
+        try FileManager.default.removeItem(atPath: directory.path("run/results.csv"))
+        let fromSummary = try CaecProcess.run([
+            "experiment", "ratio", directory.path("run"), "--out", directory.path("s"),
+        ])
+        #expect(fromSummary.status == 0, "\(fromSummary.stderr)")
+        let summaryCSV = try String(contentsOfFile: directory.path("s/fig4-ratio-bpp.csv"), encoding: .utf8)
+        #expect(summaryCSV.split(separator: "\n").count == 1 + 8)
+        #expect(
+            try String(contentsOfFile: directory.path("s/fig4-ratio-bpp.md"), encoding: .utf8).contains(
+                "run/summary.json"))
         let agreement = try CaecProcess.run([
             "experiment", "ratio", directory.path("run"), "--measure", "agreement", "--out", directory.path("agree"),
         ])

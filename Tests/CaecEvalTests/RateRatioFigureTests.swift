@@ -106,4 +106,42 @@ import Testing
         #expect(RateRatioFigure.judge(settings: "methods=jpeg:5 classifier=none inputs=x\n") == nil)
         #expect(RateRatioFigure.judge(settings: "methods=jpeg:5\n") == nil)
     }
+
+    @Test func summary_json_gives_the_same_figure() throws {
+        let summary = CompareSummary(rows: Self.rows())
+        let settings = "methods=caec-x:1/2,jpeg:10/90 classifier=resnet9-cifar inputs=cifar-test:4"
+        let stored = try StoredCompareSummary(json: summary.json(settings: settings))
+        #expect(stored.settings == settings && stored.images == 4 && stored.classified == 4)
+        #expect(stored.series == summary.series && stored.points.count == summary.points.count)
+        let fromRows = try RateRatioFigure(summary: summary, judge: "resnet9-cifar")
+        let fromJSON = try RateRatioFigure(stored: stored, judge: RateRatioFigure.judge(settings: stored.settings)!)
+        #expect(fromJSON.csv() == fromRows.csv() && fromJSON.title == fromRows.title)
+    }
+
+    @Test func summary_json_errors_name_the_problem() {
+        #expect(throws: CompareDataError.malformedSummary(reason: "unterminated string at byte 15")) {
+            try StoredCompareSummary(json: "{\"settings\": \"x")
+        }
+        #expect(throws: CompareDataError.malformedSummary(reason: "no \"images\"")) {
+            try StoredCompareSummary(json: "{\"settings\": \"x\"}")
+        }
+        #expect(throws: CompareDataError.malformedSummary(reason: "not a JSON object")) {
+            try StoredCompareSummary(json: "[1, 2]")
+        }
+    }
+
+    @Test func json_strings_and_numbers() throws {
+        var parser = JSONParser(Array(#"{"a": "q\"\u00e9\ud83d\ude00", "b": [-1.5e2, true, null], "c": {}}"#.utf8))
+        let value = try parser.document()
+        #expect(
+            value
+                == .object([
+                    ("a", .string("q\"\u{e9}\u{1F600}")), ("b", .array([.number(-150), .bool(true), .null])),
+                    ("c", .object([])),
+                ]))
+        var trailing = JSONParser(Array("1 2".utf8))
+        #expect(throws: CompareDataError.malformedSummary(reason: "text after the JSON value at byte 2")) {
+            try trailing.document()
+        }
+    }
 }

@@ -56,17 +56,35 @@ package struct RateRatioFigure: Sendable {
     ///   `ratio` and the images have no labels, `.noneRightOnOriginals` when it is `ratio` and the judge is wrong on
     ///   every original (the ratio divides by that accuracy).
     package init(summary: CompareSummary, judge: String, measure: Measure = .ratio) throws(RateRatioFigureError) {
-        guard summary.classified > 0 else { throw .notClassified(images: summary.images) }
+        try self.init(
+            series: summary.series, points: summary.points, images: summary.images, classified: summary.classified,
+            originalAccuracy: summary.originalAccuracy, judge: judge, measure: measure)
+    }
+
+    /// The figure of a run whose summary.json is all that is left (committed reports keep no results.csv).
+    ///
+    /// - Throws: as `init(summary:judge:measure:)`.
+    package init(stored: StoredCompareSummary, judge: String, measure: Measure = .ratio) throws(RateRatioFigureError) {
+        try self.init(
+            series: stored.series, points: stored.points, images: stored.images, classified: stored.classified,
+            originalAccuracy: stored.originalAccuracy, judge: judge, measure: measure)
+    }
+
+    init(
+        series: [String], points: [CompareSummary.Point], images: Int, classified: Int, originalAccuracy: Double?,
+        judge: String, measure: Measure
+    ) throws(RateRatioFigureError) {
+        guard classified > 0 else { throw .notClassified(images: images) }
         if measure == .ratio {
-            guard let accuracy = summary.originalAccuracy else { throw .unlabelled }
-            guard accuracy > 0 else { throw .noneRightOnOriginals(images: summary.classified) }
+            guard let accuracy = originalAccuracy else { throw .unlabelled }
+            guard accuracy > 0 else { throw .noneRightOnOriginals(images: classified) }
         }
         self.judge = judge
         self.measure = measure
-        images = summary.classified
-        originalAccuracy = summary.originalAccuracy
-        curves = summary.series.compactMap { name in
-            let points = summary.points.filter { $0.series == name }.compactMap { p -> Point? in
+        self.images = classified
+        self.originalAccuracy = originalAccuracy
+        curves = series.compactMap { name in
+            let curve = points.filter { $0.series == name }.compactMap { p -> Point? in
                 let value = measure == .ratio ? p.ratio : p.agreement
                 return value.map {
                     Point(
@@ -74,7 +92,7 @@ package struct RateRatioFigure: Sendable {
                         ratio: p.ratio)
                 }
             }.sorted { $0.bpp < $1.bpp }
-            return points.isEmpty ? nil : Curve(series: name, points: points)
+            return curve.isEmpty ? nil : Curve(series: name, points: curve)
         }
     }
 
@@ -161,7 +179,7 @@ package struct RateRatioFigure: Sendable {
         } else {
             text += " on \(images) images (no labels)"
         }
-        text += ". Made by `caec experiment ratio` from the per-image results of `\(source)` (settings: `\(settings)`),"
+        text += ". Made by `caec experiment ratio` from `\(source)` (settings: `\(settings)`),"
         text += " without encoding again. Rates are means over images; `jpeg-scan` counts only the JPEG bytes after"
         text += " the SOS header.\n\n"
         switch measure {

@@ -11,7 +11,7 @@ struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiment",
         abstract: "Reproduce a paper's experiments.",
-        subcommands: [SeedExperimentCommand.self]
+        subcommands: [SeedExperimentCommand.self, RatioExperimentCommand.self]
     )
 }
 

@@ -1,3 +1,4 @@
+import CaecTestSupport
 import Foundation
 import Testing
 
@@ -84,5 +85,63 @@ import Testing
         #expect(other.status == 64 && other.stderr.contains("other settings"))
         let restart = try CaecProcess.run(Self.arguments(directory, out: "cut") + ["--limit", "2", "--restart"])
         #expect(restart.status == 0)
+    }
+}
+
+/// `caec experiment ratio` on a compare run of a tiny synthetic CIFAR-10 batch judged by the shipped lenet5.
+@Suite struct RatioExperimentCommandTests {
+    @Test func figure_from_a_classified_compare_run() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // Of these ten images lenet5 gets at least one original right, so the ratio is defined.
+        _ = try CompareCommandTests.makeCIFAR(in: directory, count: 10)
+        try FileManager.default.copyItem(
+            atPath: Golden.url("Models/lenet5.caew").path, toPath: directory.path("models/lenet5.caew"))
+        let compare = try CaecProcess.run(
+            CompareCommandTests.arguments(directory, out: "run") + ["--classifier", "lenet5"])
+        #expect(compare.status == 0, "\(compare.stderr)")
+        let ratio = try CaecProcess.run(["experiment", "ratio", directory.path("run")])
+        #expect(ratio.status == 0, "\(ratio.stderr)")
+        let svg = try String(contentsOfFile: directory.path("run/fig4-ratio-bpp.svg"), encoding: .utf8)
+        #expect(
+            svg.contains("Performance ratio against rate; judge lenet5, ") && svg.contains("% on 10 originals")
+                && svg.contains("jpeg-scan"))
+        let csv = try String(contentsOfFile: directory.path("run/fig4-ratio-bpp.csv"), encoding: .utf8)
+        // jpeg 3 qualities, jpeg-scan 3, webp 2.
+        #expect(csv.split(separator: "\n").count == 1 + 8)
+        let markdown = try String(contentsOfFile: directory.path("run/fig4-ratio-bpp.md"), encoding: .utf8)
+        #expect(markdown.contains("Judge: `lenet5`") && markdown.contains("| webp | 2 |"))
+        // A committed report keeps summary.json but not results.csv: the figure comes from the summary.
+        try FileManager.default.removeItem(atPath: directory.path("run/results.csv"))
+        let fromSummary = try CaecProcess.run([
+            "experiment", "ratio", directory.path("run"), "--out", directory.path("s"),
+        ])
+        #expect(fromSummary.status == 0, "\(fromSummary.stderr)")
+        let summaryCSV = try String(contentsOfFile: directory.path("s/fig4-ratio-bpp.csv"), encoding: .utf8)
+        #expect(summaryCSV.split(separator: "\n").count == 1 + 8)
+        #expect(
+            try String(contentsOfFile: directory.path("s/fig4-ratio-bpp.md"), encoding: .utf8).contains(
+                "run/summary.json"))
+        let agreement = try CaecProcess.run([
+            "experiment", "ratio", directory.path("run"), "--measure", "agreement", "--out", directory.path("agree"),
+        ])
+        #expect(agreement.status == 0, "\(agreement.stderr)")
+        #expect(
+            try String(contentsOfFile: directory.path("agree/fig4-ratio-bpp.svg"), encoding: .utf8).contains(
+                "Agreement with the original's class"))
+    }
+
+    @Test func unusable_runs_fail_with_one_line() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try CompareCommandTests.makeCIFAR(in: directory, count: 2)
+        let plain = try CaecProcess.run(CompareCommandTests.arguments(directory, out: "plain") + ["--no-classifier"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        let unjudged = try CaecProcess.run(["experiment", "ratio", directory.path("plain")])
+        #expect(unjudged.status == 65 && unjudged.stderr.contains("run.txt: the run used no classifier"))
+        let missing = try CaecProcess.run(["experiment", "ratio", directory.path("nowhere")])
+        #expect(missing.status == 66 && missing.stderr.split(separator: "\n").count == 1)
+        let usage = try CaecProcess.run(["experiment", "ratio", directory.path("plain"), "--measure", "psnr"])
+        #expect(usage.status == 64)
     }
 }

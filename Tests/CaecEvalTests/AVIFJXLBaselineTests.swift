@@ -25,6 +25,15 @@ import Testing
         #expect(abs(JXLCodec.distance(quality: 5) - (6.4 + 97.65625 / 6.25)) < 1e-4)  // 2.5^5 = 97.66
     }
 
+    /// The matched-size grid of a CIFAR-10 run searched down to quality 1, which libjxl refuses (distance 38.9).
+    @Test func every_grid_quality_encodes() throws {
+        #expect(JXLCodec.distance(quality: 4) > 25 && JXLCodec.distance(quality: 5) <= 25)
+        let tiny = RGBImage(width: 8, height: 8, pixels: Array(Self.image.pixels.prefix(8 * 8 * 3)))
+        for quality in MatchedGrid.defaultJXLQualities + JXLCodec.defaultQualities {
+            #expect(!(try JXLCodec.encode(tiny, quality: quality)).isEmpty, "quality \(quality)")
+        }
+    }
+
     @Test(arguments: ["avif", "jxl"]) func round_trip_is_plausible(codec: String) throws {
         func run(_ quality: Int) throws -> (file: [UInt8], decoded: RGBImage) {
             let file =

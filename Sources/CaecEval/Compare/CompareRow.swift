@@ -112,6 +112,8 @@ package enum CompareDataError: Error, Equatable, CustomStringConvertible {
     case settingsMismatch(expected: String, found: String)
     /// Two shards hold the same image.
     case duplicateImage(index: Int)
+    /// A summary.json that cannot be read back.
+    case malformedSummary(reason: String)
 
     package var description: String {
         switch self {
@@ -120,6 +122,7 @@ package enum CompareDataError: Error, Equatable, CustomStringConvertible {
         case .settingsMismatch(let expected, let found):
             "results were made with other settings (\(found)); this run has \(expected)"
         case .duplicateImage(let index): "image \(index) appears in more than one shard"
+        case .malformedSummary(let reason): "not a caec compare summary.json (\(reason))"
         }
     }
 }

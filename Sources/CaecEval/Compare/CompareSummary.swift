@@ -154,9 +154,15 @@ package struct CompareSummary: Sendable {
 
     /// The first crossing of `target` along the curve sorted by rate, linear in bpp between neighbours.
     static func rateAt(_ target: Double, _ points: [Point]) -> (Double?, Bool) {
-        let curve = points.compactMap { p in p.agreement.map { (bpp: p.meanBPP, value: $0) } }.sorted {
-            $0.bpp < $1.bpp
-        }
+        firstCrossing(target, points.compactMap { p in p.agreement.map { (bpp: p.meanBPP, value: $0) } })
+    }
+
+    /// The lowest bpp at which `curve` (any order; sorted by bpp here) first reaches `target`, linear in bpp between
+    /// neighbours; nil if it never does. `atMost` when its lowest-rate point already reaches it.
+    package static func firstCrossing(_ target: Double, _ points: [(bpp: Double, value: Double)]) -> (
+        bpp: Double?, atMost: Bool
+    ) {
+        let curve = points.sorted { $0.bpp < $1.bpp }
         guard let first = curve.first else { return (nil, false) }
         if first.value >= target { return (first.bpp, true) }
         for i in 1..<curve.count where curve[i].value >= target {

@@ -17,6 +17,11 @@ package enum MatchedGrid {
         package static let columns = ["original", "JPEG", "WebP", "AVIF", "JPEG XL", "caec"]
     }
 
+    /// The JPEG XL qualities the grid searches: 5...99 in steps of 2. Below 5, cjxl 0.7's quality scale
+    /// (`JXLCodec.distance(quality:)`) passes distance 25, libjxl's limit (quality 4 is distance 25.2), and the small
+    /// files of 32x32 images send the search there.
+    package static let defaultJXLQualities = Array(stride(from: 5, through: 99, by: 2))
+
     /// One row per image: the original, then JPEG, WebP, AVIF and JPEG XL at the qualities of their ladders whose
     /// files are closest in size to caec's file at `quality`, then caec. Large images are cropped to their central
     /// `crop` x `crop` pixels after coding (the coding sees the whole image).
@@ -24,7 +29,7 @@ package enum MatchedGrid {
         images: [RGBImage], codec: CaecCodec, quality: Int, jpegQualities: [Int] = Array(1...100),
         webpQualities: [Int] = Array(stride(from: 0, through: 100, by: 2)),
         avifQualities: [Int] = Array(stride(from: 0, through: 100, by: 2)),
-        jxlQualities: [Int] = Array(stride(from: 1, through: 99, by: 2)), crop: Int = 192
+        jxlQualities: [Int] = defaultJXLQualities, crop: Int = 192
     ) throws -> Grid {
         var grid = Grid(rows: [], labels: [], captions: [])
         for image in images {

@@ -20,6 +20,7 @@ LEGS = [
     ("bmshj-hp-vr", 1, "pilot: 50 min, transforms frozen, hyperprior only"),
     ("bmshj-hp-vr", 2, "15 min, everything, lr 1e-4 then 1e-5"),
     ("bmshj-hp-vr", 3, "100 min, everything, lr 1e-4 then 1e-5 (shipped)"),
+    ("bmshj-hp-vr", 4, "40 min from the shipped weights, lr 1e-4, stopped: flat (not shipped)"),
 ]
 
 

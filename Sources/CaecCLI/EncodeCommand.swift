@@ -94,7 +94,7 @@ struct EncodeCommand: ParsableCommand {
             discussion: """
                 0 (default) is the plain encoder, whose bytes are the same on every machine. 1-9 run 10, 20, 40, 60, \
                 100, 150, 200, 300, 500 steps of stochastic Gumbel annealing on the model's own rate + lambda x \
-                distortion (bmshj-hp-vr and bmshj-f-vr; the autoencoders and imported models encode at effort 0 \
+                distortion (bmshj-hp-vr, bmshj-hp-vr-n128 and bmshj-f-vr; the autoencoders and imported models encode at effort 0 \
                 with a warning). The search lowers the model's own rate + lambda x distortion: at a fixed quality \
                 it mostly raises PSNR, with the same or slightly fewer bytes. Their bytes may differ between \
                 machines, and any caec decodes them. Images up to 16 Mpx.

@@ -17,6 +17,8 @@ import Testing
         let factorized = fields("bmshj-f-vr")
         #expect(
             factorized.count > 5 && factorized[4] == "1-8" && factorized[5].hasSuffix("bmshj-f-vr.caew"), "\(lines)")
+        // No weights are shipped for the wide hyperprior yet: listed with its key table's size, as missing.
+        #expect(fields("bmshj-hp-vr-n128") == ["bmshj-hp-vr-n128", "hyperprior", "16", "3158339", "-", "missing"])
         #expect(lines.last == "default model (caec encode without --model): bmshj-hp-vr", "\(lines)")
     }
 }

@@ -72,7 +72,9 @@ import Testing
         } throws: { error in
             if case .badCheckpoint = error as? TrainingRunError { true } else { false }
         }
-        #expect(throws: TrainingRunError.unknownModel("cae-r2", known: ["bmshj-f-vr", "bmshj-hp-vr"])) {
+        #expect(
+            throws: TrainingRunError.unknownModel("cae-r2", known: ["bmshj-f-vr", "bmshj-hp-vr", "bmshj-hp-vr-n128"])
+        ) {
             _ = try PhotoTrainingRun(PhotoTrainingOptions(modelID: "cae-r2", budget: .steps(1)))
         }
     }

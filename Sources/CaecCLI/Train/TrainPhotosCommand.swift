@@ -10,7 +10,8 @@ import CaecTrain
 struct TrainPhotosCommand: FailableCommand {
     static let configuration = CommandConfiguration(
         commandName: "photos",
-        abstract: "Train a rate-distortion model (bmshj-f-vr, bmshj-hp-vr) on photographs, or evaluate its codec.",
+        abstract:
+            "Train a photo rate-distortion model (bmshj-f-vr, bmshj-hp-vr, bmshj-hp-vr-n128) or evaluate its codec.",
         discussion: """
             Writes, in --out (default runs/<model>): <model>.caew, checkpoint.caew every --checkpoint-minutes, \
             loss.csv and heldout.csv (bpp and PSNR of every quality on held-out photos). With --codec-eval DIR: \

@@ -24,7 +24,7 @@ extension HyperpriorModel: CodecNetwork, HyperpriorCoding, ContinuousQualityCodi
         core.decode(symbols, quality: quality - 1, parameters)
     }
 
-    package var hyperLatentChannels: Int { n }
+    package var hyperLatentChannels: Int { hyperChannels }
     package var hyperRate: Int { Self.hyperRate }
 
     /// The z symbols at trained quality `quality` (1-based).

@@ -11,22 +11,32 @@ import CaecTensor
 ///
 /// ```
 /// x -> g_a -> y (M, H/16, W/16) -> * gain.analysis[q] -> y' -> round (training: + U(-1/2, 1/2)) -> y~
-/// |y'| -> h_a: conv3x3/1 (M->N) ReLU conv5x5/2 ReLU conv5x5/2 -> z (N, H/64, W/64) -> round -> z~
+/// |y'| -> h_a: conv3x3/1 (M->Nh) ReLU conv5x5/2 ReLU conv5x5/2 -> z (Nh, H/64, W/64) -> round -> z~
 ///         (rate: -log2 p_q(z~), factorized prior, one density set per quality)
-/// z~ -> h_s: deconv5x5/2 ReLU deconv5x5/2 ReLU conv3x3/1 (N->M) ReLU -> crop to (h, w) -> scales s
+/// z~ -> h_s: deconv5x5/2 ReLU deconv5x5/2 ReLU conv3x3/1 (Nh->M) ReLU -> crop to (h, w) -> scales s
 ///         (rate: -log2 p(y~ | s), zero-mean Gaussian conditional)
 /// y~ * gain.synthesis[q] -> g_s -> x^
 /// ```
 /// Keys: `g_a.*`, `g_s.*`, `gain.analysis`, `gain.synthesis` as `bmshj-f-vr`; `h_a.0/2/4.{weight,bias}` and
 /// `h_s.0/2/4.{weight,bias}` as CompressAI numbers its `nn.Sequential`s; `entropy_bottleneck.*` is z's density
-/// (N channels, one set per quality). h_s's output has 4 ceil(h / 4) rows, at least y's h; the extra bottom rows
+/// (Nh channels, one set per quality). h_s's output has 4 ceil(h / 4) rows, at least y's h; the extra bottom rows
 /// and right columns are cropped, so images need only be multiples of 16, like `bmshj-f-vr`. The hyper transforms
 /// are initialised as PyTorch's default (`kaiming_uniform_(a = sqrt(5))`), as CompressAI's are.
+///
+/// The hyper width Nh (h_a, h_s and z, `hyperChannels`) is N unless given: `bmshj-hp-vr-n128` has N = 128 transforms
+/// around `bmshj-hp-vr`'s width-64 hyper transforms, so that it can start from that model (`widened`).
 package struct HyperpriorModel: Sendable {
     package let id: String
+    /// The width of g_a and g_s.
     package let n: Int
     package let m: Int
+    /// The width of h_a, h_s and z (the hyper-latent's channels).
+    package let hyperChannels: Int
     package let lambdas: [Float]
+    /// The factorized model whose transforms and gains `--init-from` takes (nil: none has these widths).
+    package let factorizedID: String?
+    /// The narrower hyperprior model that `--init-from` widens into this one (`widened`), or nil.
+    package let narrowerID: String?
     /// g_a and g_s, the gains and their initialisation; its own entropy bottleneck is not part of this model.
     package let core: RateDistortionModel
     package let hyperAnalysis: Sequential
@@ -34,15 +44,26 @@ package struct HyperpriorModel: Sendable {
     package let bottleneck: EntropyBottleneck
 
     /// - Parameters:
-    ///   - factorizedID: the factorized model with the same transforms (`--init-from` takes g_a, g_s, gains).
+    ///   - factorizedID: the factorized model with the same transforms (`--init-from` takes g_a, g_s, gains), or nil.
+    ///   - hyperChannels: the width of h_a, h_s and z; nil for N.
+    ///   - narrowerID: a hyperprior model with the same M, hyper width and lambdas and a narrower N, which
+    ///     `--init-from` widens into this one (`widened`); nil for none.
     ///   - path: the kernels of g_a, h_a and h_s; the codec runs `.portable` so that z and the scale indices are the
     ///     same on every machine (g_s always runs the fast kernels).
-    package init(id: String, factorizedID: String, n: Int, m: Int, lambdas: [Float], path: KernelPath = .fast) {
+    package init(
+        id: String, factorizedID: String?, n: Int, m: Int, hyperChannels: Int? = nil, lambdas: [Float],
+        narrowerID: String? = nil, path: KernelPath = .fast
+    ) {
+        let hyper = hyperChannels ?? n
+        precondition(n > 0 && m > 0 && hyper > 0, "HyperpriorModel: widths")
         self.id = id
         self.n = n
         self.m = m
+        self.hyperChannels = hyper
         self.lambdas = lambdas
-        core = RateDistortionModel(id: factorizedID, n: n, m: m, lambdas: lambdas, analysisPath: path)
+        self.factorizedID = factorizedID
+        self.narrowerID = narrowerID
+        core = RateDistortionModel(id: factorizedID ?? id, n: n, m: m, lambdas: lambdas, analysisPath: path)
         func conv(_ key: String, _ from: Int, _ to: Int, _ kernel: Int, _ stride: Int) -> any Layer {
             Conv2D(
                 key, inChannels: from, outChannels: to, kernelSize: kernel, stride: stride, padding: kernel / 2,
@@ -50,15 +71,17 @@ package struct HyperpriorModel: Sendable {
         }
         func deconv(_ key: String) -> any Layer {
             ConvTranspose2D(
-                key, inChannels: n, outChannels: n, kernelSize: 5, stride: 2, padding: 2, outputPadding: 1, path: path)
+                key, inChannels: hyper, outChannels: hyper, kernelSize: 5, stride: 2, padding: 2, outputPadding: 1,
+                path: path)
         }
         hyperAnalysis = Sequential([
-            conv("h_a.0", m, n, 3, 1), ReLU(), conv("h_a.2", n, n, 5, 2), ReLU(), conv("h_a.4", n, n, 5, 2),
+            conv("h_a.0", m, hyper, 3, 1), ReLU(), conv("h_a.2", hyper, hyper, 5, 2), ReLU(),
+            conv("h_a.4", hyper, hyper, 5, 2),
         ])
         hyperSynthesis = Sequential([
-            deconv("h_s.0"), ReLU(), deconv("h_s.2"), ReLU(), conv("h_s.4", n, m, 3, 1), ReLU(),
+            deconv("h_s.0"), ReLU(), deconv("h_s.2"), ReLU(), conv("h_s.4", hyper, m, 3, 1), ReLU(),
         ])
-        bottleneck = EntropyBottleneck("entropy_bottleneck", channels: n, qualities: lambdas.count)
+        bottleneck = EntropyBottleneck("entropy_bottleneck", channels: hyper, qualities: lambdas.count)
     }
 
     package static let rate = RateDistortionModel.rate
@@ -81,11 +104,19 @@ package struct HyperpriorModel: Sendable {
         return parameters
     }
 
-    /// Parameters from `file`: this model's own weights, or the factorized model's (`core.id`), whose g_a, g_s and
-    /// gains are taken (adapted to these lambdas as `RateDistortionModel.parameters(adapting:)` does), with h_a,
-    /// h_s and z's density fresh from `seed`.
+    /// Parameters from `file`: this model's own weights; the narrower hyperprior's (`narrowerID`), widened so that
+    /// this model computes the same function (`widened`, new channels drawn from `seed`); or the factorized
+    /// model's (`factorizedID`), whose g_a, g_s and gains are taken (adapted to these lambdas as
+    /// `RateDistortionModel.parameters(adapting:)` does), with h_a, h_s and z's density fresh from `seed`.
+    ///
+    /// - Throws: `WeightsError` when `file` is none of these models, or its tensors do not fit their key table.
     package func parameters(initialisingFrom file: WeightsFile, seed: UInt64) throws(WeightsError) -> Parameters {
         if file.modelID == id { return try Parameters(loading: file, modelID: id, specs: parameterSpecs) }
+        if let narrowerID, file.modelID == narrowerID, let narrower = ModelRegistry.hyperprior(narrowerID) {
+            let trained = try Parameters(loading: file, modelID: narrowerID, specs: narrower.parameterSpecs)
+            return widened(trained, of: narrower, seed: seed)
+        }
+        guard factorizedID != nil else { throw .wrongModel(expected: narrowerID ?? id, found: file.modelID) }
         let factorized = try core.parameters(adapting: file)
         var parameters = initialParameters(seed: seed)
         let shared = core.analysis.parameterSpecs + core.synthesis.parameterSpecs

@@ -18,8 +18,9 @@ package enum ModelRegistry {
     package static let resnet9CIFARWidths = [32, 64, 128, 256]
     /// Rate-distortion models for photographs (trained with `caec train --photos`).
     package static let rateDistortionIDs = ["bmshj-f-vr"]
-    /// Scale-hyperprior models for photographs (`caec train photos --init-from` a factorized model).
-    package static let hyperpriorIDs = ["bmshj-hp-vr"]
+    /// Scale-hyperprior models for photographs (`caec train photos --init-from` a factorized model, or the narrower
+    /// hyperprior for `bmshj-hp-vr-n128`).
+    package static let hyperpriorIDs = ["bmshj-hp-vr", "bmshj-hp-vr-n128"]
     /// Models imported from CompressAI (`caec import compressai`): the id names the architecture, and the weights
     /// file's metadata gives the widths and the number of qualities (`CompressAIArchitecture`).
     package static let compressAIIDs = CompressAIArchitecture.Family.allCases.map(\.rawValue)
@@ -42,11 +43,17 @@ package enum ModelRegistry {
     }
 
     /// `bmshj-hp-vr`: Ballé 2018 scale hyperprior on `bmshj-f-vr`'s transforms and ladder, N = 64, M = 128.
+    /// `bmshj-hp-vr-n128`: the same with g_a and g_s at N = 128 and h_a, h_s, z at `bmshj-hp-vr`'s width 64, so
+    /// that `--init-from` widens `bmshj-hp-vr` into it without changing what it computes.
     package static func hyperprior(_ id: String, path: KernelPath = .fast) -> HyperpriorModel? {
         switch id {
         case "bmshj-hp-vr":
             HyperpriorModel(
                 id: id, factorizedID: "bmshj-f-vr", n: 64, m: 128, lambdas: rateDistortionLambdas, path: path)
+        case "bmshj-hp-vr-n128":
+            HyperpriorModel(
+                id: id, factorizedID: nil, n: 128, m: 128, hyperChannels: 64, lambdas: rateDistortionLambdas,
+                narrowerID: "bmshj-hp-vr", path: path)
         default: nil
         }
     }

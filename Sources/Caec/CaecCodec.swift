@@ -164,7 +164,7 @@ public struct CaecCodec: Sendable {
     public static let maxEffort = 9
 
     /// Search steps of each effort 0 ... 9.
-    public static func iterations(effort: Int) -> Int { [0, 10, 20, 40, 60, 100, 150, 200, 300, 500][effort] }
+    public static func iterations(effort: Int) -> Int { [0, 5, 10, 20, 30, 45, 60, 80, 110, 150][effort] }
 
     /// The largest image `encode` searches with effort above 0 (16 Mpx): the search holds the decoder's
     /// activations of the whole image in memory.

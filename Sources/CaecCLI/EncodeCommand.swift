@@ -89,8 +89,8 @@ struct EncodeCommand: ParsableCommand {
         help: ArgumentHelp(
             "Encoder effort, 0-9: search for better latents (slower; better rate + distortion; same decoder).",
             discussion: """
-                0 (default) is the plain encoder, whose bytes are the same on every machine. 1-9 run 10, 20, 40, 60, \
-                100, 150, 200, 300, 500 steps of stochastic Gumbel annealing on the model's own rate + lambda x \
+                0 (default) is the plain encoder, whose bytes are the same on every machine. 1-9 run 5, 10, 20, 30, \
+                45, 60, 80, 110, 150 steps of stochastic Gumbel annealing on the model's own rate + lambda x \
                 distortion (bmshj-hp-vr and bmshj-f-vr; the autoencoders and imported models encode at effort 0 \
                 with a warning). The search lowers the model's own rate + lambda x distortion: at a fixed quality \
                 it mostly raises PSNR, with the same or slightly fewer bytes. Their bytes may differ between \
@@ -138,6 +138,7 @@ struct EncodeCommand: ParsableCommand {
                 if effort > 0 && !codec.supportsEffort && !quiet {
                     printError("caec: warning: --effort \(effort): \(model) has no latent search; encoding at effort 0")
                 }
+                if effort > 0 { KeepFreedMemory.apply() }
                 let setting = try qualitySetting(codec)
                 return FileJobs.runEach(jobs) { job throws(CLIFailure) in
                     try encode(job, codec: codec, setting: setting)

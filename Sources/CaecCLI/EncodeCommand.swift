@@ -94,7 +94,7 @@ struct EncodeCommand: ParsableCommand {
                 distortion (bmshj-hp-vr and bmshj-f-vr; the autoencoders and imported models encode at effort 0 \
                 with a warning). The search lowers the model's own rate + lambda x distortion: at a fixed quality \
                 it mostly raises PSNR, with the same or slightly fewer bytes. Their bytes may differ between \
-                machines, and any caec decodes them. Images over 1536x1536 are searched in tiles.
+                machines, and any caec decodes them. Images wider or taller than 1536 pixels are searched in tiles.
                 """))
     var effort: Int = 0
 

@@ -65,8 +65,7 @@ public struct CaecCodec: Sendable {
     ///   - effort: 0 ... `CaecCodec.maxEffort`; ignored (treated as 0) by models without refinement.
     ///   - progress: with effort, called after each search step with (steps done, steps in all).
     /// - Throws: `CaecError` `.invalidArgument` for a quality outside `qualities`, an effort outside
-    ///   `0...maxEffort`, or a metadata item over `CaecMetadata.maxBlockBytes`; `.tooLarge` for a side over 65536,
-    ///   or over `maxEffortPixels` pixels with effort.
+    ///   `0...maxEffort`, or a metadata item over `CaecMetadata.maxBlockBytes`; `.tooLarge` for a side over 65536.
     public func encode(
         _ image: RGBImage, quality: Int, metadata: CaecMetadata = .init(), effort: Int = 0,
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
@@ -140,17 +139,14 @@ public struct CaecCodec: Sendable {
     /// The `.cae` file of `image`, whose latent is `latent`, with symbols searched at `effort` (1 ... `maxEffort`)
     /// by a model that `supportsEffort`.
     ///
-    /// - Throws: `CaecError` `.tooLarge` over `maxEffortPixels`, and as `file(latent:quality:width:height:metadata:)`.
+    /// Large images are searched in tiles (`LatentTilePlan`), so the search's memory is that of a tile plus the
+    /// image's own pixels and latent.
+    ///
+    /// - Throws: as `file(latent:quality:width:height:metadata:)`.
     package func searchedFile(
         latent: Tensor, image: RGBImage, quality: ModelQuality, metadata: CaecMetadata, effort: Int,
         progress: (_ done: Int, _ total: Int) -> Void
     ) throws(CaecError) -> [UInt8] {
-        guard image.pixelCount <= Self.maxEffortPixels else {
-            throw CaecError(
-                .tooLarge,
-                "--effort works on images of up to \(Self.maxEffortPixels / 1_000_000) Mpx; this one is "
-                    + "\(image.width)x\(image.height)")
-        }
         let total = Self.iterations(effort: effort)
         let refined = model.refinedSymbols(
             PixelConversion.paddedTensor(image, multiple: rate), width: image.width, height: image.height,
@@ -164,11 +160,7 @@ public struct CaecCodec: Sendable {
     public static let maxEffort = 9
 
     /// Search steps of each effort 0 ... 9.
-    public static func iterations(effort: Int) -> Int { [0, 10, 20, 40, 60, 100, 150, 200, 300, 500][effort] }
-
-    /// The largest image `encode` searches with effort above 0 (16 Mpx): the search holds the decoder's
-    /// activations of the whole image in memory.
-    public static let maxEffortPixels = 16_000_000
+    public static func iterations(effort: Int) -> Int { [0, 5, 10, 20, 30, 45, 60, 80, 110, 150][effort] }
 
     /// Whether this model's encoder can search (`effort` above 0 changes its files).
     public var supportsEffort: Bool { model.supportsRefinement }

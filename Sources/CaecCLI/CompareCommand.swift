@@ -73,7 +73,7 @@ struct CompareRunCommand: FailableCommand {
     @Option(
         help: ArgumentHelp(
             "Encoder efforts (1-9), comma-separated: each adds a series <model>@e<effort> for the models that search.",
-            discussion: "Slow: effort 5 runs 100 search steps per image and quality (caec encode --effort)."))
+            discussion: "Slow: effort 9 runs 150 search steps per image and quality (caec encode --effort)."))
     var effort: String = ""
 
     @Option(help: "Classifier id; its weights are <models>/<id>.caew (skipped with a note when absent).")
@@ -243,7 +243,9 @@ struct CompareRunCommand: FailableCommand {
         }
         codecs.sort { ($0.rate, $0.modelID) < ($1.rate, $1.modelID) }
         methods += codecs.map { .caec($0) }
-        for level in Self.qualities(effort, 1...CaecCodec.maxEffort)! {
+        let efforts = Self.qualities(effort, 1...CaecCodec.maxEffort)!
+        if !efforts.isEmpty { KeepFreedMemory.apply() }
+        for level in efforts {
             methods += codecs.filter(\.supportsEffort).map { .caec($0, effort: level) }
         }
         methods += CompareMethod.baselines(

@@ -92,12 +92,12 @@ struct EncodeCommand: ParsableCommand {
         help: ArgumentHelp(
             "Encoder effort, 0-9: search for better latents (slower; better rate + distortion; same decoder).",
             discussion: """
-                0 (default) is the plain encoder, whose bytes are the same on every machine. 1-9 run 10, 20, 40, 60, \
-                100, 150, 200, 300, 500 steps of stochastic Gumbel annealing on the model's own rate + lambda x \
-                distortion (bmshj-hp-vr, bmshj-hp-vr-n128 and bmshj-f-vr; the autoencoders and imported models encode at effort 0 \
-                with a warning). The search lowers the model's own rate + lambda x distortion: at a fixed quality \
+                0 (default) is the plain encoder, whose bytes are the same on every machine. 1-9 run 5, 10, 20, 30, \
+                45, 60, 80, 110, 150 steps of stochastic Gumbel annealing on the model's own rate + lambda x \
+                distortion (bmshj-hp-vr, bmshj-hp-vr-n128 and bmshj-f-vr; the autoencoders and imported models \
+                encode at effort 0 with a warning). The search lowers the model's own rate + lambda x distortion: at a fixed quality \
                 it mostly raises PSNR, with the same or slightly fewer bytes. Their bytes may differ between \
-                machines, and any caec decodes them. Images up to 16 Mpx.
+                machines, and any caec decodes them. Images wider or taller than 1536 pixels are searched in tiles.
                 """))
     var effort: Int = 0
 
@@ -141,6 +141,7 @@ struct EncodeCommand: ParsableCommand {
                 if effort > 0 && !codec.supportsEffort && !quiet {
                     printError("caec: warning: --effort \(effort): \(model) has no latent search; encoding at effort 0")
                 }
+                if effort > 0 { KeepFreedMemory.apply() }
                 let setting = try qualitySetting(codec)
                 return FileJobs.runEach(jobs) { job throws(CLIFailure) in
                     try encode(job, codec: codec, setting: setting)

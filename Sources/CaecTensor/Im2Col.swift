@@ -1,3 +1,5 @@
+import CCaecKernels
+
 /// im2col / col2im over a band of output rows of one sample (the shared core of the GEMM convolutions).
 ///
 /// The column matrix of rows `oh0..<oh1` is (C * KH * KW, (oh1 - oh0) * OW), row-major: row `(c, kh, kw)`,
@@ -82,7 +84,9 @@ enum Im2Col {
                             (destination + valid.lowerBound).update(
                                 from: source + valid.lowerBound, count: valid.count)
                         } else {
-                            for ow in valid { destination[ow] = source[ow * g.strideW] }
+                            caec_gather_strided(
+                                source + valid.lowerBound * g.strideW, g.strideW, destination + valid.lowerBound,
+                                valid.count)
                         }
                         (destination + valid.upperBound).update(repeating: 0, count: OW - valid.upperBound)
                     }
@@ -113,7 +117,9 @@ enum Im2Col {
                         if g.strideW == 1 {
                             for ow in valid { destination[ow] += source[ow] }
                         } else {
-                            for ow in valid { destination[ow * g.strideW] += source[ow] }
+                            caec_scatter_add_strided(
+                                source + valid.lowerBound, destination + valid.lowerBound * g.strideW, g.strideW,
+                                valid.count)
                         }
                     }
                     rowPointer += bandP

@@ -26,6 +26,14 @@ void caec_gdn_backward_factors(const float *x, const float *g, long stride, floa
 void caec_gdn_backward_combine(const float *x, const float *g, long stride, const float *power, const float *mixed,
                                float *dx, long C, long B);
 
+// destination[i] = source[i * stride] for i < count: the strided rows of im2col (a convolution of stride > 1, the
+// input gradient of a transposed convolution). Copies only, so every clone gives the same bits.
+void caec_gather_strided(const float *source, long stride, float *destination, long count);
+
+// destination[i * stride] += source[i] for i < count: the strided rows of col2im. One add per element, so every
+// clone gives the same bits as the plain loop.
+void caec_scatter_add_strided(const float *source, float *destination, long stride, long count);
+
 #ifdef __cplusplus
 }
 #endif

@@ -188,24 +188,3 @@ struct PhotoTrainingLogs: TrainingLogFiles {
         }
     }
 }
-
-/// A training step allocates and frees the same few MB-sized buffers (activations, im2col columns, gradient
-/// partials) thousands of times; by default glibc hands them back to the kernel and faults them in again, which
-/// measured 12% of a step's CPU time in system time and about 20% of its total CPU time. These settings (glibc's
-/// `mallopt`, also reachable as `MALLOC_MMAP_THRESHOLD_` / `MALLOC_TRIM_THRESHOLD_` / `MALLOC_TOP_PAD_`) keep freed
-/// memory in the process. `<malloc.h>` is not in the Glibc module, hence the declaration by symbol name.
-enum KeepFreedMemory {
-    #if os(Linux)
-        @_silgen_name("mallopt")
-        private static func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
-    #endif
-
-    static func apply() {
-        #if os(Linux)
-            let (trimThreshold, topPad, mmapThreshold): (Int32, Int32, Int32) = (-1, -2, -3)  // <malloc.h> M_*
-            _ = mallopt(mmapThreshold, 256 << 20)
-            _ = mallopt(trimThreshold, 1 << 30)
-            _ = mallopt(topPad, 64 << 20)
-        #endif
-    }
-}

@@ -121,6 +121,31 @@ package enum LatentSearch {
         return squares / Double(3 * width * height)
     }
 
+    /// The sum of squared errors of `reconstruction` (1, 3, RH, RW), clamped to [0, 1], whose element (0, 0) is
+    /// pixel `origin` of `image` (1, 3, H, W), over image pixels `rows` x `columns` (within both).
+    package static func squaredErrors(
+        _ reconstruction: Tensor, origin: (row: Int, column: Int), image: Tensor, rows: Range<Int>,
+        columns: Range<Int>
+    ) -> Double {
+        let (_, _, H, W) = image.nchw
+        let (_, _, RH, RW) = reconstruction.nchw
+        precondition(
+            rows.lowerBound >= origin.row && rows.upperBound <= min(H, origin.row + RH)
+                && columns.lowerBound >= origin.column && columns.upperBound <= min(W, origin.column + RW),
+            "LatentSearch.squaredErrors: \(rows) x \(columns) is outside the reconstruction or the image")
+        var squares: Double = 0
+        for c in 0..<3 {
+            for row in rows {
+                for column in columns {
+                    let r = (c * RH + row - origin.row) * RW + column - origin.column
+                    let d = Double(min(max(reconstruction.data[r], 0), 1) - image.data[(c * H + row) * W + column])
+                    squares += d * d
+                }
+            }
+        }
+        return squares
+    }
+
     /// `-sum log2 p` of `likelihoods`.
     package static func bits(_ likelihoods: Tensor) -> Double {
         var bits: Double = 0

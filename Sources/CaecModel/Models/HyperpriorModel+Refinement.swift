@@ -36,17 +36,21 @@ extension HyperpriorModel: LatentRefining {
         let y = core.annealedLatent(
             from: start, synthesisGains: synthesisGains, lambda: lambda, image: image, width: width, height: height,
             iterations: iterations, seed: seed, learningRate: Self.refinementLearningRate, parameters,
-            rateGradient: { sample, _, _ in
-                let (likelihoods, pullback) = GaussianConditional.likelihoodsTraining(sample, scales: scales)
-                return pullback(RateDistortionModel.rateGradient(likelihoods, pixels: width * height)).dValues
+            rateGradient: { sample, tile, pixels, _, _ in
+                let tileScales =
+                    tile.area == h * w ? scales : LatentTilePlan.crop(scales, rows: tile.rows, columns: tile.columns)
+                let (likelihoods, pullback) = GaussianConditional.likelihoodsTraining(sample, scales: tileScales)
+                return pullback(RateDistortionModel.rateGradient(likelihoods, pixels: pixels)).dValues
             }, progress: progress)
 
         var rederived = hyperLatent(y, parameters)
         for i in rederived.data.indices { rederived.data[i] = Float(Quantizer.symbol(rederived.data[i])) }
         func distortion(_ symbols: [Int32]) -> Double {
-            let decoded = synthesis(Tensor(shape: y.shape, data: symbols.map(Float.init)), quality: quality, parameters)
+            let latent = Tensor(shape: y.shape, data: symbols.map(Float.init))
             return Double(lambda) * 255 * 255
-                * LatentSearch.meanSquaredError(decoded, image: image, width: width, height: height)
+                * core.tiledMeanSquaredError(latent, image: image, width: width, height: height) {
+                    synthesis($0, quality: quality, parameters)
+                }
         }
         let refined = LatentSearch.symbols(y)
         let (plainDistortion, refinedDistortion) = (distortion(initial), distortion(refined))

@@ -34,43 +34,94 @@ extension RateDistortionModel: LatentRefining {
         let y = annealedLatent(
             from: start, synthesisGains: synthesisGains, lambda: lambdas[q], image: image, width: width,
             height: height, iterations: iterations, seed: seed, learningRate: Self.refinementLearningRate, parameters,
-            rateGradient: { sample, scratch, parameterGradients in
+            rateGradient: { sample, _, pixels, scratch, parameterGradients in
                 let (likelihoods, pullback) = bottleneck.likelihoodsTraining(sample, qualities: [q], &scratch)
-                return pullback(Self.rateGradient(likelihoods, pixels: width * height), &parameterGradients)
+                return pullback(Self.rateGradient(likelihoods, pixels: pixels), &parameterGradients)
             }, progress: progress)
         let chosen = LatentSearch.lowestLoss([initial, LatentSearch.symbols(y)]) { symbols in
             let latent = Tensor(shape: y.shape, data: symbols.map(Float.init))
             let bits = LatentSearch.bits(bottleneck.likelihoods(latent, quality: q, parameters))
-            let mse = LatentSearch.meanSquaredError(
-                decode(latent, quality: q, parameters), image: image, width: width, height: height)
+            let mse = tiledMeanSquaredError(latent, image: image, width: width, height: height) {
+                decode($0, quality: q, parameters)
+            }
             return bits / Double(width * height) + Double(lambdas[q]) * 255 * 255 * mse
         }
         return RefinedSymbols(symbols: chosen)
     }
 
-    /// `LatentSearch.anneal` (Adam's first step `learningRate`) from the gained latent `start` (1, M, h, w) for the loss
-    /// `rate(Y~) + lambda * 255^2 * MSE(g_s(Y~ x synthesisGains), image)` over the image's own pixels, where
-    /// `rateGradient(Y~, &parameters, &parameterGradients)` is d rate/dY~ (rate in bits per pixel). Only the latent
-    /// moves: the backward kernels run under `GradientScope.inputOnly`, and the weights are not changed.
+    /// `LatentSearch.anneal` (Adam's first step `learningRate`) from the gained latent `start` (1, M, h, w) for
+    /// the loss `rate(Y~) + lambda * 255^2 * MSE(g_s(Y~ x synthesisGains), image)` over the image's own pixels,
+    /// tile by tile (`LatentTilePlan` of `tileSide` with the synthesis's halo): each tile searches its padded
+    /// rectangle of the latent against its own pixels, with its own Gumbel stream (`seed` for the first tile), and
+    /// keeps its core. A latent within one tile is searched whole. `rateGradient(Y~, tile, pixels, &parameters,
+    /// &parameterGradients)` is d rate/dY~ of the tile's sample, the rate in bits per pixel of its `pixels` own
+    /// pixels. Only the latent moves: the backward kernels run under `GradientScope.inputOnly`, and the weights are
+    /// not changed. `progress` counts steps of a whole-image search (tiles share them).
     package func annealedLatent(
         from start: Tensor, synthesisGains: [Float], lambda: Float, image: Tensor, width: Int, height: Int,
         iterations: Int, seed: UInt64, learningRate: Float, _ parameters: Parameters,
-        rateGradient: (Tensor, inout Parameters, inout [Float]) -> Tensor, progress: (Int) -> Void
+        rateGradient: (_ sample: Tensor, _ tile: LatentTilePlan.Tile, _ pixels: Int, inout Parameters, inout [Float])
+            -> Tensor,
+        tileSide: Int = LatentTilePlan.defaultSide, progress: (Int) -> Void
     ) -> Tensor {
         var scratch = parameters
         var parameterGradients = [Float](repeating: 0, count: parameters.values.count)
-        return LatentSearch.anneal(
-            from: start, iterations: iterations, seed: seed, learningRate: learningRate,
-            gradient: { sample in
-                GradientScope.$inputOnly.withValue(true) {
-                    let dRate = rateGradient(sample, &scratch, &parameterGradients)
-                    var dSample = distortionGradient(
-                        sample, synthesisGains: synthesisGains, image: image, width: width, height: height,
-                        lambda: lambda, &scratch, &parameterGradients)
-                    dSample.addInPlace(dRate)
-                    return dSample
-                }
-            }, progress: progress)
+        let plan = LatentTilePlan(height: start.shape[2], width: start.shape[3], side: tileSide, halo: synthesisHalo)
+        var result = start
+        for (index, tile) in plan.tiles.enumerated() {
+            let whole = plan.tiles.count == 1
+            let (pixelRows, pixelColumns) = (Self.pixels(tile.rows), Self.pixels(tile.columns))
+            let tileStart = whole ? start : LatentTilePlan.crop(start, rows: tile.rows, columns: tile.columns)
+            let tileImage = whole ? image : LatentTilePlan.crop(image, rows: pixelRows, columns: pixelColumns)
+            // The tile's own pixels: those of the image, not of its padding to a multiple of the rate.
+            let ownWidth = min(width, pixelColumns.upperBound) - pixelColumns.lowerBound
+            let ownHeight = min(height, pixelRows.upperBound) - pixelRows.lowerBound
+            let y = LatentSearch.anneal(
+                from: tileStart, iterations: iterations, seed: seed ^ UInt64(index) &* 0x9E37_79B9_7F4A_7C15,
+                learningRate: learningRate,
+                gradient: { sample in
+                    GradientScope.$inputOnly.withValue(true) {
+                        let dRate = rateGradient(
+                            sample, tile, ownWidth * ownHeight, &scratch, &parameterGradients)
+                        var dSample = distortionGradient(
+                            sample, synthesisGains: synthesisGains, image: tileImage, width: ownWidth,
+                            height: ownHeight, lambda: lambda, &scratch, &parameterGradients)
+                        dSample.addInPlace(dRate)
+                        return dSample
+                    }
+                }, progress: { progress((index * iterations + $0) / plan.tiles.count) })
+            if whole { return y }
+            LatentTilePlan.keepCore(tile, of: y, into: &result)
+        }
+        return result
+    }
+
+    /// The MSE (as `LatentSearch.meanSquaredError`) of `decode(latent)` against `image` over its own `width` x
+    /// `height` pixels, decoded tile by tile as `annealedLatent` searches (the whole latent at once when it is one
+    /// tile), so that the memory of a large image's decode stays that of a tile. `latent` is (1, M, h, w).
+    package func tiledMeanSquaredError(
+        _ latent: Tensor, image: Tensor, width: Int, height: Int, tileSide: Int = LatentTilePlan.defaultSide,
+        decode: (Tensor) -> Tensor
+    ) -> Double {
+        let plan = LatentTilePlan(height: latent.shape[2], width: latent.shape[3], side: tileSide, halo: synthesisHalo)
+        guard plan.tiles.count > 1 else {
+            return LatentSearch.meanSquaredError(decode(latent), image: image, width: width, height: height)
+        }
+        var squares: Double = 0
+        for tile in plan.tiles {
+            let decoded = decode(LatentTilePlan.crop(latent, rows: tile.rows, columns: tile.columns))
+            let (rows, columns) = (Self.pixels(tile.coreRows), Self.pixels(tile.coreColumns))
+            squares += LatentSearch.squaredErrors(
+                decoded, origin: (Self.rate * tile.rows.lowerBound, Self.rate * tile.columns.lowerBound),
+                image: image, rows: rows.lowerBound..<min(height, rows.upperBound),
+                columns: columns.lowerBound..<min(width, columns.upperBound))
+        }
+        return squares / Double(3 * width * height)
+    }
+
+    /// The pixel rows (or columns) of latent rows `latent`.
+    private static func pixels(_ latent: Range<Int>) -> Range<Int> {
+        rate * latent.lowerBound..<rate * latent.upperBound
     }
 
     /// d(lambda * 255^2 * MSE(g_s(gained x synthesisGains), image))/dGained over the image's own pixels; `gained`

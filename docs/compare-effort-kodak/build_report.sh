@@ -1,0 +1,16 @@
+#!/bin/bash
+# Rebuilds report.md from the CSV files (report_head.md and report_tail.md hold the prose).
+cd "$(dirname "$0")"
+{
+  cat report_head.md
+  echo
+  echo "## Kodak: the curve (kodim01, kodim05)"
+  python3 effort_curve.py results-kodak-curve.csv
+  echo
+  echo "## Kodak: effort 9 on every image measured (the curve's two and those of results-kodak-top.csv)"
+  python3 effort_curve.py results-kodak-curve.csv results-kodak-top.csv | grep -v "^| [36] |"
+  echo
+  echo "## The 8 held-out photos of photos-train"
+  python3 effort_curve.py results-heldout.csv
+  cat report_tail.md
+} > report.md

@@ -63,7 +63,9 @@ struct ModelsCommand: FailableCommand {
             guard FileSystem.exists(path) else { continue }
             print(try Self.importedRow(id: id, path: path))
         }
-        print("default model (caec encode without --model): \(EncodeCommand.defaultModel)")
+        print(
+            "default model (caec encode without --model): \(EncodeCommand.defaultModel) "
+                + "(\(EncodeCommand.smallImageModel) for images under 96x96 pixels)")
     }
 
     /// The qualities column: `1-8`, or `1-8 continuous` for a model with a continuous quality scale.

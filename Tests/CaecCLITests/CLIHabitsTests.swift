@@ -7,6 +7,7 @@ import Testing
     static let horse = EncodeCommandTests.horse
     static let odd = EncodeCommandTests.root.appendingPathComponent("Samples/images/odd-97x61.png").path
     static let models = EncodeCommandTests.models
+    static let parrot = EncodeCommandTests.root.appendingPathComponent("Samples/images/kodim23-crop256.png").path
 
     static func encode(_ arguments: [String]) throws -> CaecProcess.Result {
         try CaecProcess.run(["encode"] + arguments + ["--models", models])
@@ -51,7 +52,7 @@ import Testing
         var previous = 0
         for (percent, quality) in [("0", "1"), ("50", "4.5"), ("64", "5.48"), ("65", "5.55"), ("100", "8")] {
             let scaled = directory.path("q\(percent).cae")
-            let result = try Self.encode([Self.horse, scaled, "-q", percent, "-v"])
+            let result = try Self.encode([Self.parrot, scaled, "-q", percent, "-v"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.contains("bmshj-hp-vr quality \(quality),"), "\(result.stderr)")
             let size = try Self.bytes(scaled).count
@@ -59,11 +60,31 @@ import Testing
             previous = size
         }
         let plain = directory.path("default.cae")
-        #expect(try Self.encode([Self.horse, plain]).status == 0)
+        #expect(try Self.encode([Self.parrot, plain]).status == 0)
         #expect(try Self.bytes(plain) == Self.bytes(directory.path("q50.cae")))
         let indexed = directory.path("m8.cae")
-        #expect(try Self.encode([Self.horse, indexed, "--model-quality", "8"]).status == 0)
+        #expect(try Self.encode([Self.parrot, indexed, "--model-quality", "8"]).status == 0)
         #expect(try Self.bytes(indexed) == Self.bytes(directory.path("q100.cae")))
+    }
+
+    /// Without --model, images under 96x96 pixels go to bmshj-f-vr (smaller files there), larger ones to
+    /// bmshj-hp-vr, and a fractional --model-quality keeps bmshj-hp-vr; --model always wins.
+    @Test func defaultModelDependsOnTheImageSize() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let out = directory.path("out.cae")
+        let cases: [([String], String)] = [
+            ([Self.horse], "32x32, bmshj-f-vr quality 5,"),
+            ([Self.odd], "97x61, bmshj-f-vr quality 5,"),
+            ([Self.parrot], "256x256, bmshj-hp-vr quality 4.5,"),
+            ([Self.horse, "--model-quality", "4.5"], "32x32, bmshj-hp-vr quality 4.5,"),
+            ([Self.horse, "--model-quality", "3"], "32x32, bmshj-f-vr quality 3,"),
+            ([Self.horse, "--model", "bmshj-hp-vr"], "32x32, bmshj-hp-vr quality 4.5,"),
+        ]
+        for (arguments, summary) in cases {
+            let result = try Self.encode(arguments + [out, "--force"])
+            #expect(result.status == 0 && result.stderr.contains(summary), "\(arguments): \(result.stderr)")
+        }
     }
 
     /// Several inputs with -o DIR: outputs named after the inputs, one line per file, a bad file reported and the

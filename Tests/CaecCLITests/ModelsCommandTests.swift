@@ -19,6 +19,9 @@ import Testing
             factorized.count > 5 && factorized[4] == "1-8" && factorized[5].hasSuffix("bmshj-f-vr.caew"), "\(lines)")
         // No weights are shipped for the wide hyperprior yet: listed with its key table's size, as missing.
         #expect(fields("bmshj-hp-vr-n128") == ["bmshj-hp-vr-n128", "hyperprior", "16", "3158339", "-", "missing"])
-        #expect(lines.last == "default model (caec encode without --model): bmshj-hp-vr", "\(lines)")
+        #expect(
+            lines.last
+                == "default model (caec encode without --model): bmshj-hp-vr (bmshj-f-vr for images under 96x96 pixels)",
+            "\(lines)")
     }
 }

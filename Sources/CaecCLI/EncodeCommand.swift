@@ -147,6 +147,7 @@ struct EncodeCommand: ParsableCommand {
                 if jobs.count == 1 {
                     try SafeOutput(path: jobs[0].output, force: coding.force).checkWritable(inputs: [jobs[0].input])
                 }
+                if effort > 0 { KeepFreedMemory.apply() }
                 var codecs: [String: (CaecCodec, QualitySetting)] = [:]
                 return FileJobs.runEach(jobs) { job throws(CLIFailure) in
                     try encode(job) { image throws(CLIFailure) in

@@ -11,11 +11,18 @@ package enum ModelRegistry {
     ]
 
     package static var autoencoderIDs: [String] { autoencoderChannels.map(\.id) }
-    package static let classifierIDs = ["lenet5", "resnet9-cifar"]
+    package static let classifierIDs = ["lenet5", "resnet9-cifar", taskClassifierID]
+    /// The classifier whose outputs train task-aware codecs (`cifar-task-vr`): a separate, cheaper network than the
+    /// judges (`resnet9-cifar`, `lenet5`), which never see a reconstruction in training.
+    package static let taskClassifierID = "resnet9-cifar-task"
     /// Widths (prep, layer1, layer2, layer3) of the `resnet9-cifar` evaluation classifier: Page's ResNet-9 at half
     /// width, 1,646,122 trainable parameters (+ 2,240 running statistics) and 95,259,136 multiply-accumulates per
     /// 32x32 image (full width is 6.6M parameters and 380M MACs, about 4x the training time on a 2-core machine).
     package static let resnet9CIFARWidths = [32, 64, 128, 256]
+    /// Widths of `resnet9-cifar-task`, the training classifier of task-aware codecs: Page's ResNet-9 at quarter
+    /// width, 412,954 trainable parameters and 24,036,608 multiply-accumulates per 32x32 image, trained with another
+    /// seed than the judge.
+    package static let resnet9CIFARTaskWidths = [16, 32, 64, 128]
     /// Rate-distortion models for photographs (trained with `caec train --photos`).
     package static let rateDistortionIDs = ["bmshj-f-vr"]
     /// Scale-hyperprior models for photographs (`caec train photos --init-from` a factorized model).
@@ -89,6 +96,7 @@ package enum ModelRegistry {
         switch id {
         case "lenet5": Classifier.lenet5()
         case "resnet9-cifar": Classifier.cifarResNet(id: id, widths: resnet9CIFARWidths)
+        case taskClassifierID: Classifier.cifarResNet(id: id, widths: resnet9CIFARTaskWidths)
         default: nil
         }
     }

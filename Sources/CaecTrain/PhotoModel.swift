@@ -22,7 +22,8 @@ package enum PhotoModel: Sendable {
 
     /// Ids of the models `caec train photos` trains.
     package static var allIDs: [String] {
-        ModelRegistry.rateDistortionIDs.filter { !ModelRegistry.taskCodecIDs.contains($0) } + ModelRegistry.hyperpriorIDs
+        ModelRegistry.rateDistortionIDs.filter { !ModelRegistry.taskCodecIDs.contains($0) }
+            + ModelRegistry.hyperpriorIDs
     }
 
     package var id: String { objective.modelID }

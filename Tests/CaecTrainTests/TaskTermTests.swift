@@ -14,9 +14,12 @@ import Testing
             id: ModelRegistry.taskClassifierID, widths: [3, 4, 4, 5], frozenBatchNorm: true)
         var parameters = Parameters(specs: classifier.parameterSpecs, seed: 5)
         var random = SeededRandom(seed: 6)
-        for spec in classifier.parameterSpecs where spec.name.hasSuffix("running_mean") || spec.name.hasSuffix("running_var") {
+        for spec in classifier.parameterSpecs
+        where spec.name.hasSuffix("running_mean") || spec.name.hasSuffix("running_var") {
             let isVariance = spec.name.hasSuffix("running_var")
-            let values = (0..<spec.count).map { _ in isVariance ? random.float(in: 0.5..<2) : random.float(in: -0.2..<0.2) }
+            let values = (0..<spec.count).map { _ in
+                isVariance ? random.float(in: 0.5..<2) : random.float(in: -0.2..<0.2)
+            }
             parameters.set(spec.name, Tensor(shape: spec.shape, data: values))
         }
         return (classifier, parameters)
@@ -40,7 +43,8 @@ import Testing
     @Test func divergenceIsZeroForEqualLogitsAndMatchesItsGradient() {
         let a = Tensor(shape: [2, 4], data: [0.5, -1, 2, 0, 1, 1, -0.5, 0.25])
         let b = Tensor(shape: [2, 4], data: [0.1, 0.3, 1.5, -0.4, 2, -1, 0, 0.5])
-        #expect(ClassifierTaskTerm.divergence(a, a, temperature: 2, weights: [1, 1]).values.allSatisfy { abs($0) < 1e-12 })
+        #expect(
+            ClassifierTaskTerm.divergence(a, a, temperature: 2, weights: [1, 1]).values.allSatisfy { abs($0) < 1e-12 })
         let weights: [Float] = [0.7, 1.3]
         let (values, dB) = ClassifierTaskTerm.divergence(a, b, temperature: 2, weights: weights)
         #expect(values.allSatisfy { $0 > 0 })
@@ -125,8 +129,10 @@ import Testing
             var p = parameters
             var scratch = [Float](repeating: 0, count: parameters.count)
             return Double(
-                objective.figuresAndGradients(x, qualities: qualities, noiseSeed: 9, parameters: &p, gradients: &scratch)
-                    .loss)
+                objective.figuresAndGradients(
+                    x, qualities: qualities, noiseSeed: 9, parameters: &p, gradients: &scratch
+                )
+                .loss)
         }
         var indices: [Int] = []
         for name in ["g_s.4.weight", "g_s.4.bias", "g_s.2.weight", "g_a.2.weight", "gain.synthesis"] {

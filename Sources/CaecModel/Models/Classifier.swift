@@ -94,7 +94,9 @@ package struct Classifier: Sendable {
                     "\(key).conv", inChannels: inChannels, outChannels: outChannels, kernelSize: 3, padding: 1,
                     bias: false)
             ]
-                + (pool ? [MaxPool(size: 2)] : []) + [BatchNorm2D("\(key).bn", channels: outChannels, frozen: frozenBatchNorm), ReLU()]
+                + (pool ? [MaxPool(size: 2)] : []) + [
+                    BatchNorm2D("\(key).bn", channels: outChannels, frozen: frozenBatchNorm), ReLU(),
+                ]
         }
         func residual(_ key: String, _ channels: Int) -> Residual {
             Residual(convBN("\(key).0", channels, channels) + convBN("\(key).1", channels, channels))

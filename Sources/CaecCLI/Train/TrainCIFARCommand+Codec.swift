@@ -14,7 +14,10 @@ struct TaskCodecOptions: ParsableArguments {
             "Its weights (default: <models folder>/<classifier>.caew).", valueName: "file"))
     var classifierWeights: String?
 
-    @Option(help: "Weight of the task term beside the MSE: loss = bpp + lambda 255^2 (MSE + beta KL).")
+    @Option(
+        help: ArgumentHelp(
+            "Weight of the task term beside the MSE: loss = bpp + lambda 255^2 (MSE + beta KL); 0 trains without "
+                + "the classifier."))
     var beta: Float = 0.01
 
     @Option(help: "Codec training time in minutes (lr / 10 for the last 20%).")
@@ -69,7 +72,7 @@ struct CIFARCodecTraining {
             throw CLIFailure(.usage, path: nil, error.description)
         }
         let classifierPath = task.classifierWeights ?? task.modelsOption.directory + "/\(task.classifier).caew"
-        let classifierFile = try FileInput.readWeights(classifierPath)
+        let classifierFile = task.beta > 0 ? try FileInput.readWeights(classifierPath) : nil
         let configuration = training.configuration
         let budgetText = task.steps.map { "--steps \($0)" } ?? "--minutes \(task.minutes!)"
         training.commandLine =

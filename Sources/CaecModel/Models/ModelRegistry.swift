@@ -11,7 +11,10 @@ package enum ModelRegistry {
     ]
 
     package static var autoencoderIDs: [String] { autoencoderChannels.map(\.id) }
-    package static let classifierIDs = ["lenet5", "resnet9-cifar", taskClassifierID]
+    package static let classifierIDs = judgeClassifierIDs + [taskClassifierID]
+    /// The classifiers that judge reconstructions (`caec experiment`, `caec compare --classifier`): no codec trains
+    /// against them.
+    package static let judgeClassifierIDs = ["lenet5", "resnet9-cifar"]
     /// The classifier whose outputs train task-aware codecs (`cifar-task-vr`): a separate, cheaper network than the
     /// judges (`resnet9-cifar`, `lenet5`), which never see a reconstruction in training.
     package static let taskClassifierID = "resnet9-cifar-task"

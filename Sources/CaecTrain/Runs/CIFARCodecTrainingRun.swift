@@ -68,10 +68,12 @@ package struct CIFARCodecTrainingRun {
         self.configuration = configuration
     }
 
-    /// The objective: rate + lambda (MSE + beta task) with the classifier of `classifierFile`.
+    /// The objective: rate + lambda (MSE + beta task) with the classifier of `classifierFile`, or rate + lambda MSE
+    /// without one (a plain rate-distortion leg, such as a warm-up before the task term).
     ///
     /// - Throws: `TrainingRunError.badClassifier` if the file is not a trained `options.classifierID`.
-    package func objective(classifierFile: WeightsFile) throws(TrainingRunError) -> RateDistortionObjective {
+    package func objective(classifierFile: WeightsFile?) throws(TrainingRunError) -> RateDistortionObjective {
+        guard let classifierFile else { return RateDistortionObjective(model) }
         do throws(WeightsError) {
             let term = try ClassifierTaskTerm(classifierID: options.classifierID, file: classifierFile)
             return RateDistortionObjective(model, taskTerm: term, beta: options.beta)
@@ -83,14 +85,15 @@ package struct CIFARCodecTrainingRun {
     /// Trains on `training` from a fresh state or from `checkpoint` until the budget is spent.
     ///
     /// - Parameters:
-    ///   - classifierFile: the training classifier's weights (`options.classifierID`).
+    ///   - classifierFile: the training classifier's weights (`options.classifierID`); nil trains without the task
+    ///     term.
     ///   - clock: seconds on a monotonic clock (the budget and the logs' times).
     ///   - events: called on the caller's thread with progress, held-out figures and each checkpoint.
     /// - Returns: the final weights, with the settings, `train_seconds` and `steps` in their metadata.
     /// - Throws: `TrainingRunError`: too few images, an unusable classifier or checkpoint, or divergence (after the
     ///   checkpoints up to it were handed out).
     package func run(
-        training: CIFAR10.Batch, classifierFile: WeightsFile, resumingFrom checkpoint: WeightsFile?,
+        training: CIFAR10.Batch, classifierFile: WeightsFile?, resumingFrom checkpoint: WeightsFile?,
         clock: () -> Double, events: (PhotoTrainingRun.Event) -> Void
     ) throws(TrainingRunError) -> TrainedWeights {
         guard training.count > 2 * Self.heldOutImages else {
@@ -152,15 +155,17 @@ package struct CIFARCodecTrainingRun {
     }
 
     /// The settings stored in every checkpoint and in the final weights.
-    func settings(trainingImages: Int, classifierFile: WeightsFile) -> [(key: String, value: String)] {
+    func settings(trainingImages: Int, classifierFile: WeightsFile?) -> [(key: String, value: String)] {
         let lambdas = model.lambdas.map { "\($0)" }.joined(separator: " ")
         return [
             ("trained_by", commandLine), ("batch", "\(configuration.batchSize)"), ("crop", "\(CIFAR10.side)"),
             ("lr", "\(configuration.learningRate)"), ("seed", "\(options.seed)"), ("optimizer", "adam"),
             ("lambdas", lambdas), ("training_images", "\(trainingImages)"),
-            ("held_out_images", "\(Self.heldOutImages)"), ("task_classifier", options.classifierID),
-            ("task_classifier_accuracy", classifierFile.metadata("test_accuracy") ?? "-"),
-            ("task_beta", "\(options.beta)"), ("task_term", "KL(softmax(classifier(x)) || softmax(classifier(x^)))"),
+            ("held_out_images", "\(Self.heldOutImages)"),
+            ("task_classifier", classifierFile == nil ? "none" : options.classifierID),
+            ("task_classifier_accuracy", classifierFile?.metadata("test_accuracy") ?? "-"),
+            ("task_beta", classifierFile == nil ? "0" : "\(options.beta)"),
+            ("task_term", "KL(softmax(classifier(x)) || softmax(classifier(x^)))"),
         ]
     }
 }

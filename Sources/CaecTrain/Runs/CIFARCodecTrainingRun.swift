@@ -17,6 +17,8 @@ package struct CIFARCodecTrainingOptions: Sendable {
     package var seed: UInt64 = 1
     /// Training seconds between checkpoints (each with a held-out evaluation).
     package var checkpointSeconds: Double = 300
+    /// Training images held out for the evaluation curves (the last ones of the training set).
+    package var heldOutImages = CIFARCodecTrainingRun.heldOutImages
 
     package init(
         modelID: String, budget: RateDistortionTrainingConfiguration.Budget, classifierID: String, beta: Float
@@ -31,11 +33,11 @@ package struct CIFARCodecTrainingOptions: Sendable {
 /// One run of `caec train cifar` for a task-aware codec, without files: CIFAR-10 training images and the training
 /// classifier's weights in, events and checkpoints out through a closure, the final weights returned.
 ///
-/// The last `heldOutImages` training images are held out (never the test set): their bpp, PSNR, task term and
+/// The last `options.heldOutImages` (default `heldOutImages`) training images are held out (never the test set): their bpp, PSNR, task term and
 /// the training classifier's agreement at every quality are reported at each checkpoint. Training draws whole
 /// 32x32 images (mirrored with probability 1/2) and one quality per image (`RateDistortionTrainer`).
 package struct CIFARCodecTrainingRun {
-    /// Training images held out for the evaluation curves (the last ones of the training set).
+    /// Training images held out for the evaluation curves by default.
     package static let heldOutImages = 500
     /// Held-out images per evaluation batch.
     static let heldOutBatch = 100
@@ -96,10 +98,10 @@ package struct CIFARCodecTrainingRun {
         training: CIFAR10.Batch, classifierFile: WeightsFile?, resumingFrom checkpoint: WeightsFile?,
         clock: () -> Double, events: (PhotoTrainingRun.Event) -> Void
     ) throws(TrainingRunError) -> TrainedWeights {
-        guard training.count > 2 * Self.heldOutImages else {
-            throw .tooFewPhotos(found: training.count, heldOut: Self.heldOutImages)
+        guard options.heldOutImages > 0, training.count > 2 * options.heldOutImages else {
+            throw .tooFewPhotos(found: training.count, heldOut: options.heldOutImages)
         }
-        let (data, heldOut) = Self.split(training)
+        let (data, heldOut) = Self.split(training, heldOut: options.heldOutImages)
         let trainer = RateDistortionTrainer(
             objective: try objective(classifierFile: classifierFile), configuration: configuration)
         var state = trainer.initialState()
@@ -141,8 +143,11 @@ package struct CIFARCodecTrainingRun {
             steps: result.state.step, seconds: result.seconds)
     }
 
-    /// The training images (all but the last `heldOutImages`) and the held-out ones as (100, 3, 32, 32) batches.
-    static func split(_ training: CIFAR10.Batch) -> (data: PhotoCropDataset, heldOut: [Tensor]) {
+    /// The training images (all but the last `heldOutImages`) and the held-out ones as batches of up to 100
+    /// (N, 3, 32, 32).
+    static func split(_ training: CIFAR10.Batch, heldOut heldOutImages: Int) -> (
+        data: PhotoCropDataset, heldOut: [Tensor]
+    ) {
         let kept = training.count - heldOutImages
         let data = PhotoCropDataset((0..<kept).map(training.image))
         let heldOut = stride(from: kept, to: training.count, by: heldOutBatch).map { start in
@@ -161,7 +166,7 @@ package struct CIFARCodecTrainingRun {
             ("trained_by", commandLine), ("batch", "\(configuration.batchSize)"), ("crop", "\(CIFAR10.side)"),
             ("lr", "\(configuration.learningRate)"), ("seed", "\(options.seed)"), ("optimizer", "adam"),
             ("lambdas", lambdas), ("training_images", "\(trainingImages)"),
-            ("held_out_images", "\(Self.heldOutImages)"),
+            ("held_out_images", "\(options.heldOutImages)"),
             ("task_classifier", classifierFile == nil ? "none" : options.classifierID),
             ("task_classifier_accuracy", classifierFile?.metadata("test_accuracy") ?? "-"),
             ("task_beta", classifierFile == nil ? "0" : "\(options.beta)"),

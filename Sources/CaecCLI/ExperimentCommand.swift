@@ -72,7 +72,7 @@ struct SeedExperimentCommand: FailableCommand {
                 (ModelRegistry.autoencoder(id)!, try ModelStore.load(path: weightsPath(id), id: id).parameters))
         }
         var classifiers: [(model: Classifier, parameters: Parameters)] = []
-        for id in ModelRegistry.classifierIDs where FileSystem.exists(weightsPath(id)) || id == "lenet5" {
+        for id in ModelRegistry.judgeClassifierIDs where FileSystem.exists(weightsPath(id)) || id == "lenet5" {
             classifiers.append(
                 (ModelRegistry.classifier(id)!, try ModelStore.load(path: weightsPath(id), id: id).parameters))
         }

@@ -35,9 +35,9 @@ struct ModelsCommand: FailableCommand {
             if let autoencoder = ModelRegistry.autoencoder(id) {
                 kind = "autoencoder"
                 rate = "\(autoencoder.rate)"
-            } else if ModelRegistry.rateDistortion(id) != nil {
+            } else if let model = ModelRegistry.rateDistortion(id) {
                 kind = "rate-distortion"
-                rate = "16"
+                rate = "\(model.rate)"
             } else if ModelRegistry.hyperprior(id) != nil {
                 kind = "hyperprior"
                 rate = "16"

@@ -10,6 +10,7 @@ package enum PhotoModel: Sendable {
 
     /// The photo model `id`, or nil.
     package init?(_ id: String) {
+        guard Self.allIDs.contains(id) else { return nil }
         if let model = ModelRegistry.rateDistortion(id) {
             self = .factorized(model)
         } else if let model = ModelRegistry.hyperprior(id) {
@@ -20,7 +21,10 @@ package enum PhotoModel: Sendable {
     }
 
     /// Ids of the models `caec train photos` trains.
-    package static var allIDs: [String] { ModelRegistry.rateDistortionIDs + ModelRegistry.hyperpriorIDs }
+    package static var allIDs: [String] {
+        ModelRegistry.rateDistortionIDs.filter { !ModelRegistry.taskCodecIDs.contains($0) }
+            + ModelRegistry.hyperpriorIDs
+    }
 
     package var id: String { objective.modelID }
     package var lambdas: [Float] {

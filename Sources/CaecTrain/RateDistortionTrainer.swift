@@ -69,10 +69,14 @@ package struct RateDistortionTrainingConfiguration: Sendable, Equatable {
     }
 }
 
-/// Held-out figures of one quality: mean bpp (from the prior, rounded latent) and PSNR of the mean MSE.
+/// Held-out figures of one quality: mean bpp (from the prior, rounded latent) and PSNR of the mean MSE; for a
+/// task-aware objective also the mean task term and the task classifier's agreement with itself on the originals.
 package struct QualityFigures: Sendable, Equatable {
     package var bpp: Double
     package var psnr: Double
+    package var task: Double = 0
+    /// In [0, 1]; nil without a task term.
+    package var agreement: Double?
 }
 
 /// What the rate-distortion trainer reports.
@@ -164,7 +168,7 @@ package struct RateDistortionTrainer {
         var state = state
         var trained = seconds
         let mask = trainingMask(state.parameters)
-        var sums = (loss: 0.0, bpp: 0.0, mse: 0.0, norm: 0.0, count: 0)
+        var sums = (loss: 0.0, bpp: 0.0, mse: 0.0, task: 0.0, norm: 0.0, count: 0)
         var windowStart = clock()
         var lastCheckpoint = trained
         while !configuration.isDone(step: state.step, seconds: trained) {
@@ -175,6 +179,7 @@ package struct RateDistortionTrainer {
             sums.loss += Double(figures.loss)
             sums.bpp += Double(figures.bpp)
             sums.mse += Double(figures.mse)
+            sums.task += Double(figures.task)
             sums.norm += Double(norm)
             sums.count += 1
             if sums.count == configuration.logEvery {
@@ -184,10 +189,11 @@ package struct RateDistortionTrainer {
                     .progress(
                         step: state.step, seconds: trained,
                         figures: RateDistortionFigures(
-                            loss: Float(sums.loss / n), bpp: Float(sums.bpp / n), mse: Float(sums.mse / n)),
+                            loss: Float(sums.loss / n), bpp: Float(sums.bpp / n), mse: Float(sums.mse / n),
+                            task: Float(sums.task / n)),
                         learningRate: rate, gradientNorm: Float(sums.norm / n),
                         stepsPerSecond: n / max(now - windowStart, 1e-9)))
-                sums = (0, 0, 0, 0, 0)
+                sums = (0, 0, 0, 0, 0, 0)
                 windowStart = now
             }
             let done = configuration.isDone(step: state.step, seconds: trained)
@@ -216,18 +222,26 @@ package struct RateDistortionTrainer {
         return mask
     }
 
-    /// Mean bpp and PSNR (of the mean MSE) over `images` for every quality, with rounding.
+    /// Mean bpp and PSNR (of the mean MSE), and the mean task term and agreement where the objective has them,
+    /// over `images` for every quality, with rounding. Each tensor counts once (a batch of equal images is one
+    /// entry, of the batch's means).
     package func evaluate(_ parameters: Parameters, _ images: [Tensor]) -> [QualityFigures] {
         (0..<objective.qualities).map { quality in
             var bpp = 0.0
             var mse = 0.0
+            var task = 0.0
+            var agreement: Double?
             for image in images {
                 let figures = objective.figures(image, quality: quality, parameters: parameters)
                 bpp += Double(figures.bpp)
                 mse += Double(figures.mse)
+                task += Double(figures.task)
+                if let agrees = figures.agreement { agreement = (agreement ?? 0) + Double(agrees) }
             }
             let count = Double(max(images.count, 1))
-            return QualityFigures(bpp: bpp / count, psnr: PSNR.decibels(mse: max(mse / count, 1e-12), peak: 1))
+            return QualityFigures(
+                bpp: bpp / count, psnr: PSNR.decibels(mse: max(mse / count, 1e-12), peak: 1), task: task / count,
+                agreement: agreement.map { $0 / count })
         }
     }
 }

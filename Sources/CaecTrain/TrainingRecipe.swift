@@ -3,10 +3,11 @@ import CaecModel
 /// The recorded settings each shipped model is trained with; `caec train` starts from these.
 package enum TrainingRecipe {
     /// The paper's recipe for its CNN and autoencoders: Adam, learning rate 1e-3, batch 64, 5 epochs, pixels / 255,
-    /// no augmentation. `resnet9-cifar` has its own (see `resnet9CIFAR`).
+    /// no augmentation. `resnet9-cifar` and the task classifier `resnet9-cifar-task` have their own (see
+    /// `resnet9CIFAR`).
     package static func configuration(for id: String) -> TrainingConfiguration? {
         guard ModelRegistry.allIDs.contains(id) else { return nil }
-        if id == "resnet9-cifar" { return resnet9CIFAR }
+        if id == "resnet9-cifar" || id == ModelRegistry.taskClassifierID { return resnet9CIFAR }
         return TrainingConfiguration(epochs: 5, batchSize: 64, learningRate: 1e-3)
     }
 
@@ -28,7 +29,7 @@ package enum TrainingRecipe {
     /// The objective that trains model `id`.
     package static func objective(for id: String) -> (any TrainingObjective)? {
         if let model = ModelRegistry.autoencoder(id) { return ReconstructionObjective(model) }
-        if id == "resnet9-cifar", let model = ModelRegistry.classifier(id) {
+        if id == "resnet9-cifar" || id == ModelRegistry.taskClassifierID, let model = ModelRegistry.classifier(id) {
             return ClassificationObjective(model, labelSmoothing: 0.2)
         }
         if let model = ModelRegistry.classifier(id) { return ClassificationObjective(model) }

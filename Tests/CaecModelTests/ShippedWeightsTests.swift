@@ -59,7 +59,7 @@ import Testing
         #expect(abs(mse - recorded) <= recorded * 0.01, "MSE \(mse), recorded \(recorded)")
     }
 
-    @Test(arguments: ["lenet5", "resnet9-cifar"])
+    @Test(arguments: ["lenet5", "resnet9-cifar", "resnet9-cifar-task"])
     func classifierReproducesItsRecordedAccuracy(id: String) throws {
         let (file, parameters) = try Self.load(id)
         let recorded = try #require(file.metadata("test1000_accuracy").flatMap(Double.init))
@@ -73,5 +73,21 @@ import Testing
         }
         // Within 0.3 points: kernels may differ in the last bits between machines, flipping a near-tie or two.
         #expect(abs(Double(correct) / 1000 - recorded) <= 0.003, "accuracy \(correct)/1000, recorded \(recorded)")
+    }
+
+    /// The training classifier of `cifar-task-vr` is not a judge: its own id, other widths and other weights (a
+    /// fingerprint of its own), another seed; so agreement measured with the judges is with networks the codec
+    /// never trained against.
+    @Test func trainingClassifierIsNotAJudge() throws {
+        #expect(!ModelRegistry.judgeClassifierIDs.contains(ModelRegistry.taskClassifierID))
+        let (task, _) = try Self.load(ModelRegistry.taskClassifierID)
+        for judge in ModelRegistry.judgeClassifierIDs {
+            let (file, _) = try Self.load(judge)
+            #expect(file.modelID != task.modelID)
+            #expect(file.fingerprint != task.fingerprint)
+            #expect(file.tensors.map(\.shape) != task.tensors.map(\.shape))
+        }
+        let (judge, _) = try Self.load("resnet9-cifar")
+        #expect(task.metadata("seed") != nil && task.metadata("seed") != judge.metadata("seed"))
     }
 }

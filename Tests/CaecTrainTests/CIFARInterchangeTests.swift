@@ -8,7 +8,9 @@ import Testing
 /// classifiers export and import back bit for bit (codec tables included), PyTorch's reference modules compute what
 /// caec computes, and bad files are refused naming the problem.
 @Suite struct CIFARInterchangeTests {
-    static let ids = ModelRegistry.autoencoderIDs + ModelRegistry.classifierIDs
+    /// The shipped CIFAR-10 models with PyTorch fixtures (`resnet9-cifar-task`, the codec's training classifier, has none
+    /// yet: `scripts/compressai/check_cifar.py` would make them).
+    static let ids = ModelRegistry.autoencoderIDs + ModelRegistry.judgeClassifierIDs
 
     static func shipped(_ id: String) throws -> WeightsFile {
         try WeightsFile(parsing: Golden.required("Models/\(id).caew"))

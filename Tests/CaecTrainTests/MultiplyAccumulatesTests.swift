@@ -20,6 +20,7 @@ import Testing
         ),
         ("bmshj-f-vr", 2 * (25 * (256 * 64 * 3 + 64 * 64 * 64 + 16 * 64 * 64 + 4 * 128 * 64) + 4096 * (256 + 64 + 16))),
         ("resnet9-cifar", 95_259_136),
+        ("resnet9-cifar-task", 24_036_608),
     ])
     func perImage(id: String, expected: Int) {
         #expect(MultiplyAccumulates.perImage(modelID: id) == expected)

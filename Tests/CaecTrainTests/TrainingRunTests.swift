@@ -109,3 +109,94 @@ import Testing
         #expect(again.weights.file.serialized() == result.weights.file.serialized())
     }
 }
+
+/// `CIFARCodecTrainingRun` driven in-process: a tiny three-stage codec, the training classifier's architecture with
+/// random weights, a few images.
+@Suite struct CIFARCodecTrainingRunTests {
+    static let model = RateDistortionModel(id: "cifar-task-vr", n: 4, m: 6, lambdas: [0.01, 0.1], stages: 3)
+
+    static func images(_ count: Int) -> CIFAR10.Batch {
+        let photos = TrainingRunTests.photos(count, seed: 7)
+        var planes: [UInt8] = []
+        for photo in photos {
+            for c in 0..<3 { planes += (0..<1024).map { photo.pixels[3 * $0 + c] } }
+        }
+        return CIFAR10.Batch(planes: planes, labels: [UInt8](repeating: 0, count: count))
+    }
+
+    static func options(steps: Int, beta: Float = 0.05) -> CIFARCodecTrainingOptions {
+        var options = CIFARCodecTrainingOptions(
+            modelID: "cifar-task-vr", budget: .steps(steps), classifierID: ModelRegistry.taskClassifierID,
+            beta: beta)
+        options.batchSize = 2
+        options.seed = 3
+        options.heldOutImages = 3
+        return options
+    }
+
+    static let classifierFile: WeightsFile = {
+        let classifier = ModelRegistry.classifier(ModelRegistry.taskClassifierID)!
+        return Parameters(specs: classifier.parameterSpecs, seed: 4).weightsFile(
+            modelID: ModelRegistry.taskClassifierID, metadata: [("test_accuracy", "0.5")])
+    }()
+
+    @Test func runTrainsWithTheTaskTermReportsAgreementAndResumes() throws {
+        let run = CIFARCodecTrainingRun(model: Self.model, options: Self.options(steps: 2))
+        let data = Self.images(8)
+        var evaluations: [[QualityFigures]] = []
+        var progress: [RateDistortionFigures] = []
+        var checkpoints: [TrainingCheckpoint] = []
+        let result = try run.run(
+            training: data, classifierFile: Self.classifierFile, resumingFrom: nil, clock: { 0 }
+        ) { event in
+            switch event {
+            case .training(.evaluation(_, _, let qualities)): evaluations.append(qualities)
+            case .training(.progress(_, _, let figures, _, _, _)): progress.append(figures)
+            case .checkpoint(let checkpoint): checkpoints.append(checkpoint)
+            }
+        }
+        #expect(result.steps == 2)
+        #expect(result.file.metadata("task_classifier") == ModelRegistry.taskClassifierID)
+        #expect(result.file.metadata("task_beta") == "0.05")
+        #expect(result.file.metadata("training_images") == "5" && result.file.metadata("held_out_images") == "3")
+        #expect(evaluations.count == 1 && evaluations[0].count == 2)
+        #expect(evaluations[0].allSatisfy { $0.bpp > 0 && $0.task >= 0 && ($0.agreement ?? -1) >= 0 })
+        #expect(checkpoints.map(\.step) == [2])
+
+        let more = CIFARCodecTrainingRun(model: Self.model, options: Self.options(steps: 3))
+        let resumed = try more.run(
+            training: data, classifierFile: Self.classifierFile, resumingFrom: checkpoints[0].file, clock: { 0 }
+        ) { _ in }
+        #expect(resumed.steps == 3)
+
+        // Without a classifier (a plain rate-distortion leg) the held-out figures carry no agreement.
+        var plain: [[QualityFigures]] = []
+        let noTask = CIFARCodecTrainingRun(model: Self.model, options: Self.options(steps: 1, beta: 0))
+        let plainResult = try noTask.run(training: data, classifierFile: nil, resumingFrom: nil, clock: { 0 }) {
+            if case .training(.evaluation(_, _, let qualities)) = $0 { plain.append(qualities) }
+        }
+        #expect(plainResult.file.metadata("task_classifier") == "none")
+        #expect(plain.count == 1 && plain[0].allSatisfy { $0.agreement == nil && $0.task == 0 })
+    }
+
+    @Test func runErrorsNameTheirInput() throws {
+        let run = CIFARCodecTrainingRun(model: Self.model, options: Self.options(steps: 1))
+        #expect(throws: TrainingRunError.tooFewPhotos(found: 6, heldOut: 3)) {
+            _ = try run.run(
+                training: Self.images(6), classifierFile: Self.classifierFile, resumingFrom: nil, clock: { 0 }
+            ) { _ in }
+        }
+        let judge = Parameters(specs: ModelRegistry.classifier("lenet5")!.parameterSpecs, seed: 1)
+            .weightsFile(modelID: "lenet5")
+        #expect {
+            _ = try run.run(training: Self.images(8), classifierFile: judge, resumingFrom: nil, clock: { 0 }) { _ in }
+        } throws: { error in
+            if case .badClassifier = error as? TrainingRunError { true } else { false }
+        }
+        #expect(throws: TrainingRunError.unknownModel("bmshj-f-vr", known: ["cifar-task-vr"])) {
+            _ = try CIFARCodecTrainingRun(
+                CIFARCodecTrainingOptions(
+                    modelID: "bmshj-f-vr", budget: .steps(1), classifierID: ModelRegistry.taskClassifierID, beta: 0))
+        }
+    }
+}

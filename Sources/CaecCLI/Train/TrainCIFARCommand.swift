@@ -14,12 +14,17 @@ struct TrainCIFARCommand: FailableCommand {
             --out (default runs/<model>): <model>.caew (the final weights, with the settings and the accuracy or \
             MSE on the first 1,000 test images in its metadata), checkpoint.caew after every epoch, loss.csv \
             (mean training loss every 20 steps) and epochs.csv (per-epoch training and test figures). The same \
-            seed, data and settings give the same weights. Copy <model>.caew into Models/ to ship it.
+            seed, data and settings give the same weights. Copy <model>.caew into Models/ to ship it. \
+            A task-aware codec (cifar-task-vr) trains for --minutes or --steps on all but the last 500 training \
+            images with loss = bpp + lambda 255^2 (MSE + beta KL), KL between the --classifier's answers on the \
+            original and the reconstruction; heldout.csv has bpp, PSNR, task term and the classifier's agreement \
+            per quality on the 500 held-out images, at every checkpoint.
             """
     )
 
     @OptionGroup var run: TrainRunOptions
     @OptionGroup var cifar: CIFAROptions
+    @OptionGroup(title: "Task-aware codecs (cifar-task-vr)") var task: TaskCodecOptions
 
     func validate() throws {
         if PhotoModel(run.model) != nil {
@@ -27,7 +32,12 @@ struct TrainCIFARCommand: FailableCommand {
         }
     }
 
-    func execute() throws(CLIFailure) { try CIFARTraining(run: run, cifar: cifar).execute() }
+    func execute() throws(CLIFailure) {
+        if ModelRegistry.taskCodecIDs.contains(run.model) {
+            return try CIFARCodecTraining(run: run, cifar: cifar, task: task).execute()
+        }
+        try CIFARTraining(run: run, cifar: cifar).execute()
+    }
 }
 
 /// One CIFAR-10 training run: the CLI's side of `CIFARTrainingRun` (files, logs, progress, exit codes).

@@ -6,13 +6,38 @@ import CaecModel
 import CaecTensor
 import CaecTrain
 
-/// `caec train photos --model bmshj-f-vr|bmshj-hp-vr --codec-eval DIR`: builds the codec's tables from a trained run and
-/// measures real bytes and PSNR on every PNG of DIR at every quality, through `CaecCodec`.
+/// `caec train photos --model bmshj-f-vr|bmshj-hp-vr --codec-eval DIR` (and `caec train cifar --model cifar-task-vr
+/// --codec-eval DIR`): builds the codec's tables from a trained run and measures real bytes and PSNR on every PNG of
+/// DIR at every quality, through `CaecCodec`.
 struct CodecEvaluationRun {
     let run: TrainRunOptions
 
+    /// What the evaluation needs of a trainable codec family.
+    struct Model {
+        let id: String
+        let parameterSpecs: [ParameterSpec]
+        let codecTensors: (Parameters) -> CodecTensors
+
+        /// A photo model (`bmshj-f-vr`, `bmshj-hp-vr`) or a task-aware codec (`cifar-task-vr`); nil otherwise.
+        init?(_ id: String) {
+            if let model = PhotoModel(id) {
+                self.id = model.id
+                parameterSpecs = model.parameterSpecs
+                codecTensors = model.codecTensors
+            } else if ModelRegistry.taskCodecIDs.contains(id), let model = ModelRegistry.rateDistortion(id) {
+                self.id = model.id
+                parameterSpecs = model.parameterSpecs
+                codecTensors = { RateDistortionTables.codecTensors(model: model, parameters: $0) }
+            } else {
+                return nil
+            }
+        }
+    }
+
     func execute(directory: String) throws(CLIFailure) {
-        let model = PhotoModel(run.model)!
+        guard let model = Model(run.model) else {
+            throw CLIFailure(.usage, path: nil, "\(run.model) has no codec tables to build")
+        }
         let runDirectory = run.directory
         let finalPath = runDirectory + "/\(model.id).caew"
         let path = FileSystem.exists(finalPath) ? finalPath : runDirectory + "/checkpoint.caew"

@@ -131,6 +131,7 @@ struct PhotoTraining {
         case .tooFewPhotos: return CLIFailure(.badInput, path: photos, error.description)
         case .badInitialWeights: return CLIFailure(.model, path: photo.initFrom, error.description)
         case .badCheckpoint: return CLIFailure(.model, path: run.directory + "/checkpoint.caew", error.description)
+        case .badClassifier: return CLIFailure(.model, path: nil, error.description)
         case .diverged:
             do throws(CLIFailure) { try logs.flush() } catch { return error }
             return CLIFailure(.internalError, path: directory, error.description)

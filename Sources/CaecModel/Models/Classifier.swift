@@ -79,11 +79,13 @@ package struct Classifier: Sendable {
     /// ```
     /// Keys: `prep.conv.weight`, `prep.bn.{weight,bias,running_mean,running_var}`, `layer1.conv.weight`,
     /// `layer1.bn.*`, `res1.0.conv.weight`, `res1.0.bn.*`, `res1.1.*`, ..., `fc.weight`, `fc.bias`. The fixed 0.125
-    /// logit scale keeps the initial logits small, as in Page's net. Predictions use the test-time flip.
+    /// logit scale keeps the initial logits small, as in Page's net. Predictions use the test-time flip. With
+    /// `frozenBatchNorm` every batch normalisation runs in inference mode in training forwards too (`BatchNorm2D`),
+    /// for a trained classifier whose input gradient trains another model.
     ///
     /// Multiply-accumulates per 32x32 image: `1024 (27 w0 + 9 w0 w1) + 256 (18 w1^2 + 9 w1 w2) + 64 (9 w2 w3)
     /// + 16 (18 w3^2) + 10 w3`.
-    package static func cifarResNet(id: String, widths: [Int]) -> Classifier {
+    package static func cifarResNet(id: String, widths: [Int], frozenBatchNorm: Bool = false) -> Classifier {
         precondition(widths.count == 4, "cifarResNet: widths are (prep, layer1, layer2, layer3)")
         let (w0, w1, w2, w3) = (widths[0], widths[1], widths[2], widths[3])
         func convBN(_ key: String, _ inChannels: Int, _ outChannels: Int, pool: Bool = false) -> [any Layer] {
@@ -92,7 +94,9 @@ package struct Classifier: Sendable {
                     "\(key).conv", inChannels: inChannels, outChannels: outChannels, kernelSize: 3, padding: 1,
                     bias: false)
             ]
-                + (pool ? [MaxPool(size: 2)] : []) + [BatchNorm2D("\(key).bn", channels: outChannels), ReLU()]
+                + (pool ? [MaxPool(size: 2)] : []) + [
+                    BatchNorm2D("\(key).bn", channels: outChannels, frozen: frozenBatchNorm), ReLU(),
+                ]
         }
         func residual(_ key: String, _ channels: Int) -> Residual {
             Residual(convBN("\(key).0", channels, channels) + convBN("\(key).1", channels, channels))

@@ -84,7 +84,7 @@ package struct HyperpriorModel: Sendable {
         bottleneck = EntropyBottleneck("entropy_bottleneck", channels: hyper, qualities: lambdas.count)
     }
 
-    package static let rate = RateDistortionModel.rate
+    package static let rate = RateDistortionModel.fourStageRate
     /// z is 4 times smaller than y.
     package static let hyperRate = 4
     package var qualities: Int { lambdas.count }

@@ -11,13 +11,27 @@ package enum ModelRegistry {
     ]
 
     package static var autoencoderIDs: [String] { autoencoderChannels.map(\.id) }
-    package static let classifierIDs = ["lenet5", "resnet9-cifar"]
+    package static let classifierIDs = judgeClassifierIDs + [taskClassifierID]
+    /// The classifiers that judge reconstructions (`caec experiment`, `caec compare --classifier`): no codec trains
+    /// against them.
+    package static let judgeClassifierIDs = ["lenet5", "resnet9-cifar"]
+    /// The classifier whose outputs train task-aware codecs (`cifar-task-vr`): a separate, cheaper network than the
+    /// judges (`resnet9-cifar`, `lenet5`), which never see a reconstruction in training.
+    package static let taskClassifierID = "resnet9-cifar-task"
     /// Widths (prep, layer1, layer2, layer3) of the `resnet9-cifar` evaluation classifier: Page's ResNet-9 at half
     /// width, 1,646,122 trainable parameters (+ 2,240 running statistics) and 95,259,136 multiply-accumulates per
     /// 32x32 image (full width is 6.6M parameters and 380M MACs, about 4x the training time on a 2-core machine).
     package static let resnet9CIFARWidths = [32, 64, 128, 256]
-    /// Rate-distortion models for photographs (trained with `caec train --photos`).
-    package static let rateDistortionIDs = ["bmshj-f-vr"]
+    /// Widths of `resnet9-cifar-task`, the training classifier of task-aware codecs: Page's ResNet-9 at quarter
+    /// width, 412,954 trainable parameters and 24,036,608 multiply-accumulates per 32x32 image, trained with another
+    /// seed than the judge.
+    package static let resnet9CIFARTaskWidths = [16, 32, 64, 128]
+    /// Rate-distortion models for photographs (trained with `caec train photos`) and for small images
+    /// (`taskCodecIDs`, trained with `caec train cifar`).
+    package static let rateDistortionIDs = ["bmshj-f-vr"] + taskCodecIDs
+    /// Task-aware rate-distortion models for 32x32 images, trained on CIFAR-10 with a classifier's task term
+    /// (`caec train cifar --model cifar-task-vr --classifier resnet9-cifar-task`).
+    package static let taskCodecIDs = ["cifar-task-vr"]
     /// Scale-hyperprior models for photographs (`caec train photos --init-from` a factorized model, or the narrower
     /// hyperprior for `bmshj-hp-vr-n128`).
     package static let hyperpriorIDs = ["bmshj-hp-vr", "bmshj-hp-vr-n128"]
@@ -33,11 +47,20 @@ package enum ModelRegistry {
         0.0004, 0.0018, 0.0035, 0.0067, 0.0130, 0.0250, 0.0483, 0.1300,
     ]
 
+    /// The lambdas of `cifar-task-vr`'s eight qualities (loss = bpp + lambda * 255^2 * (MSE + beta * task)):
+    /// geometric from 0.001 to 1.4 (a factor of about 2.8 apart), for about 0.3 to 4 bpp on 32x32 images.
+    package static let taskCodecLambdas: [Float] = [0.001, 0.0028, 0.008, 0.023, 0.065, 0.18, 0.5, 1.4]
+
     /// `bmshj-f-vr`: Ballé 2018 factorized prior, N = 64, M = 128, eight qualities in one model (gain vectors).
+    /// `cifar-task-vr`: the same family with three stride-2 stages (a 4x4 latent for a 32x32 image), N = 96,
+    /// M = 192, eight qualities (`taskCodecLambdas`).
     package static func rateDistortion(_ id: String, analysisPath: KernelPath = .fast) -> RateDistortionModel? {
         switch id {
         case "bmshj-f-vr":
             RateDistortionModel(id: id, n: 64, m: 128, lambdas: rateDistortionLambdas, analysisPath: analysisPath)
+        case "cifar-task-vr":
+            RateDistortionModel(
+                id: id, n: 96, m: 192, lambdas: taskCodecLambdas, stages: 3, analysisPath: analysisPath)
         default: nil
         }
     }
@@ -92,10 +115,15 @@ package enum ModelRegistry {
         }
     }
 
-    package static func classifier(_ id: String) -> Classifier? {
+    /// The classifier `id`; with `frozenBatchNorm`, its batch normalisations run in inference mode in training
+    /// forwards too (a fixed network whose input gradient trains a codec).
+    package static func classifier(_ id: String, frozenBatchNorm: Bool = false) -> Classifier? {
         switch id {
         case "lenet5": Classifier.lenet5()
-        case "resnet9-cifar": Classifier.cifarResNet(id: id, widths: resnet9CIFARWidths)
+        case "resnet9-cifar":
+            Classifier.cifarResNet(id: id, widths: resnet9CIFARWidths, frozenBatchNorm: frozenBatchNorm)
+        case taskClassifierID:
+            Classifier.cifarResNet(id: id, widths: resnet9CIFARTaskWidths, frozenBatchNorm: frozenBatchNorm)
         default: nil
         }
     }

@@ -26,7 +26,7 @@ extension RateDistortionModel {
     /// lambda the file has is copied unchanged. The transforms are copied; `codec.*` tables are dropped.
     package func parameters(adapting file: WeightsFile) throws(WeightsError) -> Parameters {
         let sourceLambdas = try Self.lambdas(of: file)
-        let source = RateDistortionModel(id: id, n: n, m: m, lambdas: sourceLambdas)
+        let source = RateDistortionModel(id: id, n: n, m: m, lambdas: sourceLambdas, stages: stages)
         let trained = try Parameters(loading: file, modelID: id, specs: source.parameterSpecs)
         var parameters = Parameters(specs: parameterSpecs, seed: 0)
         let nearest = lambdas.map { lambda in

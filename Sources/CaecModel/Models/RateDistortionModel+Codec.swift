@@ -3,14 +3,14 @@ import CaecTensor
 /// The rate-distortion models as a codec family: symbols = round(latent x gain.analysis[q]); the synthesis
 /// multiplies by gain.synthesis[q] (Spec/model-weights.md §7.1); tables from the learned densities.
 extension RateDistortionModel: CodecNetwork {
-    package var rate: Int { Self.rate }
+    package var rate: Int { 1 << stages }
     package var latentChannels: Int { m }
     package var widestActivation: Int { n / 4 }
 
-    /// Four 5x5 stride-2 convolutions reach 30 pixels: two rates cover it.
-    package var analysisHalo: Int { 2 * Self.rate }
+    /// k 5x5 stride-2 convolutions reach 2 (2^k - 1) pixels on each side (30 for four): two rates cover it.
+    package var analysisHalo: Int { 2 * rate }
 
-    /// Four 5x5 stride-2 transposed convolutions reach less than 3 latent rows; 4 are read.
+    /// The 5x5 stride-2 transposed convolutions reach less than 3 latent rows; 4 are read.
     package var synthesisHalo: Int { 4 }
 
     package var entropyModel: CodecEntropyModel { .factorized(bottleneck) }

@@ -70,7 +70,7 @@ extension RateDistortionModel: LatentRefining {
         var result = start
         for (index, tile) in plan.tiles.enumerated() {
             let whole = plan.tiles.count == 1
-            let (pixelRows, pixelColumns) = (Self.pixels(tile.rows), Self.pixels(tile.columns))
+            let (pixelRows, pixelColumns) = (pixels(tile.rows), pixels(tile.columns))
             let tileStart = whole ? start : LatentTilePlan.crop(start, rows: tile.rows, columns: tile.columns)
             let tileImage = whole ? image : LatentTilePlan.crop(image, rows: pixelRows, columns: pixelColumns)
             // The tile's own pixels: those of the image, not of its padding to a multiple of the rate.
@@ -110,9 +110,9 @@ extension RateDistortionModel: LatentRefining {
         var squares: Double = 0
         for tile in plan.tiles {
             let decoded = decode(LatentTilePlan.crop(latent, rows: tile.rows, columns: tile.columns))
-            let (rows, columns) = (Self.pixels(tile.coreRows), Self.pixels(tile.coreColumns))
+            let (rows, columns) = (pixels(tile.coreRows), pixels(tile.coreColumns))
             squares += LatentSearch.squaredErrors(
-                decoded, origin: (Self.rate * tile.rows.lowerBound, Self.rate * tile.columns.lowerBound),
+                decoded, origin: (rate * tile.rows.lowerBound, rate * tile.columns.lowerBound),
                 image: image, rows: rows.lowerBound..<min(height, rows.upperBound),
                 columns: columns.lowerBound..<min(width, columns.upperBound))
         }
@@ -120,7 +120,7 @@ extension RateDistortionModel: LatentRefining {
     }
 
     /// The pixel rows (or columns) of latent rows `latent`.
-    private static func pixels(_ latent: Range<Int>) -> Range<Int> {
+    private func pixels(_ latent: Range<Int>) -> Range<Int> {
         rate * latent.lowerBound..<rate * latent.upperBound
     }
 

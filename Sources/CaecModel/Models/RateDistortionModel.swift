@@ -20,48 +20,57 @@ import CaecTensor
 /// gains learn one quantisation step per channel and quality. Gains start at `sqrt(lambda_q / lambda_mid)`
 /// (high-rate theory: the best step shrinks like 1/sqrt(lambda)) and their inverses, so qualities are apart from
 /// the first step. H and W must be multiples of 16.
+///
+/// The number of stride-2 stages is a parameter (`stages`, 4 above): with 3, for 32x32 images (`cifar-task-vr`),
+/// g_a is conv GDN conv GDN conv (keys `g_a.0` ... `g_a.4`), g_s likewise, the latent is (M, H/8, W/8) and H and W
+/// must be multiples of 8.
 package struct RateDistortionModel: Sendable {
     package let id: String
     package let n: Int
     package let m: Int
     package let lambdas: [Float]
+    /// Stride-2 stages of each transform: the latent is 2^stages times smaller in width and height.
+    package let stages: Int
     package let analysis: Sequential
     package let synthesis: Sequential
     package let bottleneck: EntropyBottleneck
 
-    /// - Parameter analysisPath: the kernels of the analysis transform; the codec encodes with `.portable` so the
-    ///   quantised latent (and so the bytes) are the same on every machine.
-    package init(id: String, n: Int, m: Int, lambdas: [Float], analysisPath: KernelPath = .fast) {
+    /// - Parameters:
+    ///   - stages: stride-2 convolutions of each transform (2...6), with a GDN between two.
+    ///   - analysisPath: the kernels of the analysis transform; the codec encodes with `.portable` so the quantised
+    ///     latent (and so the bytes) are the same on every machine.
+    package init(id: String, n: Int, m: Int, lambdas: [Float], stages: Int = 4, analysisPath: KernelPath = .fast) {
         precondition(!lambdas.isEmpty && lambdas.allSatisfy { $0 > 0 }, "RateDistortionModel: lambdas")
+        precondition((2...6).contains(stages), "RateDistortionModel: stages")
         self.id = id
         self.n = n
         self.m = m
         self.lambdas = lambdas
-        func conv(_ i: Int, _ from: Int, _ to: Int) -> any Layer {
-            Conv2D(
-                "g_a.\(i)", inChannels: from, outChannels: to, kernelSize: 5, stride: 2, padding: 2, path: analysisPath,
-                pytorchDefaultInit: true)
+        self.stages = stages
+        var analysisLayers: [any Layer] = []
+        var synthesisLayers: [any Layer] = []
+        for stage in 0..<stages {
+            let last = stage == stages - 1
+            analysisLayers.append(
+                Conv2D(
+                    "g_a.\(2 * stage)", inChannels: stage == 0 ? 3 : n, outChannels: last ? m : n, kernelSize: 5,
+                    stride: 2, padding: 2, path: analysisPath, pytorchDefaultInit: true))
+            synthesisLayers.append(
+                ConvTranspose2D(
+                    "g_s.\(2 * stage)", inChannels: stage == 0 ? m : n, outChannels: last ? 3 : n, kernelSize: 5,
+                    stride: 2, padding: 2, outputPadding: 1))
+            if !last {
+                analysisLayers.append(GDNLayer("g_a.\(2 * stage + 1)", channels: n, path: analysisPath))
+                synthesisLayers.append(GDNLayer("g_s.\(2 * stage + 1)", channels: n, inverse: true))
+            }
         }
-        func deconv(_ i: Int, _ from: Int, _ to: Int) -> any Layer {
-            ConvTranspose2D(
-                "g_s.\(i)", inChannels: from, outChannels: to, kernelSize: 5, stride: 2, padding: 2, outputPadding: 1)
-        }
-        analysis = Sequential([
-            conv(0, 3, n), GDNLayer("g_a.1", channels: n, path: analysisPath), conv(2, n, n),
-            GDNLayer("g_a.3", channels: n, path: analysisPath), conv(4, n, n),
-            GDNLayer("g_a.5", channels: n, path: analysisPath), conv(6, n, m),
-        ])
-        synthesis = Sequential([
-            deconv(0, m, n), GDNLayer("g_s.1", channels: n, inverse: true), deconv(2, n, n),
-            GDNLayer("g_s.3", channels: n, inverse: true), deconv(4, n, n),
-            GDNLayer("g_s.5", channels: n, inverse: true),
-            deconv(6, n, 3),
-        ])
+        analysis = Sequential(analysisLayers)
+        synthesis = Sequential(synthesisLayers)
         bottleneck = EntropyBottleneck("entropy_bottleneck", channels: m, qualities: lambdas.count)
     }
 
-    /// How many times width and height shrink.
-    package static let rate = 16
+    /// How many times width and height shrink in the four-stage models (`bmshj-f-vr`, `bmshj-hp-vr`).
+    package static let fourStageRate = 16
     package var qualities: Int { lambdas.count }
 
     package var parameterSpecs: [ParameterSpec] {

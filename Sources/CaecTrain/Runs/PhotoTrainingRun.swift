@@ -138,7 +138,7 @@ package struct PhotoTrainingRun {
         }
         let evaluation = PhotoCropDataset(heldOut)
         let heldOutTensors = (0..<evaluation.count).map {
-            evaluation.centerCrop($0, multiple: RateDistortionModel.rate)
+            evaluation.centerCrop($0, multiple: RateDistortionModel.fourStageRate)
         }
         return (PhotoCropDataset(training), heldOutTensors)
     }

@@ -11,14 +11,16 @@ package enum TrainingRunError: Error, Equatable, CustomStringConvertible {
     case badInitialWeights(String)
     /// The checkpoint to resume from cannot be restored.
     case badCheckpoint(String)
+    /// The training classifier's weights of a task-aware codec run cannot be loaded.
+    case badClassifier(String)
     /// A non-finite loss, gradient or parameter stopped training, or a state could not be checkpointed.
     case diverged(TrainingError)
 
     package var description: String {
         switch self {
         case .unknownModel(let id, let known): "unknown model '\(id)'; known: \(known.joined(separator: ", "))"
-        case .tooFewPhotos(_, let heldOut): "needs more than \(heldOut) photos"
-        case .badInitialWeights(let reason), .badCheckpoint(let reason): reason
+        case .tooFewPhotos(_, let heldOut): "needs more than \(heldOut) images"
+        case .badInitialWeights(let reason), .badCheckpoint(let reason), .badClassifier(let reason): reason
         case .diverged(let error): error.description
         }
     }

@@ -1,0 +1,172 @@
+import ArgumentParser
+import CaecCore
+import CaecModel
+import CaecTensor
+import CaecTrain
+
+/// Options of a task-aware codec run (`caec train cifar --model cifar-task-vr`).
+struct TaskCodecOptions: ParsableArguments {
+    @Option(help: "Training classifier of the task term (never a judge; default resnet9-cifar-task).")
+    var classifier: String = ModelRegistry.taskClassifierID
+
+    @Option(
+        help: ArgumentHelp(
+            "Its weights (default: <models folder>/<classifier>.caew).", valueName: "file"))
+    var classifierWeights: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Weight of the task term beside the MSE: loss = bpp + lambda 255^2 (MSE + beta KL); 0 trains without "
+                + "the classifier."))
+    var beta: Float = 0.01
+
+    @Option(help: "Codec training time in minutes (lr / 10 for the last 20%).")
+    var minutes: Double?
+
+    @Option(help: "Codec training steps (instead of --minutes).")
+    var steps: Int?
+
+    @Option(help: "Minutes of codec training between checkpoints and held-out evaluations.")
+    var checkpointMinutes: Double = 5
+
+    @Option(
+        help: ArgumentHelp(
+            "Build the codec tables of the trained run (<out>/<model>-codec.caew) and measure real bytes on DIR's "
+                + "PNGs, instead of training.", valueName: "dir"))
+    var codecEval: String?
+
+    @OptionGroup var modelsOption: ModelsOption
+
+    func validate() throws {
+        if !(beta >= 0 && beta.isFinite) { throw ValidationError("--beta must be a finite number >= 0") }
+        if let minutes, !(minutes > 0) { throw ValidationError("--minutes must be positive") }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if !(checkpointMinutes > 0) { throw ValidationError("--checkpoint-minutes must be positive") }
+        if ModelRegistry.classifier(classifier) == nil {
+            throw ValidationError("unknown classifier '\(classifier)' (known: \(ModelRegistry.classifierIDs))")
+        }
+    }
+}
+
+/// One task-aware codec run: the CLI's side of `CIFARCodecTrainingRun` (files, logs, progress, exit codes).
+struct CIFARCodecTraining {
+    let run: TrainRunOptions
+    let cifar: CIFAROptions
+    let task: TaskCodecOptions
+
+    func execute() throws(CLIFailure) {
+        KeepFreedMemory.apply()
+        if let directory = task.codecEval { return try CodecEvaluationRun(run: run).execute(directory: directory) }
+        typealias Budget = RateDistortionTrainingConfiguration.Budget
+        guard let budget = task.steps.map(Budget.steps) ?? task.minutes.map({ Budget.seconds($0 * 60) }) else {
+            throw CLIFailure(.usage, path: nil, "pass --minutes M or --steps S for \(run.model)")
+        }
+        var options = CIFARCodecTrainingOptions(
+            modelID: run.model, budget: budget, classifierID: task.classifier, beta: task.beta)
+        options.batchSize = run.batch
+        options.learningRate = run.lr
+        options.seed = run.seed
+        options.checkpointSeconds = task.checkpointMinutes * 60
+        var training: CIFARCodecTrainingRun
+        do throws(TrainingRunError) { training = try CIFARCodecTrainingRun(options) } catch {
+            throw CLIFailure(.usage, path: nil, error.description)
+        }
+        let classifierPath = task.classifierWeights ?? task.modelsOption.directory + "/\(task.classifier).caew"
+        let classifierFile = task.beta > 0 ? try FileInput.readWeights(classifierPath) : nil
+        let configuration = training.configuration
+        let budgetText = task.steps.map { "--steps \($0)" } ?? "--minutes \(task.minutes!)"
+        training.commandLine =
+            "caec train cifar --model \(run.model) --classifier \(task.classifier) --beta \(task.beta) \(budgetText) "
+            + "--batch \(configuration.batchSize) --lr \(configuration.learningRate) --seed \(run.seed)"
+            + (cifar.limit.map { " --limit \($0)" } ?? "")
+        let (runDirectory, checkpointPath) = try run.prepareRunDirectory()
+        var data = try DataLocator.loadCIFAR(
+            try DataLocator.cifarDirectory(cifar.data), files: CIFAR10.trainingFiles)
+        if let limit = cifar.limit { data = data.prefix(limit) }
+        var checkpoint: WeightsFile?
+        if run.resume {
+            let file = try FileInput.readWeights(checkpointPath)
+            printError("caec: resuming \(run.model) at step \(file.metadata("checkpoint_step") ?? "?")")
+            checkpoint = file
+        }
+        warmUpBLAS()
+        var logs = try CodecTrainingLogs(
+            directory: runDirectory, qualities: training.model.qualities, resume: run.resume)
+        var progress = ProgressLine(interval: 30)
+        var failure: CLIFailure?
+        let result: TrainedWeights
+        do throws(TrainingRunError) {
+            result = try training.run(
+                training: data, classifierFile: classifierFile, resumingFrom: checkpoint, clock: Clock.seconds
+            ) { event in
+                switch event {
+                case .training(let event): logs.record(event, model: run.model, progress: &progress)
+                case .checkpoint(let checkpoint):
+                    if failure == nil { failure = saveCheckpoint(checkpoint.file, to: checkpointPath, logs: &logs) }
+                }
+            }
+        } catch {
+            switch error {
+            case .badClassifier: throw CLIFailure(.model, path: classifierPath, error.description)
+            case .badCheckpoint: throw CLIFailure(.model, path: checkpointPath, error.description)
+            case .tooFewPhotos: throw CLIFailure(.badInput, path: cifar.data, error.description)
+            case .unknownModel, .badInitialWeights: throw CLIFailure(.usage, path: nil, error.description)
+            case .diverged:
+                try logs.flush()
+                throw CLIFailure(.internalError, path: runDirectory, error.description)
+            }
+        }
+        if let failure { throw failure }
+        let weightsPath = runDirectory + "/\(run.model).caew"
+        try SafeOutput(path: weightsPath, force: true).write(result.file.serialized(), inputs: [])
+        progress.finish("caec: wrote \(weightsPath) after \(result.steps) steps")
+    }
+}
+
+/// loss.csv and heldout.csv of a task-aware codec run, and the progress line.
+struct CodecTrainingLogs: TrainingLogFiles {
+    var loss: CSVLog
+    var heldOut: CSVLog
+
+    init(directory: String, qualities: Int, resume: Bool) throws(CLIFailure) {
+        loss = try CSVLog(
+            path: directory + "/loss.csv",
+            header: "step,seconds,loss,bpp,mse,psnr,task,lr,grad_norm,steps_per_second", append: resume)
+        let header = (1...qualities).map { "bpp_q\($0),psnr_q\($0),task_q\($0),agreement_q\($0)" }
+        heldOut = try CSVLog(
+            path: directory + "/heldout.csv", header: "step,seconds," + header.joined(separator: ","),
+            append: resume)
+    }
+
+    mutating func flush() throws(CLIFailure) {
+        try loss.flush()
+        try heldOut.flush()
+    }
+
+    mutating func record(_ event: RateDistortionEvent, model: String, progress: inout ProgressLine) {
+        switch event {
+        case .progress(let step, let seconds, let figures, let rate, let norm, let speed):
+            let psnr = PSNR.decibels(mse: max(Double(figures.mse), 1e-12), peak: 1)
+            loss.append(
+                "\(step),\(NumberFormat.fixed(seconds, 1)),\(figures.loss),\(figures.bpp),\(figures.mse),"
+                    + "\(NumberFormat.fixed(psnr, 3)),\(figures.task),\(rate),\(norm),\(NumberFormat.fixed(speed, 3))")
+            progress.update(
+                "\(model) step \(step) \(formatDuration(seconds))  loss \(NumberFormat.fixed(Double(figures.loss), 4))  "
+                    + "bpp \(NumberFormat.fixed(Double(figures.bpp), 3))  PSNR \(NumberFormat.fixed(psnr, 2))  "
+                    + "task \(NumberFormat.fixed(Double(figures.task), 4))  \(NumberFormat.fixed(speed, 2)) steps/s")
+        case .evaluation(let step, let seconds, let qualities):
+            heldOut.append(
+                "\(step),\(NumberFormat.fixed(seconds, 1)),"
+                    + qualities.map {
+                        "\(NumberFormat.fixed($0.bpp, 4)),\(NumberFormat.fixed($0.psnr, 3)),"
+                            + "\(NumberFormat.fixed($0.task, 5)),\(NumberFormat.fixed($0.agreement ?? 0, 4))"
+                    }.joined(separator: ","))
+            progress.finish(
+                "\(model) step \(step) held-out: "
+                    + qualities.map {
+                        "\(NumberFormat.fixed($0.bpp, 2)) bpp \(NumberFormat.fixed($0.psnr, 1)) dB "
+                            + "\(NumberFormat.fixed(($0.agreement ?? 0) * 100, 1))%"
+                    }.joined(separator: " | "))
+        }
+    }
+}

@@ -97,32 +97,9 @@ package struct PhotoTrainingRun {
         let trainer = RateDistortionTrainer(objective: model.objective, configuration: configuration)
         let (state, seconds) = try initialState(trainer, start: start)
         let settings = self.settings(trainingImages: data.count)
-        var failure: TrainingError?
-        let result: (state: TrainingState, seconds: Double)
-        do throws(TrainingError) {
-            result = try trainer.run(
-                from: state, seconds: seconds, data: data, heldOut: heldOut, clock: clock,
-                report: { events(.training($0)) },
-                checkpoint: { state, seconds in
-                    guard failure == nil else { return }
-                    do throws(TrainingError) {
-                        let file = try Checkpoint.file(
-                            state, modelID: model.id, metadata: settings + [("train_seconds_elapsed", "\(seconds)")])
-                        events(.checkpoint(TrainingCheckpoint(file: file, step: state.step, seconds: seconds)))
-                    } catch {
-                        failure = error
-                    }
-                })
-        } catch {
-            throw .diverged(error)
-        }
-        if let failure { throw .diverged(failure) }
-        var metadata = settings
-        metadata.append(("train_seconds", NumberFormat.fixed(result.seconds, 1)))
-        metadata.append(("steps", "\(result.state.step)"))
-        return TrainedWeights(
-            file: result.state.parameters.weightsFile(modelID: model.id, metadata: metadata),
-            steps: result.state.step, seconds: result.seconds)
+        return try trainer.trainedWeights(
+            from: state, seconds: seconds, data: data, heldOut: heldOut, clock: clock, modelID: model.id,
+            settings: settings, events: events)
     }
 
     /// The training crops and the held-out centre crops of `photos`.

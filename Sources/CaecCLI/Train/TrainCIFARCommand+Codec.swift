@@ -90,8 +90,8 @@ struct CIFARCodecTraining {
             checkpoint = file
         }
         warmUpBLAS()
-        var logs = try CodecTrainingLogs(
-            directory: runDirectory, qualities: training.model.qualities, resume: run.resume)
+        var logs = try RateDistortionLogs(
+            directory: runDirectory, qualities: training.model.qualities, resume: run.resume, taskTerm: true)
         var progress = ProgressLine(interval: 30)
         var failure: CLIFailure?
         let result: TrainedWeights
@@ -120,53 +120,5 @@ struct CIFARCodecTraining {
         let weightsPath = runDirectory + "/\(run.model).caew"
         try SafeOutput(path: weightsPath, force: true).write(result.file.serialized(), inputs: [])
         progress.finish("caec: wrote \(weightsPath) after \(result.steps) steps")
-    }
-}
-
-/// loss.csv and heldout.csv of a task-aware codec run, and the progress line.
-struct CodecTrainingLogs: TrainingLogFiles {
-    var loss: CSVLog
-    var heldOut: CSVLog
-
-    init(directory: String, qualities: Int, resume: Bool) throws(CLIFailure) {
-        loss = try CSVLog(
-            path: directory + "/loss.csv",
-            header: "step,seconds,loss,bpp,mse,psnr,task,lr,grad_norm,steps_per_second", append: resume)
-        let header = (1...qualities).map { "bpp_q\($0),psnr_q\($0),task_q\($0),agreement_q\($0)" }
-        heldOut = try CSVLog(
-            path: directory + "/heldout.csv", header: "step,seconds," + header.joined(separator: ","),
-            append: resume)
-    }
-
-    mutating func flush() throws(CLIFailure) {
-        try loss.flush()
-        try heldOut.flush()
-    }
-
-    mutating func record(_ event: RateDistortionEvent, model: String, progress: inout ProgressLine) {
-        switch event {
-        case .progress(let step, let seconds, let figures, let rate, let norm, let speed):
-            let psnr = PSNR.decibels(mse: max(Double(figures.mse), 1e-12), peak: 1)
-            loss.append(
-                "\(step),\(NumberFormat.fixed(seconds, 1)),\(figures.loss),\(figures.bpp),\(figures.mse),"
-                    + "\(NumberFormat.fixed(psnr, 3)),\(figures.task),\(rate),\(norm),\(NumberFormat.fixed(speed, 3))")
-            progress.update(
-                "\(model) step \(step) \(formatDuration(seconds))  loss \(NumberFormat.fixed(Double(figures.loss), 4))  "
-                    + "bpp \(NumberFormat.fixed(Double(figures.bpp), 3))  PSNR \(NumberFormat.fixed(psnr, 2))  "
-                    + "task \(NumberFormat.fixed(Double(figures.task), 4))  \(NumberFormat.fixed(speed, 2)) steps/s")
-        case .evaluation(let step, let seconds, let qualities):
-            heldOut.append(
-                "\(step),\(NumberFormat.fixed(seconds, 1)),"
-                    + qualities.map {
-                        "\(NumberFormat.fixed($0.bpp, 4)),\(NumberFormat.fixed($0.psnr, 3)),"
-                            + "\(NumberFormat.fixed($0.task, 5)),\(NumberFormat.fixed($0.agreement ?? 0, 4))"
-                    }.joined(separator: ","))
-            progress.finish(
-                "\(model) step \(step) held-out: "
-                    + qualities.map {
-                        "\(NumberFormat.fixed($0.bpp, 2)) bpp \(NumberFormat.fixed($0.psnr, 1)) dB "
-                            + "\(NumberFormat.fixed(($0.agreement ?? 0) * 100, 1))%"
-                    }.joined(separator: " | "))
-        }
     }
 }

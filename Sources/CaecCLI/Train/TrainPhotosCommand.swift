@@ -59,7 +59,8 @@ struct PhotoTraining {
         let start = try self.start(checkpointPath: checkpointPath)
         warmUpBLAS()
         let model = training.model
-        var logs = try PhotoTrainingLogs(directory: runDirectory, qualities: model.qualities, resume: run.resume)
+        var logs = try RateDistortionLogs(
+            directory: runDirectory, qualities: model.qualities, resume: run.resume, taskTerm: false)
         var progress = ProgressLine(interval: 30)
         var failure: CLIFailure?
         let result: TrainedWeights
@@ -123,7 +124,7 @@ struct PhotoTraining {
 
     /// The exit code and file of a run that stopped; after a divergence the logs up to it are flushed first.
     func trainingFailure(
-        _ error: TrainingRunError, photos: String, start: PhotoTrainingRun.Start, logs: inout PhotoTrainingLogs,
+        _ error: TrainingRunError, photos: String, start: PhotoTrainingRun.Start, logs: inout RateDistortionLogs,
         directory: String
     ) -> CLIFailure {
         switch error {
@@ -145,47 +146,5 @@ struct PhotoTraining {
             + "--crop \(photo.crop) --lr \(configuration.learningRate) --seed \(run.seed)"
             + (photo.initFrom.map { " --init-from \($0)" } ?? "") + (photo.freeze.map { " --freeze \($0)" } ?? "")
             + (photo.lrScale.map { " --lr-scale \($0)" } ?? "")
-    }
-}
-
-/// loss.csv and heldout.csv of a photo run, and the progress line.
-struct PhotoTrainingLogs: TrainingLogFiles {
-    var loss: CSVLog
-    var heldOut: CSVLog
-
-    init(directory: String, qualities: Int, resume: Bool) throws(CLIFailure) {
-        loss = try CSVLog(
-            path: directory + "/loss.csv", header: "step,seconds,loss,bpp,mse,psnr,lr,grad_norm,steps_per_second",
-            append: resume)
-        let header = (1...qualities).map { "bpp_q\($0),psnr_q\($0)" }.joined(separator: ",")
-        heldOut = try CSVLog(path: directory + "/heldout.csv", header: "step,seconds," + header, append: resume)
-    }
-
-    mutating func flush() throws(CLIFailure) {
-        try loss.flush()
-        try heldOut.flush()
-    }
-
-    mutating func record(_ event: RateDistortionEvent, model: String, progress: inout ProgressLine) {
-        switch event {
-        case .progress(let step, let seconds, let figures, let rate, let norm, let speed):
-            let psnr = PSNR.decibels(mse: max(Double(figures.mse), 1e-12), peak: 1)
-            loss.append(
-                "\(step),\(NumberFormat.fixed(seconds, 1)),\(figures.loss),\(figures.bpp),\(figures.mse),"
-                    + "\(NumberFormat.fixed(psnr, 3)),\(rate),\(norm),\(NumberFormat.fixed(speed, 3))")
-            progress.update(
-                "\(model) step \(step) \(formatDuration(seconds))  loss \(NumberFormat.fixed(Double(figures.loss), 4))  "
-                    + "bpp \(NumberFormat.fixed(Double(figures.bpp), 3))  PSNR \(NumberFormat.fixed(psnr, 2))  lr \(rate)  "
-                    + "\(NumberFormat.fixed(speed, 2)) steps/s")
-        case .evaluation(let step, let seconds, let qualities):
-            heldOut.append(
-                "\(step),\(NumberFormat.fixed(seconds, 1)),"
-                    + qualities.map { "\(NumberFormat.fixed($0.bpp, 4)),\(NumberFormat.fixed($0.psnr, 3))" }.joined(
-                        separator: ","))
-            progress.finish(
-                "\(model) step \(step) held-out: "
-                    + qualities.map { "\(NumberFormat.fixed($0.bpp, 3)) bpp \(NumberFormat.fixed($0.psnr, 2)) dB" }
-                    .joined(separator: " | "))
-        }
     }
 }

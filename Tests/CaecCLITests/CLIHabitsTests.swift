@@ -87,6 +87,34 @@ import Testing
         }
     }
 
+    /// A FIFO or character device output is written in place, never replaced by a regular file (with --force, a
+    /// rename would have put a file where the FIFO was; without it, /dev/null was refused as an existing output).
+    @Test func fifoAndCharacterDeviceOutputsAreWrittenInPlace() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let fifo = directory.path("pipe.cae")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // A reader opened first (non-blocking), so the encoder's open for writing does not wait; the file is far
+        // smaller than the pipe's buffer.
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        defer { close(reader) }
+        let result = try Self.encode([Self.horse, fifo, "--force"])
+        #expect(result.status == 0, "\(result.stderr)")
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = read(reader, &buffer, buffer.count)
+        let file = directory.path("file.cae")
+        #expect(try Self.encode([Self.horse, file]).status == 0)
+        let written = try Self.bytes(file)
+        #expect(count > 0 && Array(buffer[0..<max(count, 0)]) == written, "\(count) bytes")
+        var info = stat()
+        #expect(stat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO, "the FIFO was replaced")
+
+        let null = try Self.encode([Self.horse, "/dev/null"])
+        #expect(null.status == 0, "\(null.stderr)")
+        #expect(stat("/dev/null", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
+    }
+
     /// Several inputs with -o DIR: outputs named after the inputs, one line per file, a bad file reported and the
     /// others still done, and the exit status is the first failure's.
     @Test func severalInputsGoToAFolderAndOneFailureDoesNotStopTheOthers() throws {

@@ -174,7 +174,8 @@ func describe(_ code: Int32) -> String {
 ///
 /// On any failure the temp file is removed, no output appears and an existing output keeps its bytes. A replaced
 /// file keeps its permission bits. `-` writes to standard output, refused when that is a terminal and the data is
-/// binary.
+/// binary. An existing character device or FIFO (`/dev/null`, a named pipe) is opened and written in place, never
+/// replaced, with or without `--force`; other special files (block devices, sockets) are refused.
 struct SafeOutput {
     let path: String
     let force: Bool
@@ -189,9 +190,18 @@ struct SafeOutput {
             }
             return
         }
-        try checkDirectory()
         var target = stat()
-        guard stat(path, &target) == 0 else { return }
+        let exists = stat(path, &target) == 0
+        // A character device or a FIFO (/dev/null, a named pipe) is written in place: nothing is replaced, so
+        // neither --force nor a writable directory is needed. Other special files are refused.
+        if exists && Self.isStream(target) { return }
+        if exists && (target.st_mode & S_IFMT) != S_IFREG && (target.st_mode & S_IFMT) != S_IFDIR {
+            throw CLIFailure(
+                .cannotCreateOutput, path: path,
+                "is not a regular file, a character device or a FIFO; refusing to replace it")
+        }
+        try checkDirectory()
+        guard exists else { return }
         for input in inputs where input != "-" {
             var source = stat()
             if stat(input, &source) == 0 && source.st_dev == target.st_dev && source.st_ino == target.st_ino {
@@ -232,6 +242,16 @@ struct SafeOutput {
         try checkWritable(inputs: inputs)
         if path == "-" {
             try writeAll(fd: STDOUT_FILENO, bytes: bytes, path: path)
+            return
+        }
+        var target = stat()
+        if stat(path, &target) == 0 && Self.isStream(target) {
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                throw CLIFailure(.cannotCreateOutput, path: path, "cannot open output: \(describe(errno))")
+            }
+            defer { close(fd) }
+            try writeAll(fd: fd, bytes: bytes, path: path)
             return
         }
         let directory = Self.directory(of: path)
@@ -281,6 +301,11 @@ struct SafeOutput {
             throw error
         }
         Self.syncDirectory(directory)
+    }
+
+    /// A character device or a FIFO: an output written in place rather than replaced.
+    private static func isStream(_ info: stat) -> Bool {
+        (info.st_mode & S_IFMT) == S_IFCHR || (info.st_mode & S_IFMT) == S_IFIFO
     }
 
     private func writeAll(fd: Int32, bytes: [UInt8], path: String) throws(CLIFailure) {

@@ -64,7 +64,10 @@ struct CompareRunCommand: FailableCommand {
     @Option(help: "WebP qualities, comma-separated.")
     var webpQualities: String = JPEGBaseline.defaultQualities.map(String.init).joined(separator: ",")
 
-    @Option(help: "AVIF qualities (0-100, libavif 1.x's scale onto the quantizer; speed 6, 4:2:0), comma-separated.")
+    @Option(
+        help:
+            "AVIF qualities (0-100, avifenc 1.x's --quality scale mapped onto libavif 0.11's quantizer; speed 6, 4:2:0), comma-separated."
+    )
     var avifQualities: String = AVIFCodec.defaultQualities.map(String.init).joined(separator: ",")
 
     @Option(help: "JPEG XL qualities (0-99, cjxl's --quality; effort 7), comma-separated.")

@@ -115,6 +115,19 @@ import Testing
         #expect(stat("/dev/null", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
     }
 
+    /// An output named like an image still gets a .cae file, with a warning (`caec encode a.png b.png` is more
+    /// likely a slip than a wish); --quiet silences it.
+    @Test func anImageNamedOutputIsWarnedAbout() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let named = directory.path("horse.PNG")
+        let result = try Self.encode([Self.horse, named])
+        #expect(result.status == 0 && result.stderr.contains("writing a .cae file to a name ending in .png"))
+        #expect(try Self.bytes(named).count > 0)
+        let quiet = try Self.encode([Self.horse, directory.path("q.jpg"), "--quiet"])
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+    }
+
     /// Several inputs with -o DIR: outputs named after the inputs, one line per file, a bad file reported and the
     /// others still done, and the exit status is the first failure's.
     @Test func severalInputsGoToAFolderAndOneFailureDoesNotStopTheOthers() throws {

@@ -130,18 +130,14 @@ import Testing
         }
     }
 
-    @Test func json_strings_and_numbers() throws {
-        var parser = JSONParser(Array(#"{"a": "q\"\u00e9\ud83d\ude00", "b": [-1.5e2, true, null], "c": {}}"#.utf8))
-        let value = try parser.document()
+    @Test func malformedSummaryJSONNamesTheReasonAndByte() {
         #expect(
-            value
-                == .object([
-                    ("a", .string("q\"\u{e9}\u{1F600}")), ("b", .array([.number(-150), .bool(true), .null])),
-                    ("c", .object([])),
-                ]))
-        var trailing = JSONParser(Array("1 2".utf8))
-        #expect(throws: CompareDataError.malformedSummary(reason: "text after the JSON value at byte 2")) {
-            try trailing.document()
+            throws: CompareDataError.malformedSummary(reason: "unexpected data after the JSON value at byte 18")
+        ) {
+            try StoredCompareSummary(json: #"{"settings": "x"} 2"#)
+        }
+        #expect(throws: CompareDataError.malformedSummary(reason: "\"images\" is not an integer")) {
+            try StoredCompareSummary(json: #"{"settings": "x", "images": 1.5}"#)
         }
     }
 }

@@ -38,7 +38,7 @@ struct MalformedSafeTensors: CustomTestStringConvertible, Sendable {
             error: .invalidHeader("the header must start with '{'")),
         .init(
             label: "json-truncated", bytes: file("{\"a\":"),
-            error: .invalidJSON(offset: 5, reason: "unexpected end of the header")),
+            error: .invalidJSON(offset: 5, reason: "unexpected end of the JSON text")),
         .init(
             label: "json-trailing-garbage", bytes: file("{} x"),
             error: .invalidJSON(offset: 3, reason: "unexpected data after the JSON value")),

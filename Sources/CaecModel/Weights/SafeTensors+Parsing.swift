@@ -1,3 +1,5 @@
+import CaecCore
+
 extension SafeTensors {
     /// Parses and validates a safetensors file (Spec/safetensors.md §3), converting every tensor to Float32.
     ///
@@ -24,7 +26,11 @@ extension SafeTensors {
         guard headerBytes.first == UInt8(ascii: "{") else {
             throw .invalidHeader("the header must start with '{'")
         }
-        guard case .object(let members) = try HeaderJSON.parse(headerBytes) else {
+        let header: JSONValue
+        do { header = try JSONValue.parse(headerBytes) } catch {
+            throw .invalidJSON(offset: error.offset, reason: error.reason)
+        }
+        guard case .object(let members) = header else {
             throw .invalidHeader("the header is not a JSON object")  // unreachable after the '{' check
         }
         let dataStart = 8 + headerLength
@@ -68,7 +74,7 @@ extension SafeTensors {
 
     }
 
-    private static func metadata(_ value: HeaderJSON) throws(SafeTensorsError) -> [String: String] {
+    private static func metadata(_ value: JSONValue) throws(SafeTensorsError) -> [String: String] {
         guard case .object(let members) = value else { throw .invalidMetadata("it is \(value.typeName)") }
         var map: [String: String] = [:]
         for (key, value) in members {
@@ -80,7 +86,7 @@ extension SafeTensors {
         return map
     }
 
-    private static func entry(_ name: String, _ value: HeaderJSON, dataLength: Int) throws(SafeTensorsError) -> (
+    private static func entry(_ name: String, _ value: JSONValue, dataLength: Int) throws(SafeTensorsError) -> (
         name: String, dtype: DType, shape: [Int], count: Int, begin: Int, end: Int
     ) {
         guard !name.isEmpty else { throw .invalidEntry(name: name, reason: "empty tensor name") }
@@ -88,8 +94,8 @@ extension SafeTensors {
             throw .invalidEntry(name: name, reason: "the entry is \(value.typeName), not an object")
         }
         var dtypeText: String?
-        var shapeValue: [HeaderJSON]?
-        var offsetsValue: [HeaderJSON]?
+        var shapeValue: [JSONValue]?
+        var offsetsValue: [JSONValue]?
         for (key, field) in fields {
             switch (key, field) {
             case ("dtype", .string(let text)) where dtypeText == nil: dtypeText = text

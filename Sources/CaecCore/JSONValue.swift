@@ -1,5 +1,5 @@
-/// A JSON value, as the safetensors header needs it (RFC 8259), parsed by a small strict parser so that CaecModel
-/// stays free of Foundation (STYLE.md: the embeddable floors do not import it).
+/// A JSON value (RFC 8259), parsed by a small strict parser so that the embeddable floors stay free of Foundation
+/// (STYLE.md): the safetensors header (CaecModel) and a compare run's summary.json (CaecEval) are read with it.
 ///
 /// Objects keep their members in file order, duplicates included, so the caller can refuse a duplicated tensor name
 /// (Foundation's `JSONSerialization` silently keeps one of them). Numbers keep their text: the header's numbers
@@ -7,19 +7,19 @@
 ///
 /// The parser never traps on hostile input: every read is bounds-checked, nesting is limited to `maximumDepth`
 /// (no stack exhaustion), strings must be valid UTF-8 and escapes well-formed (no lone surrogates).
-enum HeaderJSON {
-    case object([(key: String, value: HeaderJSON)])
-    case array([HeaderJSON])
+package enum JSONValue: Sendable {
+    case object([(key: String, value: JSONValue)])
+    case array([JSONValue])
     case string(String)
     case number(String)
     case bool(Bool)
     case null
 
-    /// Deepest nesting of arrays and objects accepted; a safetensors header needs 3.
-    static let maximumDepth = 16
+    /// Deepest nesting of arrays and objects accepted (a safetensors header needs 3, a compare summary 3).
+    package static let maximumDepth = 16
 
     /// Parses one JSON value filling `bytes` (whitespace allowed around it, nothing else).
-    static func parse(_ bytes: ArraySlice<UInt8>) throws(SafeTensorsError) -> HeaderJSON {
+    package static func parse(_ bytes: ArraySlice<UInt8>) throws(JSONSyntaxError) -> JSONValue {
         var parser = Parser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
@@ -30,14 +30,14 @@ enum HeaderJSON {
 
     /// The exact non-negative integer this number's text spells (digits only), or nil (fraction, exponent, sign,
     /// or too large for Int).
-    var integer: Int? {
+    package var integer: Int? {
         guard case .number(let text) = self, !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             return nil
         }
         return Int(text)
     }
 
-    var typeName: String {
+    package var typeName: String {
         switch self {
         case .object: "an object"
         case .array: "an array"
@@ -57,8 +57,8 @@ enum HeaderJSON {
             self.index = bytes.startIndex
         }
 
-        func error(_ reason: String) -> SafeTensorsError {
-            .invalidJSON(offset: index - bytes.startIndex, reason: reason)
+        func error(_ reason: String) -> JSONSyntaxError {
+            JSONSyntaxError(offset: index - bytes.startIndex, reason: reason)
         }
 
         var current: UInt8? { index < bytes.endIndex ? bytes[index] : nil }
@@ -67,15 +67,15 @@ enum HeaderJSON {
             while let byte = current, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { index += 1 }
         }
 
-        mutating func expect(_ literal: String) throws(SafeTensorsError) {
+        mutating func expect(_ literal: String) throws(JSONSyntaxError) {
             for byte in literal.utf8 {
                 guard current == byte else { throw error("expected '\(literal)'") }
                 index += 1
             }
         }
 
-        mutating func value(depth: Int) throws(SafeTensorsError) -> HeaderJSON {
-            guard let byte = current else { throw error("unexpected end of the header") }
+        mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+            guard let byte = current else { throw error("unexpected end of the JSON text") }
             switch byte {
             case UInt8(ascii: "{"): return try object(depth: depth + 1)
             case UInt8(ascii: "["): return try array(depth: depth + 1)
@@ -94,12 +94,12 @@ enum HeaderJSON {
             }
         }
 
-        mutating func object(depth: Int) throws(SafeTensorsError) -> HeaderJSON {
-            guard depth <= HeaderJSON.maximumDepth else {
-                throw error("nesting deeper than \(HeaderJSON.maximumDepth)")
+        mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+            guard depth <= JSONValue.maximumDepth else {
+                throw error("nesting deeper than \(JSONValue.maximumDepth)")
             }
             index += 1  // {
-            var members: [(key: String, value: HeaderJSON)] = []
+            var members: [(key: String, value: JSONValue)] = []
             skipWhitespace()
             if current == UInt8(ascii: "}") {
                 index += 1
@@ -124,12 +124,12 @@ enum HeaderJSON {
             }
         }
 
-        mutating func array(depth: Int) throws(SafeTensorsError) -> HeaderJSON {
-            guard depth <= HeaderJSON.maximumDepth else {
-                throw error("nesting deeper than \(HeaderJSON.maximumDepth)")
+        mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+            guard depth <= JSONValue.maximumDepth else {
+                throw error("nesting deeper than \(JSONValue.maximumDepth)")
             }
             index += 1  // [
-            var elements: [HeaderJSON] = []
+            var elements: [JSONValue] = []
             skipWhitespace()
             if current == UInt8(ascii: "]") {
                 index += 1
@@ -150,7 +150,7 @@ enum HeaderJSON {
         }
 
         /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, returned as text.
-        mutating func number() throws(SafeTensorsError) -> String {
+        mutating func number() throws(JSONSyntaxError) -> String {
             let start = index
             func isDigit(_ byte: UInt8?) -> Bool { byte.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
             if current == UInt8(ascii: "-") { index += 1 }
@@ -174,7 +174,7 @@ enum HeaderJSON {
             return String(decoding: bytes[start..<index], as: UTF8.self)  // ASCII only, checked above
         }
 
-        mutating func hexQuad() throws(SafeTensorsError) -> UInt32 {
+        mutating func hexQuad() throws(JSONSyntaxError) -> UInt32 {
             var value: UInt32 = 0
             for _ in 0..<4 {
                 guard let byte = current else { throw error("unterminated \\u escape") }
@@ -191,7 +191,7 @@ enum HeaderJSON {
             return value
         }
 
-        mutating func string() throws(SafeTensorsError) -> String {
+        mutating func string() throws(JSONSyntaxError) -> String {
             let start = index
             index += 1  // opening quote
             var utf8: [UInt8] = []
@@ -201,7 +201,7 @@ enum HeaderJSON {
                 case UInt8(ascii: "\""):
                     index += 1
                     guard let text = String(validating: utf8, as: UTF8.self) else {
-                        throw .invalidJSON(offset: start - bytes.startIndex, reason: "string is not valid UTF-8")
+                        throw JSONSyntaxError(offset: start - bytes.startIndex, reason: "string is not valid UTF-8")
                     }
                     return text
                 case UInt8(ascii: "\\"):
@@ -240,5 +240,16 @@ enum HeaderJSON {
                 }
             }
         }
+    }
+}
+
+/// Why a JSON text was rejected: the byte `offset` into the text where it went wrong, and the reason.
+package struct JSONSyntaxError: Error, Equatable, Sendable {
+    package var offset: Int
+    package var reason: String
+
+    package init(offset: Int, reason: String) {
+        self.offset = offset
+        self.reason = reason
     }
 }

@@ -2,6 +2,7 @@
 
 #include <png.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -39,6 +40,8 @@ typedef struct caec_png_reader {
     size_t offset;
     int truncated;
     int rows_done;
+    // Rows of a non-interlaced image read so far: a lenient read keeps them when the image data stops early.
+    png_uint_32 rows_read;
     int status;
     int channels;
     uint8_t *pixels;
@@ -126,7 +129,7 @@ static int caec_png_decode(caec_png_reader *reader, const caec_read_options *opt
     // 16-bit samples are sRGB-encoded like 8-bit ones: scale with rounding, (v * 255 + 32895) >> 16.
     if (bit_depth == 16) png_set_scale_16(png);
     if (color_type == PNG_COLOR_TYPE_GRAY || color_type == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
-    png_set_interlace_handling(png);
+    int passes = png_set_interlace_handling(png);
     png_read_update_info(png, info);
 
     reader->channels = png_get_channels(png, info);
@@ -144,7 +147,15 @@ static int caec_png_decode(caec_png_reader *reader, const caec_read_options *opt
         return CAEC_IMAGEIO_OUT_OF_MEMORY;
     }
     for (png_uint_32 y = 0; y < height; y++) reader->rows[y] = reader->pixels + (size_t)y * row_bytes;
-    png_read_image(png, reader->rows);
+    if (passes == 1) {
+        // Row by row, so that a lenient read of a file cut inside its image data keeps the rows that arrived.
+        for (png_uint_32 y = 0; y < height; y++) {
+            png_read_row(png, reader->rows[y], NULL);
+            reader->rows_read = y + 1;
+        }
+    } else {
+        png_read_image(png, reader->rows);
+    }
     reader->rows_done = 1;
     // Reads the rest of the file: a CRC error, missing IEND or surplus IDAT data still fails a strict read.
     png_read_end(png, NULL);
@@ -338,6 +349,21 @@ static int caec_png_read_once(const uint8_t *bytes, size_t size, const caec_read
     if (status != CAEC_IMAGEIO_OK && reader.rows_done && options->lenient) {
         // Every row arrived; only the trailer was bad. Keep the image and report the problem as a warning.
         caec_imageio_add_warning(out, out->message);
+        out->message[0] = 0;
+        status = CAEC_IMAGEIO_OK;
+    } else if (status == CAEC_IMAGEIO_TRUNCATED && options->lenient && reader.pixels != NULL && reader.rows_read > 0) {
+        // The file ends inside the image data of a non-interlaced image (a cut download): keep the rows that
+        // arrived and repeat the last one below them, as browsers show such a file. Corrupt data stays an error.
+        size_t row_bytes = (size_t)out->width * (size_t)reader.channels;
+        for (png_uint_32 y = reader.rows_read; y < out->height; y++) {
+            memcpy(reader.pixels + (size_t)y * row_bytes, reader.pixels + (size_t)(reader.rows_read - 1) * row_bytes,
+                   row_bytes);
+        }
+        caec_imageio_add_warning(out, out->message);
+        char note[160];
+        snprintf(note, sizeof note, "image data ends after row %u of %u; the rows below repeat the last one",
+                 (unsigned)reader.rows_read, (unsigned)out->height);
+        caec_imageio_add_warning(out, note);
         out->message[0] = 0;
         status = CAEC_IMAGEIO_OK;
     }

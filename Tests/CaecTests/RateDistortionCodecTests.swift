@@ -51,19 +51,23 @@ import Testing
         #expect(one == two)
     }
 
-    @Test func stripsEqualOnePass() {
-        let model = ModelRegistry.rateDistortion("bmshj-f-vr", analysisPath: .portable)!
+    /// Strips equal one pass for both rate-distortion geometries: four stages (rate 16, analysis halo 32) and the
+    /// three of `cifar-task-vr` (rate 8, halo 16); the analysis budget is one strip row of the input's width.
+    @Test(arguments: [("bmshj-f-vr", 16 * 7, 32), ("cifar-task-vr", 8 * 9, 24)])
+    func stripsEqualOnePass(id: String, height H: Int, width W: Int) {
+        let model = ModelRegistry.rateDistortion(id, analysisPath: .portable)!
         let parameters = model.initialParameters(seed: 5)
         var random = SeededRandom(seed: 4)
-        let (H, W) = (16 * 7, 32)
         let x = Tensor(shape: [1, 3, H, W], data: random.floats(3 * H * W, in: 0..<1))
         let whole = model.analysis.forward(x, parameters)
-        let runner = StripRunner(scale: (1, 16), halo: 32, inputAlign: 16, channelsPerRow: 1, budgetElements: 32)
+        let runner = StripRunner(
+            scale: (1, model.rate), halo: model.analysisHalo, inputAlign: model.rate, channelsPerRow: 1,
+            budgetElements: W)
         let strips = runner.run(x) { model.analysis.forward($0, parameters) }
         #expect(strips.data == whole.data)
         let latent = Tensor(shape: whole.shape, data: whole.data.map { $0.rounded() })
         let decodedWhole = model.decode(latent, quality: 2, parameters)
-        let decoder = StripRunner(scale: (16, 1), halo: 4, inputAlign: 1, channelsPerRow: 1, budgetElements: 2)
+        let decoder = StripRunner(scale: (model.rate, 1), halo: 4, inputAlign: 1, channelsPerRow: 1, budgetElements: 2)
         let decodedStrips = decoder.run(latent) { model.decode($0, quality: 2, parameters) }
         expectClose(decodedStrips.data, decodedWhole.data, maxAbs: 1e-4)
     }

@@ -138,17 +138,8 @@ import Testing
         for name in ["g_s.4.weight", "g_s.4.bias", "g_s.2.weight", "g_a.2.weight", "gain.synthesis"] {
             indices += [0, 5].map { parameters.offset(of: name) + $0 }
         }
-        let step: Float = 1e-2
-        var analytic: [Float] = []
-        var numeric: [Float] = []
-        for i in indices {
-            var plus = parameters
-            var minus = parameters
-            plus.values[i] += step
-            minus.values[i] -= step
-            analytic.append(analyticAll[i])
-            numeric.append(Float((loss(plus) - loss(minus)) / (2 * Double(step))))
-        }
+        let analytic = indices.map { analyticAll[$0] }
+        let numeric = centralDifferences(parameters, at: indices, step: 1e-2, loss: loss)
         let scale = numeric.reduce(1) { max($0, abs($1)) }
         expectClose(analytic, numeric, maxAbs: 3e-2 * scale)
         let (plainGradients, _) = gradients(plain)

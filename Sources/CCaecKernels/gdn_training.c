@@ -3,11 +3,7 @@
 
 #include <math.h>
 
-#if defined(__x86_64__)
-#define CAEC_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define CAEC_CLONES
-#endif
+#include "caec_clones.h"
 
 CAEC_CLONES
 void caec_gdn_prepare(const float *x, long x_stride, const float *beta, float *squares, float *s, long C, long B) {

@@ -2,11 +2,7 @@
 // (interleaved loads and stores); other strides take the plain loop.
 #include "caec_training_kernels.h"
 
-#if defined(__x86_64__)
-#define CAEC_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define CAEC_CLONES
-#endif
+#include "caec_clones.h"
 
 CAEC_CLONES
 void caec_gather_strided(const float *restrict source, long stride, float *restrict destination, long count) {

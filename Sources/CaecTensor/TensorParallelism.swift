@@ -40,4 +40,18 @@ package enum TensorParallelism {
             }
         }
     }
+
+    /// Elements per block of `forEachBlock`: large enough that a block outweighs handing it to a thread.
+    package static let elementBlock = 1 << 14
+
+    /// Calls `body(range)` for consecutive ranges of `elementBlock` elements covering `0..<count` (the last one
+    /// shorter), on up to `maxWorkers` threads, as `forEach` does with items. For element-wise loops: the blocks are
+    /// fixed by `count` alone, so a block that draws random numbers from a stream seeded by its index draws the same
+    /// ones for any worker count.
+    package static func forEachBlock(_ count: Int, _ body: (Range<Int>) -> Void) {
+        let blocks = (count + elementBlock - 1) / elementBlock
+        forEach(blocks) { block in
+            body(block * elementBlock..<min(count, (block + 1) * elementBlock))
+        }
+    }
 }

@@ -1,3 +1,5 @@
+import CaecTensor
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -41,13 +43,16 @@ package struct Adam: Sendable {
                 mask.withUnsafeBufferPointer { k in
                     m.withUnsafeMutableBufferPointer { m in
                         v.withUnsafeMutableBufferPointer { v in
-                            for i in 0..<p.count where k[i] != 0 {
-                                m[i] = b1 * m[i] + (1 - b1) * g[i]
-                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                let denominator = v[i].squareRoot() / rootCorrection2 + eps
-                                // k[i] is 1 unless a group's rate is scaled: then the product is exact.
-                                p[i] -= k[i] * (stepSize * m[i] / denominator)
-                                if decay != 0 { p[i] -= learningRate * decay * p[i] }
+                            // Element-wise, in blocks on the kernels' threads (the same values for any count).
+                            TensorParallelism.forEachBlock(p.count) { range in
+                                for i in range where k[i] != 0 {
+                                    m[i] = b1 * m[i] + (1 - b1) * g[i]
+                                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                                    let denominator = v[i].squareRoot() / rootCorrection2 + eps
+                                    // k[i] is 1 unless a group's rate is scaled: then the product is exact.
+                                    p[i] -= k[i] * (stepSize * m[i] / denominator)
+                                    if decay != 0 { p[i] -= learningRate * decay * p[i] }
+                                }
                             }
                         }
                     }

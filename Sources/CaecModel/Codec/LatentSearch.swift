@@ -36,7 +36,7 @@ package enum LatentSearch {
         var random = SplitMix64(seed: seed)
         for step in 0..<iterations {
             let tau = 0.5 * expf(-4 * Float(step) / Float(iterations))
-            let (relaxed, dRelaxed) = gumbelRelaxation(y.data, tau: tau, random: &random)
+            let (relaxed, dRelaxed) = gumbelRelaxation(y.data, tau: tau, seed: random.next())
             var dY = gradient(Tensor(shape: y.shape, data: relaxed)).data
             for i in dY.indices { dY[i] *= dRelaxed[i] }
             let rate = learningRate * (1 - 0.9 * Float(step) / Float(iterations))
@@ -47,25 +47,38 @@ package enum LatentSearch {
     }
 
     /// `floor(Y) + s` and `ds/dY` per element (SGA's two-way relaxed one-hot sample, temperature `tau`).
-    package static func gumbelRelaxation(_ values: [Float], tau: Float, random: inout SplitMix64) -> ([Float], [Float])
-    {
+    ///
+    /// The two Gumbel variables enter only through their difference, which is logistic: one uniform `u` per
+    /// element gives `log(u / (1 - u))`. Elements are drawn in blocks of `TensorParallelism.elementBlock`, block b
+    /// from its own stream `SplitMix64(seed ^ mix(b))`, on the kernels' threads, so the sample depends on `seed`
+    /// and the values alone, not on the number of threads.
+    package static func gumbelRelaxation(_ values: [Float], tau: Float, seed: UInt64) -> ([Float], [Float]) {
         let limit: Float = 1 - 1e-4
         var sample = [Float](repeating: 0, count: values.count)
         var derivative = [Float](repeating: 0, count: values.count)
-        for (i, value) in values.enumerated() {
-            let down = value.rounded(.down)
-            let r = value - down
-            let (a, b) = (min(r, limit), min(1 - r, limit))
-            let logitDown = -atanhf(a) / tau
-            let logitUp = -atanhf(b) / tau
-            let gumbelDown = -logf(-logf(max(random.uniform(0, 1), 1e-12)))
-            let gumbelUp = -logf(-logf(max(random.uniform(0, 1), 1e-12)))
-            let s = 1 / (1 + expf(-((logitUp + gumbelUp) - (logitDown + gumbelDown)) / tau))
-            sample[i] = down + s
-            // d(logitUp - logitDown)/dY, each term zero where its distance was clipped.
-            let dUp: Float = r > 1 - limit ? 1 / (tau * (1 - b * b)) : 0
-            let dDown: Float = r < limit ? -1 / (tau * (1 - a * a)) : 0
-            derivative[i] = s * (1 - s) / tau * (dUp - dDown)
+        values.withUnsafeBufferPointer { values in
+            sample.withUnsafeMutableBufferPointer { sample in
+                derivative.withUnsafeMutableBufferPointer { derivative in
+                    TensorParallelism.forEachBlock(values.count) { range in
+                        let block = UInt64(range.lowerBound / TensorParallelism.elementBlock)
+                        var random = SplitMix64(seed: seed ^ (block &* 0xD6E8_FEB8_6659_FD93))
+                        for i in range {
+                            let value = values[i]
+                            let down = value.rounded(.down)
+                            let r = value - down
+                            let (a, b) = (min(r, limit), min(1 - r, limit))
+                            let logits = (atanhf(a) - atanhf(b)) / tau  // logit(up) - logit(down)
+                            let u = min(max(random.uniform(0, 1), 1e-7), 1 - 1e-7)
+                            let s = 1 / (1 + expf(-(logits + logf(u / (1 - u))) / tau))
+                            sample[i] = down + s
+                            // d(logit(up) - logit(down))/dY, each term zero where its distance was clipped.
+                            let dUp: Float = r > 1 - limit ? 1 / (tau * (1 - b * b)) : 0
+                            let dDown: Float = r < limit ? -1 / (tau * (1 - a * a)) : 0
+                            derivative[i] = s * (1 - s) / tau * (dUp - dDown)
+                        }
+                    }
+                }
+            }
         }
         return (sample, derivative)
     }

@@ -79,25 +79,45 @@ package enum GaussianConditional {
         var output = values
         var dValue = values
         var dScale = values
-        for i in values.data.indices {
-            let r = likelihood(values.data[i], scales.data[i])
-            output.data[i] = r.p
-            dValue.data[i] = r.dValue
-            dScale.data[i] = r.dScale
+        // Element-wise, in blocks on the kernels' threads (the same values for any worker count).
+        values.data.withUnsafeBufferPointer { v in
+            scales.data.withUnsafeBufferPointer { s in
+                output.data.withUnsafeMutableBufferPointer { p in
+                    dValue.data.withUnsafeMutableBufferPointer { dv in
+                        dScale.data.withUnsafeMutableBufferPointer { ds in
+                            TensorParallelism.forEachBlock(v.count) { range in
+                                for i in range {
+                                    let r = likelihood(v[i], s[i])
+                                    (p[i], dv[i], ds[i]) = (r.p, r.dValue, r.dScale)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         return (
             output,
             { gradOutput in
                 var dValues = gradOutput
                 var dScales = gradOutput
-                for i in gradOutput.data.indices {
-                    let g = gradOutput.data[i]
-                    // Lower bound on the likelihood: pass where it is above the bound or the gradient raises it.
-                    let passes = output.data[i] > likelihoodBound || g < 0
-                    dValues.data[i] = passes ? g * dValue.data[i] : 0
-                    let gs = passes ? g * dScale.data[i] : 0
-                    // Lower bound on the scale: pass where it is above the bound or the gradient raises it.
-                    dScales.data[i] = scales.data[i] >= scaleBound || gs < 0 ? gs : 0
+                gradOutput.data.withUnsafeBufferPointer { g in
+                    dValues.data.withUnsafeMutableBufferPointer { dv in
+                        dScales.data.withUnsafeMutableBufferPointer { ds in
+                            TensorParallelism.forEachBlock(g.count) { range in
+                                for i in range {
+                                    // Lower bound on the likelihood: pass where it is above the bound or the
+                                    // gradient raises it.
+                                    let passes = output.data[i] > likelihoodBound || g[i] < 0
+                                    dv[i] = passes ? g[i] * dValue.data[i] : 0
+                                    let gs = passes ? g[i] * dScale.data[i] : 0
+                                    // Lower bound on the scale: pass where it is above the bound or the gradient
+                                    // raises it.
+                                    ds[i] = scales.data[i] >= scaleBound || gs < 0 ? gs : 0
+                                }
+                            }
+                        }
+                    }
                 }
                 return (dValues, dScales)
             }

@@ -95,7 +95,9 @@ extension Tensor {
         let KHW = g.kernelHeight * g.kernelWidth
         let K = OC * KHW
         let HW = H * W
-        let groupSize = convTransposeGroupSize
+        // Fewer output channels than a group (the decoder's last layer, 3): one channel an item, so that it runs on
+        // up to three threads instead of one.
+        let groupSize = OC < convTransposeGroupSize ? 1 : convTransposeGroupSize
         let groups = (OC + groupSize - 1) / groupSize
         let bandRows = Im2Col.bandRows(columnRows: min(OC, groupSize) * KHW, outputHeight: H, outputWidth: W)
         x.withUnsafeBufferPointer { x in
@@ -136,6 +138,6 @@ extension Tensor {
         }
     }
 
-    /// Output channels per work item of the fast transposed convolution.
+    /// Output channels per work item of the fast transposed convolution (one when there are fewer).
     private static let convTransposeGroupSize = 32
 }

@@ -51,11 +51,13 @@ import Testing
         #expect(one == two)
     }
 
-    /// Strips equal one pass for both rate-distortion geometries: four stages (rate 16, analysis halo 32) and the
-    /// three of `cifar-task-vr` (rate 8, halo 16); the analysis budget is one strip row of the input's width.
-    @Test(arguments: [("bmshj-f-vr", 16 * 7, 32), ("cifar-task-vr", 8 * 9, 24)])
-    func stripsEqualOnePass(id: String, height H: Int, width W: Int) {
-        let model = ModelRegistry.rateDistortion(id, analysisPath: .portable)!
+    /// Strips equal one pass for two geometries of the family: four stages (`bmshj-f-vr`, rate 16, analysis halo
+    /// 32) and three (rate 8, halo 16); the analysis budget is one strip row of the input's width.
+    @Test(arguments: [(4, 16 * 7, 32), (3, 8 * 9, 24)])
+    func stripsEqualOnePass(stages: Int, height H: Int, width W: Int) {
+        let model = RateDistortionModel(
+            id: "bmshj-f-vr", n: 8, m: 12, lambdas: [0.001, 0.01, 0.1], stages: stages, analysisPath: .portable)
+        #expect(model.rate == 1 << stages && model.analysisHalo == 2 << stages)
         let parameters = model.initialParameters(seed: 5)
         var random = SeededRandom(seed: 4)
         let x = Tensor(shape: [1, 3, H, W], data: random.floats(3 * H * W, in: 0..<1))

@@ -147,7 +147,7 @@ import Testing
         var progress: [RateDistortionFigures] = []
         var checkpoints: [TrainingCheckpoint] = []
         let result = try run.run(
-            training: data, classifierFile: Self.classifierFile, resumingFrom: nil, clock: { 0 }
+            training: data, classifierFile: Self.classifierFile, start: .fresh, clock: { 0 }
         ) { event in
             switch event {
             case .training(.evaluation(_, _, let qualities)): evaluations.append(qualities)
@@ -165,14 +165,14 @@ import Testing
 
         let more = CIFARCodecTrainingRun(model: Self.model, options: Self.options(steps: 3))
         let resumed = try more.run(
-            training: data, classifierFile: Self.classifierFile, resumingFrom: checkpoints[0].file, clock: { 0 }
+            training: data, classifierFile: Self.classifierFile, start: .resumed(from: checkpoints[0].file), clock: { 0 }
         ) { _ in }
         #expect(resumed.steps == 3)
 
         // Without a classifier (a plain rate-distortion leg) the held-out figures carry no agreement.
         var plain: [[QualityFigures]] = []
         let noTask = CIFARCodecTrainingRun(model: Self.model, options: Self.options(steps: 1, beta: 0))
-        let plainResult = try noTask.run(training: data, classifierFile: nil, resumingFrom: nil, clock: { 0 }) {
+        let plainResult = try noTask.run(training: data, classifierFile: nil, start: .fresh, clock: { 0 }) {
             if case .training(.evaluation(_, _, let qualities)) = $0 { plain.append(qualities) }
         }
         #expect(plainResult.file.metadata("task_classifier") == "none")
@@ -183,13 +183,13 @@ import Testing
         let run = CIFARCodecTrainingRun(model: Self.model, options: Self.options(steps: 1))
         #expect(throws: TrainingRunError.tooFewPhotos(found: 6, heldOut: 3)) {
             _ = try run.run(
-                training: Self.images(6), classifierFile: Self.classifierFile, resumingFrom: nil, clock: { 0 }
+                training: Self.images(6), classifierFile: Self.classifierFile, start: .fresh, clock: { 0 }
             ) { _ in }
         }
         let judge = Parameters(specs: ModelRegistry.classifier("lenet5")!.parameterSpecs, seed: 1)
             .weightsFile(modelID: "lenet5")
         #expect {
-            _ = try run.run(training: Self.images(8), classifierFile: judge, resumingFrom: nil, clock: { 0 }) { _ in }
+            _ = try run.run(training: Self.images(8), classifierFile: judge, start: .fresh, clock: { 0 }) { _ in }
         } throws: { error in
             if case .badClassifier = error as? TrainingRunError { true } else { false }
         }

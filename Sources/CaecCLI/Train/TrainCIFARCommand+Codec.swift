@@ -20,6 +20,13 @@ struct TaskCodecOptions: ParsableArguments {
                 + "the classifier."))
     var beta: Float = 0.01
 
+    @Option(
+        name: .customLong("init-from"),
+        help: ArgumentHelp(
+            "Start from trained weights of a rate-distortion model of the same widths (Models/bmshj-f-vr.caew), "
+                + "its qualities moved to this model's lambdas, instead of random weights.", valueName: "file"))
+    var initFrom: String?
+
     @Option(help: "Codec training time in minutes (lr / 10 for the last 20%).")
     var minutes: Double?
 
@@ -83,11 +90,17 @@ struct CIFARCodecTraining {
         var data = try DataLocator.loadCIFAR(
             try DataLocator.cifarDirectory(cifar.data), files: CIFAR10.trainingFiles)
         if let limit = cifar.limit { data = data.prefix(limit) }
-        var checkpoint: WeightsFile?
+        var start = PhotoTrainingRun.Start.fresh
         if run.resume {
             let file = try FileInput.readWeights(checkpointPath)
             printError("caec: resuming \(run.model) at step \(file.metadata("checkpoint_step") ?? "?")")
-            checkpoint = file
+            start = .resumed(from: file)
+        } else if let initFrom = task.initFrom {
+            let file = try FileInput.readWeights(initFrom)
+            printError("caec: \(run.model) starts from \(initFrom) (\(file.modelID))")
+            training.initialisedFrom =
+                "\(file.modelID) (\(initFrom.split(separator: "/").last.map(String.init) ?? initFrom))"
+            start = .initialised(from: file)
         }
         warmUpBLAS()
         var logs = try RateDistortionLogs(
@@ -97,7 +110,7 @@ struct CIFARCodecTraining {
         let result: TrainedWeights
         do throws(TrainingRunError) {
             result = try training.run(
-                training: data, classifierFile: classifierFile, resumingFrom: checkpoint, clock: Clock.seconds
+                training: data, classifierFile: classifierFile, start: start, clock: Clock.seconds
             ) { event in
                 switch event {
                 case .training(let event): logs.record(event, model: run.model, progress: &progress)
@@ -110,7 +123,8 @@ struct CIFARCodecTraining {
             case .badClassifier: throw CLIFailure(.model, path: classifierPath, error.description)
             case .badCheckpoint: throw CLIFailure(.model, path: checkpointPath, error.description)
             case .tooFewPhotos: throw CLIFailure(.badInput, path: cifar.data, error.description)
-            case .unknownModel, .badInitialWeights: throw CLIFailure(.usage, path: nil, error.description)
+            case .badInitialWeights: throw CLIFailure(.model, path: task.initFrom, error.description)
+            case .unknownModel: throw CLIFailure(.usage, path: nil, error.description)
             case .diverged:
                 try logs.flush()
                 throw CLIFailure(.internalError, path: runDirectory, error.description)

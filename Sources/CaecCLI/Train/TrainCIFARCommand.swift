@@ -30,6 +30,10 @@ struct TrainCIFARCommand: FailableCommand {
         if PhotoModel(run.model) != nil {
             throw ValidationError("\(run.model) trains on photographs: use `caec train photos`")
         }
+        if task.initFrom != nil && !ModelRegistry.taskCodecIDs.contains(run.model) {
+            throw ValidationError("--init-from applies to the task-aware codecs (\(ModelRegistry.taskCodecIDs))")
+        }
+        if task.initFrom != nil && run.resume { throw ValidationError("--init-from and --resume exclude each other") }
     }
 
     func execute() throws(CLIFailure) {

@@ -15,7 +15,8 @@ extension RateDistortionModel {
         return values.map { $0! }
     }
 
-    /// Parameters for this model taken from `file`, a trained model of the same id and widths whose qualities may
+    /// Parameters for this model taken from `file`, a trained model of this family with the same widths and stages
+    /// (this model, or another one of that shape: `cifar-task-vr` starts from `bmshj-f-vr`) whose qualities may
     /// have other lambdas (`lambdas(of:)`), to continue training with this model's ladder.
     ///
     /// Each quality q takes the per-quality rows (gains and densities) of the file's quality whose lambda is
@@ -24,10 +25,22 @@ extension RateDistortionModel {
     /// synthesis gain divided by s, and the density's first matrix (effective value `softplus(stored)`) divided by s,
     /// so that the new density of the latent scaled by s equals the old one of the unscaled latent. A quality whose
     /// lambda the file has is copied unchanged. The transforms are copied; `codec.*` tables are dropped.
+    ///
+    /// - Throws: `WeightsError` if the file is another model, of other widths or stages, or lacks `lambdas`.
     package func parameters(adapting file: WeightsFile) throws(WeightsError) -> Parameters {
+        let sourceID = file.modelID
+        if sourceID != id {
+            guard let other = ModelRegistry.rateDistortion(sourceID), other.n == n, other.m == m,
+                other.stages == stages
+            else {
+                throw .invalidField(
+                    "model '\(sourceID)' cannot start '\(id)' (a rate-distortion model with N = \(n), M = \(m) and "
+                        + "\(stages) stages can)")
+            }
+        }
         let sourceLambdas = try Self.lambdas(of: file)
-        let source = RateDistortionModel(id: id, n: n, m: m, lambdas: sourceLambdas, stages: stages)
-        let trained = try Parameters(loading: file, modelID: id, specs: source.parameterSpecs)
+        let source = RateDistortionModel(id: sourceID, n: n, m: m, lambdas: sourceLambdas, stages: stages)
+        let trained = try Parameters(loading: file, modelID: sourceID, specs: source.parameterSpecs)
         var parameters = Parameters(specs: parameterSpecs, seed: 0)
         let nearest = lambdas.map { lambda in
             sourceLambdas.indices.min { abs(log(sourceLambdas[$0] / lambda)) < abs(log(sourceLambdas[$1] / lambda)) }!

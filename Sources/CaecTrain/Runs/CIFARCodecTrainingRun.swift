@@ -47,6 +47,8 @@ package struct CIFARCodecTrainingRun {
     package let configuration: RateDistortionTrainingConfiguration
     /// Stored as `trained_by` in checkpoints and final weights: how to run this again.
     package var commandLine = ""
+    /// Stored as `init_from` in checkpoints and final weights: the model id (and file) training started from.
+    package var initialisedFrom = "-"
 
     /// - Throws: `TrainingRunError.unknownModel` if `options.modelID` is not a task-aware codec.
     package init(_ options: CIFARCodecTrainingOptions) throws(TrainingRunError) {
@@ -84,7 +86,8 @@ package struct CIFARCodecTrainingRun {
         }
     }
 
-    /// Trains on `training` from a fresh state or from `checkpoint` until the budget is spent.
+    /// Trains on `training` from `start` (fresh, a trained rate-distortion model of the same widths adapted to this
+    /// ladder by `RateDistortionModel.parameters(adapting:)`, or a checkpoint) until the budget is spent.
     ///
     /// - Parameters:
     ///   - classifierFile: the training classifier's weights (`options.classifierID`); nil trains without the task
@@ -95,7 +98,7 @@ package struct CIFARCodecTrainingRun {
     /// - Throws: `TrainingRunError`: too few images, an unusable classifier or checkpoint, or divergence (after the
     ///   checkpoints up to it were handed out).
     package func run(
-        training: CIFAR10.Batch, classifierFile: WeightsFile?, resumingFrom checkpoint: WeightsFile?,
+        training: CIFAR10.Batch, classifierFile: WeightsFile?, start: PhotoTrainingRun.Start,
         clock: () -> Double, events: (PhotoTrainingRun.Event) -> Void
     ) throws(TrainingRunError) -> TrainedWeights {
         guard options.heldOutImages > 0, training.count > 2 * options.heldOutImages else {
@@ -104,15 +107,8 @@ package struct CIFARCodecTrainingRun {
         let (data, heldOut) = Self.split(training, heldOut: options.heldOutImages)
         let trainer = RateDistortionTrainer(
             objective: try objective(classifierFile: classifierFile), configuration: configuration)
-        var state = trainer.initialState()
-        var seconds = 0.0
-        if let checkpoint {
-            do throws(WeightsError) {
-                state = try Checkpoint.restore(checkpoint, into: state, modelID: model.id, specs: model.parameterSpecs)
-            } catch {
-                throw .badCheckpoint(error.description)
-            }
-            seconds = checkpoint.metadata("train_seconds_elapsed").flatMap(Double.init) ?? 0
+        let (state, seconds) = try start.state(of: trainer, modelID: model.id, specs: model.parameterSpecs) {
+            file throws(WeightsError) in try model.parameters(adapting: file)
         }
         let settings = self.settings(trainingImages: data.count, classifierFile: classifierFile)
         return try trainer.trainedWeights(
@@ -147,7 +143,7 @@ package struct CIFARCodecTrainingRun {
             ("task_classifier", classifierFile == nil ? "none" : options.classifierID),
             ("task_classifier_accuracy", classifierFile?.metadata("test_accuracy") ?? "-"),
             ("task_beta", classifierFile == nil ? "0" : "\(options.beta)"),
-            ("task_term", "KL(softmax(classifier(x)) || softmax(classifier(x^)))"),
+            ("task_term", "KL(softmax(classifier(x)) || softmax(classifier(x^)))"), ("init_from", initialisedFrom),
         ]
     }
 }

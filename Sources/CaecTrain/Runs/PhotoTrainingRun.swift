@@ -50,6 +50,36 @@ package struct PhotoTrainingRun {
         case initialised(from: WeightsFile)
         /// From a checkpoint of this run (`--resume`).
         case resumed(from: WeightsFile)
+
+        /// The state of `trainer` this start describes, and the seconds already trained: fresh, with the
+        /// parameters `initialise` makes of the `--init-from` file (fresh optimiser, step 0), or restored from the
+        /// checkpoint of model `modelID` with `specs`.
+        ///
+        /// - Throws: `TrainingRunError.badInitialWeights` or `.badCheckpoint`, with the file's problem.
+        package func state(
+            of trainer: RateDistortionTrainer, modelID: String, specs: [ParameterSpec],
+            initialise: (WeightsFile) throws(WeightsError) -> Parameters
+        ) throws(TrainingRunError) -> (state: TrainingState, seconds: Double) {
+            var state = trainer.initialState()
+            switch self {
+            case .fresh:
+                return (state, 0)
+            case .initialised(let file):
+                do throws(WeightsError) {
+                    state.parameters = try initialise(file)
+                } catch {
+                    throw .badInitialWeights(error.description)
+                }
+                return (state, 0)
+            case .resumed(let file):
+                do throws(WeightsError) {
+                    state = try Checkpoint.restore(file, into: state, modelID: modelID, specs: specs)
+                } catch {
+                    throw .badCheckpoint(error.description)
+                }
+                return (state, file.metadata("train_seconds_elapsed").flatMap(Double.init) ?? 0)
+            }
+        }
     }
 
     package let model: PhotoModel
@@ -124,24 +154,8 @@ package struct PhotoTrainingRun {
     func initialState(_ trainer: RateDistortionTrainer, start: Start) throws(TrainingRunError)
         -> (state: TrainingState, seconds: Double)
     {
-        var state = trainer.initialState()
-        switch start {
-        case .fresh:
-            return (state, 0)
-        case .initialised(let file):
-            do throws(WeightsError) {
-                state.parameters = try model.parameters(initialisingFrom: file, seed: options.seed)
-            } catch {
-                throw .badInitialWeights(error.description)
-            }
-            return (state, 0)
-        case .resumed(let file):
-            do throws(WeightsError) {
-                state = try Checkpoint.restore(file, into: state, modelID: model.id, specs: model.parameterSpecs)
-            } catch {
-                throw .badCheckpoint(error.description)
-            }
-            return (state, file.metadata("train_seconds_elapsed").flatMap(Double.init) ?? 0)
+        try start.state(of: trainer, modelID: model.id, specs: model.parameterSpecs) { file throws(WeightsError) in
+            try model.parameters(initialisingFrom: file, seed: options.seed)
         }
     }
 

@@ -165,7 +165,8 @@ import Testing
 
         let more = CIFARCodecTrainingRun(model: Self.model, options: Self.options(steps: 3))
         let resumed = try more.run(
-            training: data, classifierFile: Self.classifierFile, start: .resumed(from: checkpoints[0].file), clock: { 0 }
+            training: data, classifierFile: Self.classifierFile, start: .resumed(from: checkpoints[0].file),
+            clock: { 0 }
         ) { _ in }
         #expect(resumed.steps == 3)
 

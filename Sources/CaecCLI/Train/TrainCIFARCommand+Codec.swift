@@ -63,7 +63,11 @@ struct CIFARCodecTraining {
 
     func execute() throws(CLIFailure) {
         KeepFreedMemory.apply()
-        if let directory = task.codecEval { return try CodecEvaluationRun(run: run).execute(directory: directory) }
+        if let directory = task.codecEval {
+            var evaluation = CodecEvaluationRun(run: run)
+            evaluation.recordedFigures = { parameters throws(CLIFailure) in try testFigures(parameters) }
+            return try evaluation.execute(directory: directory)
+        }
         typealias Budget = RateDistortionTrainingConfiguration.Budget
         guard let budget = task.steps.map(Budget.steps) ?? task.minutes.map({ Budget.seconds($0 * 60) }) else {
             throw CLIFailure(.usage, path: nil, "pass --minutes M or --steps S for \(run.model)")
@@ -134,5 +138,39 @@ struct CIFARCodecTraining {
         let weightsPath = runDirectory + "/\(run.model).caew"
         try SafeOutput(path: weightsPath, force: true).write(result.file.serialized(), inputs: [])
         progress.finish("caec: wrote \(weightsPath) after \(result.steps) steps")
+    }
+}
+
+extension CIFARCodecTraining {
+    /// Images of the test set whose figures the shipped weights record, and the judge that measures agreement.
+    static let figureImages = 1000
+    static let figureJudge = "resnet9-cifar"
+
+    /// `TaskCodecFigures` of the trained `parameters` on the first 1,000 CIFAR-10 test images (from `--data`),
+    /// judged by `resnet9-cifar` of the models folder, printed and returned as metadata entries.
+    func testFigures(_ parameters: Parameters) throws(CLIFailure) -> [(key: String, value: String)] {
+        guard let model = ModelRegistry.rateDistortion(run.model),
+            let judge = ModelRegistry.classifier(Self.figureJudge)
+        else { throw CLIFailure(.usage, path: nil, "\(run.model) is not a task-aware codec") }
+        let test = try DataLocator.loadCIFAR(try DataLocator.cifarDirectory(cifar.data), files: [CIFAR10.testFile])
+        let judgePath = task.modelsOption.directory + "/\(Self.figureJudge).caew"
+        let judgeFile = try FileInput.readWeights(judgePath)
+        let judgeParameters: Parameters
+        do throws(WeightsError) {
+            judgeParameters = try Parameters(
+                loading: judgeFile, modelID: Self.figureJudge, specs: ModelRegistry.parameterSpecs(Self.figureJudge)!)
+        } catch {
+            throw CLIFailure(.model, path: judgePath, error.description)
+        }
+        let count = min(Self.figureImages, test.count)
+        let rows = TaskCodecFigures.measure(
+            model: model, parameters, judge: judge, judgeParameters, images: test, count: count)
+        print("quality  bpp (estimated)  mean PSNR  agreement with \(Self.figureJudge)  (first \(count) test images)")
+        for row in rows {
+            print(
+                "q\(row.quality)       \(NumberFormat.fixed(row.bpp, 4))           \(NumberFormat.fixed(row.psnr, 3)) dB  "
+                    + "\(NumberFormat.fixed(100 * row.agreement, 1))%")
+        }
+        return TaskCodecFigures.metadata(rows, count: count, judgeID: Self.figureJudge)
     }
 }

@@ -11,6 +11,9 @@ import CaecTrain
 /// DIR at every quality, through `CaecCodec`.
 struct CodecEvaluationRun {
     let run: TrainRunOptions
+    /// Metadata to record in the codec's weights, made from the trained parameters (a task-aware codec's figures on
+    /// the first CIFAR-10 test images); nil for none.
+    var recordedFigures: ((Parameters) throws(CLIFailure) -> [(key: String, value: String)])?
 
     /// What the evaluation needs of a trainable codec family.
     struct Model {
@@ -52,6 +55,11 @@ struct CodecEvaluationRun {
             throw CLIFailure(.model, path: path, "\(error)")
         }
         warmUpBLAS()
+        if let recordedFigures {
+            let entries = try recordedFigures(parameters)
+            let keys = Set(entries.map(\.key))
+            file.metadata = file.metadata.filter { !keys.contains($0.key) } + entries
+        }
         file.tensors += model.codecTensors(parameters).tensors
         let codecPath = runDirectory + "/\(model.id)-codec.caew"
         let codecBytes = file.serialized()

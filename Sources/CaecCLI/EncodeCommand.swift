@@ -192,7 +192,8 @@ struct EncodeCommand: ParsableCommand {
         if let targetBpp { return .targetBitsPerPixel(targetBpp) }
         if let modelQuality {
             do { _ = try codec.modelQuality(modelQuality) } catch {
-                throw CLIFailure(.usage, path: nil, "--model-quality \(modelQuality): " + error.message)
+                throw CLIFailure(
+                    .usage, path: nil, "--model-quality \(NumberFormat.shortest(modelQuality)): " + error.message)
             }
             return .fixed(modelQuality)
         }

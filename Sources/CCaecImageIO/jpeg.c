@@ -8,6 +8,7 @@
 
 #include <jpeglib.h>
 #include <jerror.h>
+#include <lcms2.h>
 
 #include "imageio_common.h"
 
@@ -146,6 +147,11 @@ typedef struct caec_jpeg_reader {
     int rows_done;
     uint8_t *pixels;
     caec_decoded_image *out;
+    // A CMYK or YCCK file: one row of CMYK samples from libjpeg, and the lcms2 transform from its embedded profile
+    // to sRGB (NULL: the plain conversion).
+    uint8_t *cmyk_row;
+    cmsContext cms_context;
+    cmsHTRANSFORM cms_transform;
 } caec_jpeg_reader;
 
 static void caec_jpeg_on_progress(j_common_ptr cinfo) {
@@ -191,6 +197,61 @@ static void caec_jpeg_copy_metadata(caec_jpeg_reader *reader) {
     }
 }
 
+// How CMYK samples become RGB. libjpeg hands out CMYK for both CMYK and YCCK files (it undoes the YCC transform
+// itself). A file with an Adobe APP14 marker stores the samples inverted (0 is full ink), as Photoshop writes them
+// (Adobe Technical Note #5116 §18); without the marker 0 is no ink. An embedded CMYK ICC profile is applied with
+// lcms2 (perceptual intent, to sRGB); otherwise, or when lcms2 cannot use the profile, each channel is
+// R = (1 - C)(1 - K), G = (1 - M)(1 - K), B = (1 - Y)(1 - K), with one warning saying so. The profile is then
+// dropped from `out->icc`: the pixels it described are sRGB now.
+static void caec_jpeg_prepare_cmyk(caec_jpeg_reader *reader) {
+    caec_decoded_image *out = reader->out;
+    int inverted = reader->cinfo.saw_Adobe_marker;
+    const char *problem = "no ICC profile";
+    if (out->icc != NULL && out->icc_size <= UINT32_MAX) {
+        problem = "an ICC profile lcms2 cannot use as CMYK";
+        reader->cms_context = cmsCreateContext(NULL, NULL);
+        cmsHPROFILE cmyk = reader->cms_context == NULL
+                               ? NULL
+                               : cmsOpenProfileFromMemTHR(reader->cms_context, out->icc, (cmsUInt32Number)out->icc_size);
+        cmsHPROFILE srgb = reader->cms_context == NULL ? NULL : cmsCreate_sRGBProfileTHR(reader->cms_context);
+        if (cmyk != NULL && srgb != NULL && cmsGetColorSpace(cmyk) == cmsSigCmykData) {
+            reader->cms_transform =
+                cmsCreateTransformTHR(reader->cms_context, cmyk, inverted ? TYPE_CMYK_8_REV : TYPE_CMYK_8, srgb,
+                                      TYPE_RGB_8, INTENT_PERCEPTUAL, 0);
+        }
+        if (cmyk != NULL) cmsCloseProfile(cmyk);
+        if (srgb != NULL) cmsCloseProfile(srgb);
+    }
+    if (reader->cms_transform == NULL) {
+        char text[CAEC_IMAGEIO_MESSAGE_SIZE];
+        caec_imageio_set_message(text,
+                                 "%s JPEG with %s: converted to RGB as R = (1 - C)(1 - K), G = (1 - M)(1 - K), "
+                                 "B = (1 - Y)(1 - K), without colour management",
+                                 reader->cinfo.jpeg_color_space == JCS_YCCK ? "YCCK" : "CMYK", problem);
+        caec_imageio_add_warning(out, text);
+    }
+    free(out->icc);
+    out->icc = NULL;
+    out->icc_size = 0;
+}
+
+// One row of `width` CMYK samples to RGB, as caec_jpeg_prepare_cmyk describes.
+static void caec_jpeg_cmyk_to_rgb(const caec_jpeg_reader *reader, const uint8_t *cmyk, uint8_t *rgb, uint32_t width) {
+    if (reader->cms_transform != NULL) {
+        cmsDoTransform(reader->cms_transform, cmyk, rgb, width);
+        return;
+    }
+    // What each ink leaves of the paper's white, 0...255: 255 - ink, which an inverted file stores as it is.
+    int inverted = reader->cinfo.saw_Adobe_marker;
+    for (uint32_t x = 0; x < width; x++, cmyk += 4, rgb += 3) {
+        unsigned black_left = inverted ? cmyk[3] : 255u - cmyk[3];
+        for (int c = 0; c < 3; c++) {
+            unsigned left = inverted ? cmyk[c] : 255u - cmyk[c];
+            rgb[c] = (uint8_t)((left * black_left + 127) / 255);  // rounded: left x black_left / 255 is never a half
+        }
+    }
+}
+
 // Every libjpeg call of the reader; errors longjmp back here and return the status set by the handlers.
 static int caec_jpeg_decode(caec_jpeg_reader *reader, const uint8_t *bytes, size_t size,
                             const caec_read_options *options) {
@@ -210,9 +271,11 @@ static int caec_jpeg_decode(caec_jpeg_reader *reader, const uint8_t *bytes, size
     reader->out->width = cinfo->image_width;
     reader->out->height = cinfo->image_height;
 
-    if (cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK) {
-        // YCCK is CMYK with the CMY part stored as YCbCr (Adobe transform 2): to the user both are CMYK.
-        caec_imageio_set_message(reader->out->message, "CMYK");
+    // YCCK is CMYK with the CMY part stored as YCbCr (Adobe transform 2); libjpeg turns it back into CMYK.
+    int cmyk = cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK;
+    if (cinfo->jpeg_color_space == JCS_UNKNOWN) {
+        // Neither gray, YCbCr, RGB, CMYK nor YCCK (e.g. two components): libjpeg has no conversion to RGB.
+        caec_imageio_set_message(reader->out->message, "%d components", cinfo->num_components);
         return CAEC_IMAGEIO_UNSUPPORTED_COLOR_SPACE;
     }
     // Before jpeg_start_decompress, which allocates the coefficient and sample buffers.
@@ -222,11 +285,12 @@ static int caec_jpeg_decode(caec_jpeg_reader *reader, const uint8_t *bytes, size
         return CAEC_IMAGEIO_TOO_LARGE;
     }
     caec_jpeg_copy_metadata(reader);
+    if (cmyk) caec_jpeg_prepare_cmyk(reader);
 
     // Everything else stays at libjpeg's defaults (ISLOW DCT, fancy upsampling, block smoothing), as in djpeg.
-    cinfo->out_color_space = JCS_RGB;
+    cinfo->out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
     jpeg_start_decompress(cinfo);
-    if (cinfo->output_components != 3 || cinfo->output_width != cinfo->image_width ||
+    if (cinfo->output_components != (cmyk ? 4 : 3) || cinfo->output_width != cinfo->image_width ||
         cinfo->output_height != cinfo->image_height) {
         caec_imageio_set_message(reader->out->message, "unexpected output layout (%d components)",
                                  cinfo->output_components);
@@ -234,18 +298,21 @@ static int caec_jpeg_decode(caec_jpeg_reader *reader, const uint8_t *bytes, size
     }
     size_t stride = (size_t)cinfo->output_width * 3;
     reader->pixels = malloc(stride * cinfo->output_height);
-    if (reader->pixels == NULL) {
+    if (cmyk && reader->pixels != NULL) reader->cmyk_row = malloc((size_t)cinfo->output_width * 4);
+    if (reader->pixels == NULL || (cmyk && reader->cmyk_row == NULL)) {
         caec_imageio_set_message(reader->out->message, "cannot allocate %ux%u pixels",
                                  (unsigned)cinfo->output_width, (unsigned)cinfo->output_height);
         return CAEC_IMAGEIO_OUT_OF_MEMORY;
     }
     while (cinfo->output_scanline < cinfo->output_height) {
-        JSAMPROW row = reader->pixels + (size_t)cinfo->output_scanline * stride;
+        JSAMPROW rgb = reader->pixels + (size_t)cinfo->output_scanline * stride;
+        JSAMPROW row = cmyk ? reader->cmyk_row : rgb;
         if (jpeg_read_scanlines(cinfo, &row, 1) != 1) {
             caec_imageio_set_message(reader->out->message, "decoder suspended at row %u",
                                      (unsigned)cinfo->output_scanline);
             return CAEC_IMAGEIO_TRUNCATED;
         }
+        if (cmyk) caec_jpeg_cmyk_to_rgb(reader, row, rgb, cinfo->output_width);
     }
     reader->rows_done = 1;
     jpeg_finish_decompress(cinfo);
@@ -270,6 +337,9 @@ static int caec_jpeg_read_once(const uint8_t *bytes, size_t size, const caec_rea
 
     // The one cleanup path.
     if (reader.created) jpeg_destroy_decompress(&reader.cinfo);
+    free(reader.cmyk_row);
+    if (reader.cms_transform != NULL) cmsDeleteTransform(reader.cms_transform);
+    if (reader.cms_context != NULL) cmsDeleteContext(reader.cms_context);
     if (status == CAEC_IMAGEIO_OK) {
         out->pixels = reader.pixels;
     } else {
@@ -369,6 +439,59 @@ static int caec_jpeg_encode(caec_jpeg_writer *writer, const uint8_t *pixels, uin
     }
     jpeg_finish_compress(cinfo);
     return CAEC_IMAGEIO_OK;
+}
+
+static int caec_jpeg_encode_cmyk(caec_jpeg_writer *writer, const uint8_t *samples, uint32_t width, uint32_t height,
+                                 int quality, caec_jpeg_cmyk_coding coding, const uint8_t *icc, size_t icc_size) {
+    if (setjmp(writer->error.jump)) return writer->error.status;
+    struct jpeg_compress_struct *cinfo = &writer->cinfo;
+    cinfo->err = &writer->error.manager;
+    writer->created = 1;
+    jpeg_create_compress(cinfo);
+    jpeg_mem_dest(cinfo, &writer->buffer, &writer->size);
+
+    cinfo->image_width = width;
+    cinfo->image_height = height;
+    cinfo->input_components = 4;
+    cinfo->in_color_space = JCS_CMYK;
+    jpeg_set_defaults(cinfo);
+    // JCS_YCCK: libjpeg stores the CMY part of the samples (inverted) as YCbCr. Both set write_Adobe_marker.
+    jpeg_set_colorspace(cinfo, coding == CAEC_JPEG_YCCK_ADOBE ? JCS_YCCK : JCS_CMYK);
+    cinfo->write_Adobe_marker = coding != CAEC_JPEG_CMYK_PLAIN;
+    for (int c = 0; c < 4; c++) {
+        cinfo->comp_info[c].h_samp_factor = 1;
+        cinfo->comp_info[c].v_samp_factor = 1;
+    }
+    jpeg_set_quality(cinfo, quality, TRUE);
+    cinfo->optimize_coding = TRUE;
+    jpeg_start_compress(cinfo, TRUE);
+    if (icc_size > 0 && icc_size <= UINT_MAX) jpeg_write_icc_profile(cinfo, icc, (unsigned int)icc_size);
+    size_t stride = (size_t)width * 4;
+    while (cinfo->next_scanline < cinfo->image_height) {
+        JSAMPROW row = (JSAMPROW)(samples + (size_t)cinfo->next_scanline * stride);  // read only
+        jpeg_write_scanlines(cinfo, &row, 1);
+    }
+    jpeg_finish_compress(cinfo);
+    return CAEC_IMAGEIO_OK;
+}
+
+int caec_jpeg_write_cmyk(const uint8_t *samples, uint32_t width, uint32_t height, int quality,
+                         caec_jpeg_cmyk_coding coding, const uint8_t *icc, size_t icc_size, caec_encoded_data *out) {
+    memset(out, 0, sizeof *out);
+    caec_jpeg_writer writer;
+    memset(&writer, 0, sizeof writer);
+    writer.out = out;
+    caec_jpeg_install(&writer.error, CAEC_IMAGEIO_ENCODING_FAILED, 1, out->message, NULL);
+    int status = caec_jpeg_encode_cmyk(&writer, samples, width, height, quality, coding, icc, icc_size);
+
+    if (writer.created) jpeg_destroy_compress(&writer.cinfo);
+    if (status == CAEC_IMAGEIO_OK) {
+        out->data = writer.buffer;
+        out->size = writer.size;
+    } else {
+        free(writer.buffer);
+    }
+    return status;
 }
 
 int caec_jpeg_write(const uint8_t *pixels, uint32_t width, uint32_t height, int quality,

@@ -1,3 +1,4 @@
+import CaecCore
 import CaecEntropy
 import CaecFormat
 import CaecModel
@@ -111,10 +112,14 @@ public struct CaecCodec: Sendable {
     package func modelQuality(_ quality: Double) throws(CaecError) -> ModelQuality {
         guard let point = ModelQuality(rounding: quality), ModelQuality(index: qualities.lowerBound) <= point,
             point <= ModelQuality(index: qualities.upperBound)
-        else { throw CaecError(.invalidArgument, "quality \(quality) is outside \(qualities) for \(modelID)") }
+        else {
+            throw CaecError(
+                .invalidArgument, "quality \(NumberFormat.shortest(quality)) is outside \(qualities) for \(modelID)")
+        }
         guard model.contains(point) else {
             throw CaecError(
-                .invalidArgument, "quality \(quality) is not an integer; \(modelID) has integer qualities only")
+                .invalidArgument,
+                "quality \(NumberFormat.shortest(quality)) is not an integer; \(modelID) has integer qualities only")
         }
         return point
     }

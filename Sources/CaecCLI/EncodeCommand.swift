@@ -103,7 +103,7 @@ struct EncodeCommand: ParsableCommand {
         help: ArgumentHelp(
             "Encoder effort, 0-9: search for better latents (slower; better rate + distortion; same decoder).",
             discussion: """
-                0 (default) is the plain encoder, whose bytes are the same on every machine. 1-9 run 5, 10, 20, 30, \
+                0 is the plain encoder, whose bytes are the same on every machine. 1-9 run 5, 10, 20, 30, \
                 45, 60, 80, 110, 150 steps of stochastic Gumbel annealing on the model's own rate + lambda x \
                 distortion (bmshj-hp-vr, bmshj-hp-vr-n128 and bmshj-f-vr; the autoencoders and imported models \
                 encode at effort 0 with a warning). The search lowers the model's own rate + lambda x distortion: at a fixed quality \
@@ -192,7 +192,8 @@ struct EncodeCommand: ParsableCommand {
         if let targetBpp { return .targetBitsPerPixel(targetBpp) }
         if let modelQuality {
             do { _ = try codec.modelQuality(modelQuality) } catch {
-                throw CLIFailure(.usage, path: nil, "--model-quality \(modelQuality): " + error.message)
+                throw CLIFailure(
+                    .usage, path: nil, "--model-quality \(NumberFormat.shortest(modelQuality)): " + error.message)
             }
             return .fixed(modelQuality)
         }

@@ -22,8 +22,9 @@ struct InfoCommand: FailableCommand {
         let bytes = try FileInput.read(input)
         let info: CaecFileInfo
         do { info = try Caec.peek(bytes) } catch { throw CLIFailure(.badInput, path: input, error.message) }
-        // The header is printed even when the rest of the file is damaged (truncated payload, bad CRC), and the
-        // damage is then reported as an error (65), so that `info` can check a file.
+        // The header is printed even when the rest of the file is damaged (truncated payload, bad CRC), with a
+        // `damage` line instead of the metadata (which the reader did not reach, or could not read), and the damage
+        // is then reported as an error with decode's status (65), so that `info` can check a file.
         var metadata = CaecMetadata(isGray: info.colourCode == 1)
         var damage: String?
         do {
@@ -43,8 +44,9 @@ struct InfoCommand: FailableCommand {
                     + ", \"model_code\": \(info.modelCode), \"quality\": \(info.exactQuality), \"width\": \(info.width), "
                     + "\"height\": \(info.height), \"payload_bytes\": \(info.payloadBytes), "
                     + "\"file_bytes\": \(info.fileBytes), \"bpp\": \(NumberFormat.fixed(bpp, 4)), \"fingerprint\": \(info.fingerprint), "
-                    + "\"colour\": \"\(colour)\", \"metadata\": {"
-                    + items.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+                    + "\"colour\": \"\(colour)\", \"metadata\": "
+                    + (damage == nil
+                        ? "{" + items.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}" : "null")
                     + (damage.map { ", \"damage\": \"\(jsonEscaped($0))\"" } ?? "") + "}"
             )
         } else {
@@ -58,7 +60,7 @@ struct InfoCommand: FailableCommand {
                 file         \(info.fileBytes) bytes (\(NumberFormat.fixed(bpp, 3)) bpp)
                 fingerprint  \(info.fingerprint)
                 colour       \(colour)
-                metadata     \(damage.map { "unreadable: \($0)" } ?? (items.isEmpty ? "none" : items.map { "\($0.0.uppercased()) \($0.1) bytes" }.joined(separator: ", ")))
+                \(damage.map { "damage       \($0)" } ?? "metadata     " + (items.isEmpty ? "none" : items.map { "\($0.0.uppercased()) \($0.1) bytes" }.joined(separator: ", ")))
                 """)
         }
         if let damage { throw CLIFailure(.badInput, path: input, damage) }

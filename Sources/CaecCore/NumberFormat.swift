@@ -19,6 +19,15 @@ package enum NumberFormat {
         return (value < 0 && units != 0 ? "-" : "") + text
     }
 
+    /// The shortest decimal that reads back as `value`, without a fraction for whole numbers: `9` (not `9.0`), `4.5`,
+    /// `4.3`, `0.001`. For a value the user typed, such as a quality, echoed in a message as they would write it.
+    package static func shortest(_ value: Double) -> String {
+        if value.isFinite, value == value.rounded(), abs(value) < 0x1p53 {
+            return value == 0 ? "0" : String(Int64(value))
+        }
+        return value.isFinite ? "\(value)" : value.isNaN ? "nan" : value > 0 ? "inf" : "-inf"
+    }
+
     /// Parses what `fixed` writes (and any decimal `Double` text).
     package static func parse(_ text: Substring) -> Double? {
         switch text {

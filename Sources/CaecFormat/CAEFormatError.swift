@@ -6,6 +6,7 @@ package enum CAEFormatError: Error, Equatable, CustomStringConvertible {
     case empty
     case badSignature(found: UInt8)
     case unsupportedVersion(major: UInt8, newestSupported: UInt8)
+    /// The file ends (after `available` bytes) before `section` does (at byte `needed`, counted from the start).
     case truncated(section: Section, needed: Int, available: Int)
     case invalidField(String)
     case checksumMismatch(section: Section, declared: UInt32, computed: UInt32)
@@ -22,7 +23,10 @@ package enum CAEFormatError: Error, Equatable, CustomStringConvertible {
         case .unsupportedVersion(let major, let newest):
             ".cae version \(major).x is newer than this caec reads (\(newest).x): upgrade caec"
         case .truncated(let section, let needed, let available):
-            "truncated \(section.rawValue): needs \(needed) bytes, \(available) present"
+            "truncated \(section.rawValue): the file ends at byte \(available), "
+                + (section == .header
+                    ? "the header needs \(needed) bytes"
+                    : "\(section == .payload ? "the payload and its CRC end" : "the block ends") at byte \(needed)")
         case .invalidField(let what): "invalid header: \(what)"
         case .checksumMismatch(let section, let declared, let computed):
             "\(section.rawValue) CRC mismatch (stored \(hex(declared)), computed \(hex(computed))): the file is corrupt"

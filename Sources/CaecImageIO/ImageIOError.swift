@@ -20,7 +20,7 @@ public enum ImageIOError: Error, Equatable, CustomStringConvertible {
     case unsupportedProcess(format: ImageFormat, process: String)
     /// The header declares a size over the reader's limits; nothing was allocated for it.
     case tooLarge(width: Int, height: Int, limits: ImageLimits)
-    /// The image uses a colour space caec does not convert, such as `CMYK` or `YCCK`.
+    /// The image uses a colour space caec does not convert to RGB, such as a JPEG of `2 components`.
     case unsupportedColorSpace(String)
     /// A buffer could not be allocated; `detail` says which.
     case outOfMemory(detail: String)

@@ -12,10 +12,14 @@ import CaecCore
 ///   The orientation in an `eXIf` chunk is applied as for JPEG.
 /// - JPEG: baseline and progressive, gray (expanded to RGB) and YCbCr, decoded with libjpeg's default settings
 ///   so the pixels equal `djpeg -pnm` output; the EXIF orientation (tags 1 to 8) is then applied. CMYK and
-///   YCCK files are refused, and so are the processes libjpeg does not implement (12-bit, lossless, hierarchical).
+///   YCCK files (inverted when they carry an Adobe APP14 marker, as Photoshop writes them) are converted to sRGB
+///   through their embedded CMYK ICC profile with lcms2 (perceptual intent), or without one as
+///   R = (1 - C)(1 - K), G = (1 - M)(1 - K), B = (1 - Y)(1 - K) with a warning; their profile is not returned in
+///   the metadata (the pixels are sRGB). Other component counts are refused, and so are the processes libjpeg
+///   does not implement (12-bit, lossless, hierarchical).
 ///
-/// Warnings: harmless deviations that the library decodes exactly (a baseline JPEG whose SOS says Ss=0, Se=0)
-/// are returned by `decode` as warnings. Damaged data (a truncated file, bad entropy codes, a PNG benign error)
+/// Warnings: harmless deviations that the library decodes exactly (a baseline JPEG whose SOS says Ss=0, Se=0),
+/// and a CMYK JPEG converted without colour management, are returned by `decode` as warnings. Damaged data (a truncated file, bad entropy codes, a PNG benign error)
 /// fails the read unless `ImageReadOptions.lenient`, in which case it is returned as warnings too.
 ///
 /// The header's size is checked against `ImageReadOptions.limits` before any pixel buffer is allocated, and

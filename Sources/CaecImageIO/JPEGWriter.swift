@@ -46,4 +46,49 @@ public enum JPEGWriter {
         guard let data = encoded.data else { throw .encodingFailed("encoder returned no data") }
         return [UInt8](UnsafeBufferPointer(start: data, count: encoded.size))
     }
+
+    /// How `encodeCMYK` stores its four components (`caec_jpeg_cmyk_coding`).
+    package enum CMYKCoding: Sendable {
+        /// CMYK, no Adobe APP14 marker: readers take a sample of 0 as no ink.
+        case plain
+        /// CMYK with an Adobe APP14 marker (transform 0): readers take 0 as full ink, as Photoshop writes.
+        case adobe
+        /// YCCK (Adobe transform 2): CMY through libjpeg's YCC transform, K as given; read back as `adobe`.
+        case ycck
+    }
+
+    /// A CMYK or YCCK JPEG of `samples` (C, M, Y, K per pixel, rows top to bottom), every component at full
+    /// resolution, stored as given (pass 255 - ink for `.adobe` and `.ycck`), with `iccProfile` in APP2 segments.
+    /// For tests and sample files: caec itself never writes CMYK.
+    ///
+    /// - Throws: `ImageIOError.encodingFailed` when libjpeg refuses.
+    /// - Precondition: `samples.count == width * height * 4`, `quality` in `1...100`.
+    package static func encodeCMYK(
+        _ samples: [UInt8], width: Int, height: Int, quality: Int, coding: CMYKCoding, iccProfile: [UInt8]? = nil
+    ) throws(ImageIOError) -> [UInt8] {
+        precondition(samples.count == width * height * 4, "JPEGWriter.encodeCMYK: 4 samples per pixel")
+        precondition((1...100).contains(quality), "JPEGWriter.encodeCMYK: quality must be in 1...100")
+        guard let cWidth = UInt32(exactly: width), let cHeight = UInt32(exactly: height) else {
+            throw .encodingFailed("image is \(width)x\(height), too large for JPEG")
+        }
+        let cCoding =
+            switch coding {
+            case .plain: CAEC_JPEG_CMYK_PLAIN
+            case .adobe: CAEC_JPEG_CMYK_ADOBE
+            case .ycck: CAEC_JPEG_YCCK_ADOBE
+            }
+        var encoded = caec_encoded_data()
+        let profile = iccProfile ?? []
+        let status = samples.withUnsafeBufferPointer { samples in
+            profile.withUnsafeBufferPointer { profile in
+                caec_jpeg_write_cmyk(
+                    samples.baseAddress, cWidth, cHeight, Int32(quality), cCoding, profile.baseAddress, profile.count,
+                    &encoded)
+            }
+        }
+        defer { caec_imageio_free(encoded.data) }
+        if let error = ImageIOError(writeStatus: status, encoded: encoded) { throw error }
+        guard let data = encoded.data else { throw .encodingFailed("encoder returned no data") }
+        return [UInt8](UnsafeBufferPointer(start: data, count: encoded.size))
+    }
 }

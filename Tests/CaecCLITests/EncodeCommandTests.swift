@@ -30,6 +30,26 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: png)).starts(with: [0x89, 0x50, 0x4E, 0x47]))
     }
 
+    /// A quality the user typed is echoed as typed: `9`, not `9.0`, in both halves of the message; a fractional
+    /// one as its shortest decimal.
+    @Test(arguments: [
+        ("9", "caec: error: --model-quality 9: quality 9 is outside 1...8 for bmshj-f-vr\n"),
+        ("9.5", "caec: error: --model-quality 9.5: quality 9.5 is outside 1...8 for bmshj-hp-vr\n"),
+        (
+            "3.5",
+            "caec: error: --model-quality 3.5: quality 3.5 is not an integer; cae-r8 has integer qualities only\n"
+        ),
+    ])
+    func modelQualityIsEchoedAsTyped(quality: String, message: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var arguments = ["encode", Self.horse, directory.path("out.cae"), "--model-quality", quality]
+        if quality == "3.5" { arguments += ["--model", "cae-r8"] }
+        let result = try CaecProcess.run(arguments + ["--models", Self.models])
+        #expect(result.status == 64)
+        #expect(result.stderr == message)
+    }
+
     /// --target-size picks the highest quality that fits: never over the budget, and the same file as that quality.
     @Test func targetSizeNeverExceedsTheBudget() throws {
         let directory = try TemporaryDirectory()

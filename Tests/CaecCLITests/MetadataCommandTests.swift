@@ -102,19 +102,33 @@ import Testing
         #expect(json.stdoutText.contains("\"metadata\": {\"icc\": 40, \"exif\": 8, \"xmp\": 37}"))
     }
 
-    /// A truncated file: the header is still shown, and the damage is an error (one line, exit 65).
-    @Test func infoOfATruncatedFileShowsTheHeaderAndFails() throws {
+    /// A truncated file: the header is still shown, then one `damage` line that says where the file ends and where
+    /// it should have (never "metadata unreadable" for a cut payload), and the same one-line error and exit status
+    /// as `caec decode` gives for it. Cut inside the payload and inside a metadata block.
+    @Test(arguments: [
+        (cut: 20, damage: "truncated payload: the file ends at byte 20, the payload and its CRC end at byte "),
+        (cut: -20, damage: "truncated metadata block: the file ends at byte "),
+    ])
+    func infoOfATruncatedFileShowsTheHeaderAndWhereItEnds(cut: Int, damage: String) throws {
         let golden = try Data(
             contentsOf: EncodeCommandTests.root.appendingPathComponent(
                 "Samples/golden/cae-r8/gray-horse-metadata-q4.cae"))
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let truncated = directory.path("truncated.cae")
-        try golden.prefix(golden.count - 20).write(to: URL(fileURLWithPath: truncated))
+        try golden.prefix(cut > 0 ? cut : golden.count + cut).write(to: URL(fileURLWithPath: truncated))
         let result = try CaecProcess.run(["info", truncated])
-        #expect(result.status == 65)
+        let decode = try CaecProcess.run(
+            ["decode", truncated, directory.path("out.png"), "--models", EncodeCommandTests.models])
+        #expect(result.status == 65 && decode.status == 65)
         #expect(result.stdoutText.contains("model        cae-r8"))
-        #expect(
-            result.stderr.hasPrefix("caec: error: \(truncated): ") && result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stdoutText.contains("\ndamage       \(damage)"), "\(result.stdoutText)")
+        #expect(!result.stdoutText.contains("\nmetadata "), "no metadata line: the reader never got there")
+        #expect(result.stderr.hasPrefix("caec: error: \(truncated): \(damage)"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr == decode.stderr)
+        let json = try CaecProcess.run(["info", truncated, "--json"])
+        #expect(json.status == 65)
+        #expect(json.stdoutText.contains("\"metadata\": null, \"damage\": \"\(damage)"), "\(json.stdoutText)")
     }
 }

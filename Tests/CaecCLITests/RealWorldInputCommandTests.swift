@@ -1,3 +1,5 @@
+import CaecImageIO
+import CaecTestSupport
 import Foundation
 import Testing
 
@@ -39,6 +41,48 @@ import Testing
         #expect(
             try Data(contentsOf: URL(fileURLWithPath: directory.path("out.png")))
                 == Data(contentsOf: URL(fileURLWithPath: directory.path("reference.png"))))
+    }
+
+    /// A Photoshop-style CMYK JPEG (Adobe marker, inverted samples) without a profile: `caec encode` encodes it
+    /// after one warning line, and the .cae file decodes to the plain conversion's colours.
+    @Test func cmykJPEGIsEncodedWithOneWarning() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = directory.path("cmyk.jpg")
+        let jpeg = try JPEGWriter.encodeCMYK(
+            TestCMYK.inkSamples(inverted: true), width: TestCMYK.width, height: TestCMYK.height, quality: 100,
+            coding: .adobe)
+        try Self.write(jpeg, to: input)
+        let cae = directory.path("out.cae")
+        let result = try CaecProcess.run(["encode", input, cae, "--models", EncodeCommandTests.models])
+        #expect(result.status == 0, "\(result.stderr)")
+        let warnings = Self.lines(result.stderr).filter { $0.hasPrefix("caec: warning: ") }
+        #expect(
+            warnings == [
+                "caec: warning: \(input): CMYK JPEG with no ICC profile: converted to RGB as R = (1 - C)(1 - K), "
+                    + "G = (1 - M)(1 - K), B = (1 - Y)(1 - K), without colour management"
+            ])
+        // The .cae file decodes as close to the plain conversion as one made from that conversion's PNG (the
+        // codec's own loss on eight saturated patches of a 32x16 picture is large; the colours are right).
+        let reference = directory.path("plain.png")
+        try Self.write(TestPNG.png(TestCMYK.plainImage()), to: reference)
+        let referenceCAE = directory.path("plain.cae")
+        #expect(
+            try CaecProcess.run(["encode", reference, referenceCAE, "--models", EncodeCommandTests.models]).status == 0)
+        var psnrs: [Double] = []
+        for file in [cae, referenceCAE] {
+            let png = file + ".png"
+            let decode = try CaecProcess.run(["decode", file, png, "--models", EncodeCommandTests.models])
+            #expect(decode.status == 0, "\(decode.stderr)")
+            let back = try ImageReader.read([UInt8](try Data(contentsOf: URL(fileURLWithPath: png))))
+            var squaredError = 0.0
+            for (a, b) in zip(back.pixels, TestCMYK.plainImage().pixels) {
+                let difference = Double(a) - Double(b)
+                squaredError += difference * difference
+            }
+            psnrs.append(10 * log10(255 * 255 / (squaredError / Double(back.pixels.count))))
+        }
+        #expect(abs(psnrs[0] - psnrs[1]) < 0.5, "PSNR from the CMYK JPEG \(psnrs[0]) dB, from the PNG \(psnrs[1]) dB")
     }
 
     /// Damaged data fails with a message that offers --lenient; with it, the file is converted and every problem

@@ -26,7 +26,7 @@ typedef enum caec_imageio_status {
     CAEC_IMAGEIO_CORRUPT = 2,
     /// The declared size is over the caller's limits; `width` and `height` hold the declared size.
     CAEC_IMAGEIO_TOO_LARGE = 3,
-    /// A colour space caec does not convert (CMYK, YCCK); the message names it.
+    /// A colour space caec does not convert to RGB (a JPEG of 2 components); the message names it.
     CAEC_IMAGEIO_UNSUPPORTED_COLOR_SPACE = 4,
     /// malloc failed.
     CAEC_IMAGEIO_OUT_OF_MEMORY = 5,
@@ -69,7 +69,7 @@ typedef struct caec_decoded_image {
     uint8_t *exif;
     size_t exif_size;
     /// The embedded ICC profile: a PNG's iCCP chunk (decompressed) or a JPEG's APP2 ICC_PROFILE segments
-    /// (reassembled), or NULL. For a PNG without iCCP and sRGB chunks whose gAMA or cHRM chunk says it is not sRGB,
+    /// (reassembled; never for a CMYK JPEG, whose pixels are converted to sRGB), or NULL. For a PNG without iCCP and sRGB chunks whose gAMA or cHRM chunk says it is not sRGB,
     /// an equivalent matrix/TRC profile made with lcms2 from those chunks (`icc_synthesized` is then nonzero).
     uint8_t *icc;
     size_t icc_size;
@@ -118,8 +118,13 @@ typedef enum caec_jpeg_subsampling {
 int caec_png_read(const uint8_t *bytes, size_t size, const caec_read_options *options, caec_decoded_image *out);
 
 /// Decodes a baseline or progressive JPEG held in memory to 8-bit RGB with libjpeg's default settings
-/// (ISLOW DCT, fancy upsampling), so the pixels equal `djpeg -pnm` output. Grayscale is expanded to RGB,
-/// CMYK and YCCK are refused, as are processes libjpeg does not decode (CAEC_IMAGEIO_UNSUPPORTED_PROCESS).
+/// (ISLOW DCT, fancy upsampling), so the pixels equal `djpeg -pnm` output. Grayscale is expanded to RGB. CMYK and
+/// YCCK (Adobe transform 2) are decoded to CMYK by libjpeg, inverted when the file has an Adobe APP14 marker (as
+/// Photoshop writes them), then converted to sRGB with the embedded CMYK ICC profile through lcms2 (perceptual
+/// intent), or without one as R = (1 - C)(1 - K), G = (1 - M)(1 - K), B = (1 - Y)(1 - K) with a warning in
+/// `warnings`; `icc` is then NULL (the pixels are sRGB). Other component counts are refused
+/// (CAEC_IMAGEIO_UNSUPPORTED_COLOR_SPACE), as are processes libjpeg does not decode
+/// (CAEC_IMAGEIO_UNSUPPORTED_PROCESS).
 /// Warnings that mean damaged data (premature end of file or of a data segment, bad entropy codes, extraneous
 /// bytes, inconsistent progression) are errors unless `options->lenient`; other warnings (invalid SOS parameters
 /// of a sequential file, unknown JFIF revision or Adobe transform) are only listed.
@@ -150,6 +155,22 @@ int caec_png_write(const uint8_t *pixels, uint32_t width, uint32_t height, int c
 int caec_jpeg_write(const uint8_t *pixels, uint32_t width, uint32_t height, int quality,
                     caec_jpeg_subsampling subsampling, const caec_write_metadata *metadata,
                     caec_encoded_data *out);
+
+/// How caec_jpeg_write_cmyk stores its four components.
+typedef enum caec_jpeg_cmyk_coding {
+    /// CMYK samples as given, no Adobe APP14 marker (readers take 0 as no ink).
+    CAEC_JPEG_CMYK_PLAIN = 0,
+    /// CMYK samples as given, Adobe APP14 marker with transform 0 (readers take 0 as full ink, Photoshop's way).
+    CAEC_JPEG_CMYK_ADOBE = 1,
+    /// YCCK: the CMY samples through libjpeg's YCC transform, K as given, Adobe APP14 marker with transform 2.
+    CAEC_JPEG_YCCK_ADOBE = 2,
+} caec_jpeg_cmyk_coding;
+
+/// Encodes 4-component samples (`width * height * 4` bytes, C, M, Y, K per pixel) as a baseline CMYK or YCCK JPEG,
+/// every component at full resolution, quality 1...100, with an ICC profile (NULL: none). The samples are stored as
+/// they are: a caller writing an Adobe file passes inverted samples (255 - ink). For tests and sample files.
+int caec_jpeg_write_cmyk(const uint8_t *samples, uint32_t width, uint32_t height, int quality,
+                         caec_jpeg_cmyk_coding coding, const uint8_t *icc, size_t icc_size, caec_encoded_data *out);
 
 /// Releases a buffer returned by one of the functions above (NULL is fine).
 void caec_imageio_free(void *pointer);

@@ -5,7 +5,7 @@ import CaecImageIO
 
 /// Options that control how PNG and JPEG inputs are read.
 struct ImageInputOptions: ParsableArguments {
-    @Option(help: "Refuse images with more pixels than this (64 Mpx by default), checked before decoding.")
+    @Option(help: "Refuse images with more pixels than this, checked before decoding.")
     var maxPixels: Int = ImageLimits.default.maxPixels
 
     @Option(help: "Refuse images wider or taller than this many pixels.")

@@ -18,6 +18,12 @@ enum POSIX {
         return value
     }
 
+    /// `stat(2)` of `path` (following links), nil when it fails (`errno` says why).
+    static func status(of path: String) -> stat? {
+        var info = stat()
+        return stat(path, &info) == 0 ? info : nil
+    }
+
     /// Whether `path` exists (following links).
     static func exists(_ path: String) -> Bool {
         var info = stat()
@@ -179,32 +185,52 @@ func describe(_ code: Int32) -> String {
 struct SafeOutput {
     let path: String
     let force: Bool
+    /// How paths are examined: `stat(2)`, following links. The output path is examined once per `write` (or
+    /// `checkWritable`), and what was seen decides everything after; tests count the calls.
+    var status: (String) -> stat? = POSIX.status(of:)
+
+    /// What the output path is, from its one `stat`.
+    enum Target: Equatable {
+        /// `-`: standard output.
+        case standardOutput
+        /// A character device or FIFO, written in place.
+        case stream
+        /// Nothing exists there yet.
+        case absent
+        /// A regular file that `force` allows to be replaced; `permissions` are its permission bits, kept.
+        case replaced(permissions: mode_t)
+    }
 
     /// Fails early, before any work, if the output could not be written: its directory is missing, not a directory
     /// or not writable, it exists (without `force`), it is the same file as one of `inputs`, or it is a directory.
     func checkWritable(inputs: [String]) throws(CLIFailure) {
+        _ = try target(inputs: inputs)
+    }
+
+    /// The checks of `checkWritable`, from one `stat` of the output path, and what that `stat` found.
+    func target(inputs: [String]) throws(CLIFailure) -> Target {
         guard path != "-" else {
             if isatty(STDOUT_FILENO) == 1 {
                 throw CLIFailure(
                     .usage, path: path, "refusing to write binary data to a terminal; redirect standard output")
             }
-            return
+            return .standardOutput
         }
-        var target = stat()
-        let exists = stat(path, &target) == 0
+        guard let target = status(path) else {
+            try checkDirectory()
+            return .absent
+        }
         // A character device or a FIFO (/dev/null, a named pipe) is written in place: nothing is replaced, so
         // neither --force nor a writable directory is needed. Other special files are refused.
-        if exists && Self.isStream(target) { return }
-        if exists && (target.st_mode & S_IFMT) != S_IFREG && (target.st_mode & S_IFMT) != S_IFDIR {
+        if Self.isStream(target) { return .stream }
+        if (target.st_mode & S_IFMT) != S_IFREG && (target.st_mode & S_IFMT) != S_IFDIR {
             throw CLIFailure(
                 .cannotCreateOutput, path: path,
                 "is not a regular file, a character device or a FIFO; refusing to replace it")
         }
         try checkDirectory()
-        guard exists else { return }
         for input in inputs where input != "-" {
-            var source = stat()
-            if stat(input, &source) == 0 && source.st_dev == target.st_dev && source.st_ino == target.st_ino {
+            if let source = status(input), source.st_dev == target.st_dev && source.st_ino == target.st_ino {
                 throw CLIFailure(.cannotCreateOutput, path: path, "output is the same file as the input")
             }
         }
@@ -214,6 +240,7 @@ struct SafeOutput {
         if !force {
             throw CLIFailure(.cannotCreateOutput, path: path, "output exists (use --force to overwrite)")
         }
+        return .replaced(permissions: target.st_mode & 0o777)
     }
 
     /// The output's directory exists, is a directory and can be written to (the temp file goes there).
@@ -239,13 +266,12 @@ struct SafeOutput {
 
     /// Writes `bytes` to the output; see the type's discussion for the guarantees.
     func write(_ bytes: [UInt8], inputs: [String]) throws(CLIFailure) {
-        try checkWritable(inputs: inputs)
-        if path == "-" {
+        let target = try target(inputs: inputs)
+        if target == .standardOutput {
             try writeAll(fd: STDOUT_FILENO, bytes: bytes, path: path)
             return
         }
-        var target = stat()
-        if stat(path, &target) == 0 && Self.isStream(target) {
+        if target == .stream {
             let fd = open(path, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else {
                 throw CLIFailure(.cannotCreateOutput, path: path, "cannot open output: \(describe(errno))")
@@ -270,8 +296,7 @@ struct SafeOutput {
         defer { TempFileRegistry.untrack() }
         do throws(CLIFailure) {
             // A replaced file keeps its permission bits (the temp file was created 0644 less the umask).
-            var existing = stat()
-            if force && stat(path, &existing) == 0 && fchmod(fd, existing.st_mode & 0o777) != 0 {
+            if case .replaced(let permissions) = target, fchmod(fd, permissions) != 0 {
                 throw CLIFailure(.io, path: path, "cannot set the output's permissions: \(describe(errno))")
             }
             try writeAll(fd: fd, bytes: bytes, path: path)

@@ -6,7 +6,7 @@ import CaecTrain
 
 /// Options of a task-aware codec run (`caec train cifar --model cifar-task-vr`).
 struct TaskCodecOptions: ParsableArguments {
-    @Option(help: "Training classifier of the task term (never a judge; default resnet9-cifar-task).")
+    @Option(help: "Training classifier of the task term (never a judge).")
     var classifier: String = ModelRegistry.taskClassifierID
 
     @Option(

@@ -87,6 +87,9 @@ extension Tensor {
         }
         let P = H * W
         let backward = gradOutput != nil
+        // Under `GradientScope.inputOnly` (the encoder's latent search) only dInput is wanted: the parameter
+        // partials, two thirds of the backward's arithmetic, are skipped and the parameter gradients stay zero.
+        let parameterGradients = backward && !GradientScope.inputOnly
         // Per-channel parameter blocks, (C, perChannel): for each layer, matrix (out_k, in_k), bias (out_k), factor
         // (out_k, absent for the last layer). Gradient partials use the same layout and are summed in Double.
         var sizes: [Int] = []
@@ -112,7 +115,7 @@ extension Tensor {
             scratchSize += inK + outK
             offset += sizes[3 * k] + sizes[3 * k + 1] + sizes[3 * k + 2]
         }
-        var partials = [Double](repeating: 0, count: backward ? C * perChannel : 0)
+        var partials = [Double](repeating: 0, count: parameterGradients ? C * perChannel : 0)
         var dInput = [Float](repeating: 0, count: backward ? input.count : 0)
         let maxWidth = widths.max()!
         let dy = gradOutput?.data ?? []
@@ -132,7 +135,7 @@ extension Tensor {
                                         factorizedDensityChannel(
                                             c, N: N, C: C, P: P, L: L, layout: layout,
                                             parameters: flat + c * perChannel,
-                                            partials: backward ? partials! + c * perChannel : nil,
+                                            partials: parameterGradients ? partials! + c * perChannel : nil,
                                             scratchSize: scratchSize, maxWidth: maxWidth, bound: bound, x: x, out: out,
                                             dy: backward ? dy : nil, dx: backward ? dx : nil)
                                     }
@@ -145,6 +148,7 @@ extension Tensor {
         }
         guard backward else { return }
         gradients!.dInput.data = dInput
+        guard parameterGradients else { return }
         for k in 0..<L {
             let (outK, inK, layerOffset) = (widths[k + 1], widths[k], layout[5 * k + 3])
             for c in 0..<C {
@@ -161,8 +165,8 @@ extension Tensor {
         }
     }
 
-    /// One channel of `factorizedDensity`: likelihoods of its elements and, when `dy` is given, dInput and the
-    /// channel's parameter gradients (added into `partials`).
+    /// One channel of `factorizedDensity`: likelihoods of its elements and, when `dy` is given, dInput and (when
+    /// `partials` is given) the channel's parameter gradients, added into `partials`.
     @inline(__always)
     private static func factorizedDensityChannel(
         _ c: Int, N: Int, C: Int, P: Int, L: Int, layout: UnsafePointer<Int>, parameters w: UnsafePointer<Float>,
@@ -203,7 +207,7 @@ extension Tensor {
             return result
         }
         // Adds the parameter gradients of one evaluation given dL/dLogit; returns dL/dv.
-        func backLogit(_ dLogit: Float, _ store: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Double>)
+        func backLogit(_ dLogit: Float, _ store: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Double>?)
             -> Float
         {
             var current = delta
@@ -219,22 +223,22 @@ extension Tensor {
                 let matrix = w + offset
                 let bias = matrix + outK * inK
                 let t = a + inK
-                let gm = g + offset
-                let gb = gm + outK * inK
                 if hasFactors != 0 {
                     // current holds dL/da_(k+1); turn it into dL/dz_k
-                    let gf = gb + outK
                     for o in 0..<outK {
-                        gf[o] += Double(current[o] * t[o])
+                        if let g { g[offset + outK * inK + outK + o] += Double(current[o] * t[o]) }
                         current[o] *= 1 + bias[outK + o] * (1 - t[o] * t[o])
                     }
                 }
                 for i in 0..<inK { previous[i] = 0 }
                 for o in 0..<outK {
-                    gb[o] += Double(current[o])
-                    for i in 0..<inK {
-                        gm[o * inK + i] += Double(current[o] * a[i])
-                        previous[i] += matrix[o * inK + i] * current[o]
+                    for i in 0..<inK { previous[i] += matrix[o * inK + i] * current[o] }
+                }
+                if let g {
+                    let (gm, gb) = (g + offset, g + offset + outK * inK)
+                    for o in 0..<outK {
+                        gb[o] += Double(current[o])
+                        for i in 0..<inK { gm[o * inK + i] += Double(current[o] * a[i]) }
                     }
                 }
                 swap(&current, &previous)
@@ -254,7 +258,7 @@ extension Tensor {
                 let difference = su - sl
                 let likelihood = abs(difference)
                 out[base + p] = max(likelihood, bound)
-                guard let dy, let dx, let g else { continue }
+                guard let dy, let dx else { continue }
                 let gradient = dy[base + p]
                 guard likelihood >= bound || gradient < 0 else {
                     dx[base + p] = 0

@@ -42,3 +42,32 @@ import Testing
         #expect(other.0 != one.0)
     }
 }
+
+/// The factorized models' search reads the rate's gradient from a table of the density: it matches the exact
+/// gradient of the model's likelihoods within a small tolerance inside the table's range.
+@Suite struct RateGradientTableTests {
+    @Test func tableMatchesTheExactRateGradient() {
+        let model = RateDistortionModel(id: "bmshj-f-vr", n: 4, m: 3, lambdas: [0.01, 0.1])
+        var parameters = model.initialParameters(seed: 8)
+        var unused = [Float](repeating: 0, count: parameters.values.count)
+        let latent = Tensor(
+            shape: [1, 3, 2, 3], data: [-4, 0.3, 2, 7.5, -1, 0, 3, 3.2, -2.7, 0.1, 12, -6, 1, 1, 1, 0, 0, 0])
+        let table = GradientScope.$inputOnly.withValue(true) {
+            RateGradientTable(latent: latent) { grid in
+                let (p, pullback) = model.bottleneck.likelihoodsTraining(grid, qualities: [1], &parameters)
+                return (p, { pullback($0, &unused) })
+            }
+        }
+        // Points between grid nodes, inside each channel's range and its margin.
+        var sample = latent
+        for i in sample.data.indices { sample.data[i] += Float(i % 5) * 0.37 - 0.61 }
+        let pixels = 64
+        let tabulated = table.rateGradient(sample, pixels: pixels)
+        let (p, pullback) = model.bottleneck.likelihoodsTraining(sample, qualities: [1], &parameters)
+        let exact = pullback(RateDistortionModel.rateGradient(p, pixels: pixels), &unused)
+        for i in exact.data.indices {
+            let tolerance = 0.02 * max(abs(exact.data[i]), 1 / Float(pixels))
+            #expect(abs(tabulated.data[i] - exact.data[i]) <= tolerance, "element \(i)")
+        }
+    }
+}

@@ -10,7 +10,8 @@ import CaecTensor
 /// Latent refinement for the rate-distortion models by stochastic Gumbel annealing (`LatentSearch`).
 ///
 /// The gained latent `Y = y x gain.analysis[q]` is the variable. The loss is the model's own training loss on this
-/// image, `-sum log2 p_q(Y~) / pixels + lambda_q * 255^2 * MSE(g_s(Y~ x gain.synthesis[q]), x)`. The result is
+/// image, `-sum log2 p_q(Y~) / pixels + lambda_q * 255^2 * MSE(g_s(Y~ x gain.synthesis[q]), x)`, the rate's
+/// gradient read from a per-channel table of the density (`RateGradientTable`) made once per search. The result is
 /// `round(Y)`, unless the encoder's own `round(y x gain)` has the lower loss (measured with hard rounding), so
 /// refinement never makes a file worse by the model's own measure.
 extension RateDistortionModel: LatentRefining {
@@ -31,13 +32,18 @@ extension RateDistortionModel: LatentRefining {
         let initial = LatentSearch.symbols(start)
         guard iterations > 0 else { return RefinedSymbols(symbols: initial) }
 
+        let rate = GradientScope.$inputOnly.withValue(true) {
+            var (scratch, unused) = (parameters, [Float](repeating: 0, count: parameters.values.count))
+            return RateGradientTable(latent: start) { grid in
+                let (likelihoods, pullback) = bottleneck.likelihoodsTraining(grid, qualities: [q], &scratch)
+                return (likelihoods, { pullback($0, &unused) })
+            }
+        }
         let y = annealedLatent(
             from: start, synthesisGains: synthesisGains, lambda: lambdas[q], image: image, width: width,
             height: height, iterations: iterations, seed: seed, learningRate: Self.refinementLearningRate, parameters,
-            rateGradient: { sample, _, pixels, scratch, parameterGradients in
-                let (likelihoods, pullback) = bottleneck.likelihoodsTraining(sample, qualities: [q], &scratch)
-                return pullback(Self.rateGradient(likelihoods, pixels: pixels), &parameterGradients)
-            }, progress: progress)
+            rateGradient: { sample, _, pixels, _, _ in rate.rateGradient(sample, pixels: pixels) },
+            progress: progress)
         let chosen = LatentSearch.lowestLoss([initial, LatentSearch.symbols(y)]) { symbols in
             let latent = Tensor(shape: y.shape, data: symbols.map(Float.init))
             let bits = LatentSearch.bits(bottleneck.likelihoods(latent, quality: q, parameters))

@@ -22,33 +22,38 @@ package enum TaskCodecFigures {
         package var quality: Int
         package var bpp: Double
         package var psnr: Double
-        /// In [0, 1].
-        package var agreement: Double
+        /// In [0, 1]; nil where the quality was not judged.
+        package var agreement: Double?
     }
 
     /// Images per model call.
     static let batchSize = 250
 
-    /// The figures of `model` with `parameters` on the first `count` images of `images`, judged by `judge`.
+    /// The figures of `model` with `parameters` on the first `count` images of `images` at `qualities` (1-based;
+    /// all by default), agreement where `judged` holds the quality (all by default), judged by `judge`.
     package static func measure(
         model: RateDistortionModel, _ parameters: Parameters, judge: Classifier, _ judgeParameters: Parameters,
-        images: CIFAR10.Batch, count: Int
+        images: CIFAR10.Batch, count: Int, qualities: [Int]? = nil, judged: Set<Int>? = nil
     ) -> [Row] {
         precondition(count > 0 && count <= images.count, "TaskCodecFigures: \(count) of \(images.count) images")
+        let qualities = qualities ?? Array(1...model.qualities)
+        let judged = judged ?? Set(qualities)
         let pixels = 3 * CIFAR10.side * CIFAR10.side
-        var sums = [(bits: Double, psnr: Double, agreeing: Int)](repeating: (0, 0, 0), count: model.qualities)
+        var sums = [(bits: Double, psnr: Double, agreeing: Int)](repeating: (0, 0, 0), count: qualities.count)
         for start in stride(from: 0, to: count, by: batchSize) {
             let end = min(count, start + batchSize)
             let x = Tensor(
                 shape: [end - start, 3, CIFAR10.side, CIFAR10.side],
                 data: images.planes[start * pixels..<end * pixels].map { Float($0) * (1 / 255) })
             let original = Classifier.predictions(judge.evaluationLogits(x, judgeParameters))
-            for q in 0..<model.qualities {
-                var (reconstruction, bits) = model.reconstruct(x, quality: q, parameters)
+            for (slot, quality) in qualities.enumerated() {
+                var (reconstruction, bits) = model.reconstruct(x, quality: quality - 1, parameters)
                 for i in reconstruction.data.indices {
                     reconstruction.data[i] = (min(max(reconstruction.data[i], 0), 1) * 255).rounded() / 255
                 }
-                let answers = Classifier.predictions(judge.evaluationLogits(reconstruction, judgeParameters))
+                let answers =
+                    judged.contains(quality)
+                    ? Classifier.predictions(judge.evaluationLogits(reconstruction, judgeParameters)) : nil
                 for i in 0..<(end - start) {
                     var squares: Double = 0
                     for k in i * pixels..<(i + 1) * pixels {
@@ -56,16 +61,17 @@ package enum TaskCodecFigures {
                         squares += d * d
                     }
                     // An exact reconstruction counts as 100 dB, as `caec compare` caps it.
-                    sums[q].psnr += squares == 0 ? 100 : min(100, 10 * log10(Double(pixels) / squares))
-                    sums[q].bits += bits[i]
-                    if answers[i] == original[i] { sums[q].agreeing += 1 }
+                    sums[slot].psnr += squares == 0 ? 100 : min(100, 10 * log10(Double(pixels) / squares))
+                    sums[slot].bits += bits[i]
+                    if let answers, answers[i] == original[i] { sums[slot].agreeing += 1 }
                 }
             }
         }
-        return sums.enumerated().map { q, sum in
+        return zip(qualities, sums).map { quality, sum in
             Row(
-                quality: q + 1, bpp: sum.bits / Double(count * CIFAR10.side * CIFAR10.side),
-                psnr: sum.psnr / Double(count), agreement: Double(sum.agreeing) / Double(count))
+                quality: quality, bpp: sum.bits / Double(count * CIFAR10.side * CIFAR10.side),
+                psnr: sum.psnr / Double(count),
+                agreement: judged.contains(quality) ? Double(sum.agreeing) / Double(count) : nil)
         }
     }
 
@@ -76,8 +82,7 @@ package enum TaskCodecFigures {
                 [
                     ("test\(count)_bpp_q\(row.quality)", "\(row.bpp)"),
                     ("test\(count)_psnr_q\(row.quality)", "\(row.psnr)"),
-                    ("test\(count)_agreement_q\(row.quality)", "\(row.agreement)"),
-                ]
+                ] + (row.agreement.map { [("test\(count)_agreement_q\(row.quality)", "\($0)")] } ?? [])
             }
     }
 }

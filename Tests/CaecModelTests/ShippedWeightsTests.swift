@@ -90,4 +90,35 @@ import Testing
         let (judge, _) = try Self.load("resnet9-cifar")
         #expect(task.metadata("seed") != nil && task.metadata("seed") != judge.metadata("seed"))
     }
+
+    /// `cifar-task-vr`'s shipped weights reproduce the figures recorded when it shipped (`caec train cifar
+    /// --codec-eval`: `TaskCodecFigures` on the first 1,000 test images, judged by `resnet9-cifar`): rate within
+    /// 0.5%, PSNR within 0.02 dB, agreement within 0.3 points (kernels may differ in the last bits between
+    /// machines, moving a rounding or a near-tie). Four of the eight qualities, agreement at quality 3 only: each
+    /// judged quality costs a pass of the judge over 1,000 images, about a minute in a debug build.
+    @Test func taskCodecReproducesItsRecordedFigures() throws {
+        let id = ModelRegistry.taskCodecIDs[0]
+        let file = try WeightsFile(parsing: Golden.required("Models/\(id).caew"))
+        let model = try #require(ModelRegistry.rateDistortion(id))
+        let parameters = try Parameters(loading: file, modelID: id, specs: model.parameterSpecs)
+        let judgeID = try #require(file.metadata("test1000_judge"))
+        #expect(ModelRegistry.judgeClassifierIDs.contains(judgeID))
+        let (_, judgeParameters) = try Self.load(judgeID)
+        let rows = TaskCodecFigures.measure(
+            model: model, parameters, judge: ModelRegistry.classifier(judgeID)!, judgeParameters,
+            images: try Self.testImages(), count: Self.sliceRecords, qualities: [1, 3, 5, 8], judged: [3])
+        #expect(
+            rows.map(\.quality) == [1, 3, 5, 8] && rows.map { $0.agreement != nil } == [false, true, false, false])
+        for row in rows {
+            let q = row.quality
+            let bpp = try #require(file.metadata("test1000_bpp_q\(q)").flatMap(Double.init))
+            let psnr = try #require(file.metadata("test1000_psnr_q\(q)").flatMap(Double.init))
+            #expect(abs(row.bpp - bpp) <= 0.005 * bpp, "q\(q) bpp \(row.bpp), recorded \(bpp)")
+            #expect(abs(row.psnr - psnr) <= 0.02, "q\(q) PSNR \(row.psnr), recorded \(psnr)")
+            if let measured = row.agreement {
+                let agreement = try #require(file.metadata("test1000_agreement_q\(q)").flatMap(Double.init))
+                #expect(abs(measured - agreement) <= 0.003, "q\(q) agreement \(measured), recorded \(agreement)")
+            }
+        }
+    }
 }

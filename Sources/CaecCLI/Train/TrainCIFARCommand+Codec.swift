@@ -90,6 +90,7 @@ struct CIFARCodecTraining {
             "caec train cifar --model \(run.model) --classifier \(task.classifier) --beta \(task.beta) \(budgetText) "
             + "--batch \(configuration.batchSize) --lr \(configuration.learningRate) --seed \(run.seed)"
             + (cifar.limit.map { " --limit \($0)" } ?? "")
+            + (task.initFrom.map { " --init-from \($0)" } ?? "")
         let (runDirectory, checkpointPath) = try run.prepareRunDirectory()
         var data = try DataLocator.loadCIFAR(
             try DataLocator.cifarDirectory(cifar.data), files: CIFAR10.trainingFiles)
@@ -169,7 +170,7 @@ extension CIFARCodecTraining {
         for row in rows {
             print(
                 "q\(row.quality)       \(NumberFormat.fixed(row.bpp, 4))           \(NumberFormat.fixed(row.psnr, 3)) dB  "
-                    + "\(NumberFormat.fixed(100 * row.agreement, 1))%")
+                    + (row.agreement.map { "\(NumberFormat.fixed(100 * $0, 1))%" } ?? "-"))
         }
         return TaskCodecFigures.metadata(rows, count: count, judgeID: Self.figureJudge)
     }

@@ -36,3 +36,13 @@ void caec_imageio_free_decoded(caec_decoded_image *image) {
     image->pixels = image->exif = image->icc = image->xmp = NULL;
     image->exif_size = image->icc_size = image->xmp_size = 0;
 }
+
+int caec_imageio_hand_over(int status, uint8_t *buffer, size_t size, caec_encoded_data *out) {
+    if (status == CAEC_IMAGEIO_OK) {
+        out->data = buffer;
+        out->size = size;
+    } else {
+        free(buffer);
+    }
+    return status;
+}

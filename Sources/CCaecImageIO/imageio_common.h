@@ -17,6 +17,9 @@ int caec_imageio_admits(const caec_read_options *options, uint64_t width, uint64
 /// Frees every buffer of a decoded image (pixels, EXIF, ICC, XMP) and clears the pointers.
 void caec_imageio_free_decoded(caec_decoded_image *image);
 
+/// Ends an encoder: on success `out` takes `buffer` (`size` bytes), otherwise the buffer is freed. Returns `status`.
+int caec_imageio_hand_over(int status, uint8_t *buffer, size_t size, caec_encoded_data *out);
+
 /// An ICC profile (v2, matrix/TRC, made with lcms2) equivalent to a PNG's gAMA and cHRM chunks: transfer curve
 /// `linear = encoded^(1 / (gama / 100000))` (the sRGB curve when `gama` is 0, i.e. absent), primaries and white
 /// point from `chrm` (white x, y, red x, y, green x, y, blue x, y, each times 100000) or sRGB's when NULL. NULL when

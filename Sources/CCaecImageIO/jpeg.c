@@ -394,18 +394,23 @@ static void caec_jpeg_write_app1(caec_jpeg_writer *writer, const char *prefix, s
     for (size_t i = 0; i < size; i++) jpeg_write_m_byte(cinfo, data[i]);
 }
 
-static int caec_jpeg_encode(caec_jpeg_writer *writer, const uint8_t *pixels, uint32_t width, uint32_t height,
-                            int quality, caec_jpeg_subsampling subsampling, const caec_write_metadata *metadata) {
-    int gray = metadata != NULL && metadata->gray;
-    if (setjmp(writer->error.jump)) return writer->error.status;
+/// Creates the writer's compressor into its memory buffer for a width x height image; call after its setjmp.
+static struct jpeg_compress_struct *caec_jpeg_begin(caec_jpeg_writer *writer, uint32_t width, uint32_t height) {
     struct jpeg_compress_struct *cinfo = &writer->cinfo;
     cinfo->err = &writer->error.manager;
     writer->created = 1;
     jpeg_create_compress(cinfo);
     jpeg_mem_dest(cinfo, &writer->buffer, &writer->size);
-
     cinfo->image_width = width;
     cinfo->image_height = height;
+    return cinfo;
+}
+
+static int caec_jpeg_encode(caec_jpeg_writer *writer, const uint8_t *pixels, uint32_t width, uint32_t height,
+                            int quality, caec_jpeg_subsampling subsampling, const caec_write_metadata *metadata) {
+    int gray = metadata != NULL && metadata->gray;
+    if (setjmp(writer->error.jump)) return writer->error.status;
+    struct jpeg_compress_struct *cinfo = caec_jpeg_begin(writer, width, height);
     cinfo->input_components = gray ? 1 : 3;
     cinfo->in_color_space = gray ? JCS_GRAYSCALE : JCS_RGB;
     jpeg_set_defaults(cinfo);  // YCbCr (or one gray component), 4:2:0 (luma sampled 2x2), baseline
@@ -444,14 +449,7 @@ static int caec_jpeg_encode(caec_jpeg_writer *writer, const uint8_t *pixels, uin
 static int caec_jpeg_encode_cmyk(caec_jpeg_writer *writer, const uint8_t *samples, uint32_t width, uint32_t height,
                                  int quality, caec_jpeg_cmyk_coding coding, const uint8_t *icc, size_t icc_size) {
     if (setjmp(writer->error.jump)) return writer->error.status;
-    struct jpeg_compress_struct *cinfo = &writer->cinfo;
-    cinfo->err = &writer->error.manager;
-    writer->created = 1;
-    jpeg_create_compress(cinfo);
-    jpeg_mem_dest(cinfo, &writer->buffer, &writer->size);
-
-    cinfo->image_width = width;
-    cinfo->image_height = height;
+    struct jpeg_compress_struct *cinfo = caec_jpeg_begin(writer, width, height);
     cinfo->input_components = 4;
     cinfo->in_color_space = JCS_CMYK;
     jpeg_set_defaults(cinfo);
@@ -485,13 +483,7 @@ int caec_jpeg_write_cmyk(const uint8_t *samples, uint32_t width, uint32_t height
     int status = caec_jpeg_encode_cmyk(&writer, samples, width, height, quality, coding, icc, icc_size);
 
     if (writer.created) jpeg_destroy_compress(&writer.cinfo);
-    if (status == CAEC_IMAGEIO_OK) {
-        out->data = writer.buffer;
-        out->size = writer.size;
-    } else {
-        free(writer.buffer);
-    }
-    return status;
+    return caec_imageio_hand_over(status, writer.buffer, writer.size, out);
 }
 
 int caec_jpeg_write(const uint8_t *pixels, uint32_t width, uint32_t height, int quality,
@@ -506,11 +498,5 @@ int caec_jpeg_write(const uint8_t *pixels, uint32_t width, uint32_t height, int 
 
     if (writer.created) jpeg_destroy_compress(&writer.cinfo);
     free(writer.gray);
-    if (status == CAEC_IMAGEIO_OK) {
-        out->data = writer.buffer;
-        out->size = writer.size;
-    } else {
-        free(writer.buffer);
-    }
-    return status;
+    return caec_imageio_hand_over(status, writer.buffer, writer.size, out);
 }

@@ -530,11 +530,5 @@ int caec_png_write(const uint8_t *pixels, uint32_t width, uint32_t height, int c
     free(writer.rows);
     free(writer.gray);
     free(writer.xmp);
-    if (status == CAEC_IMAGEIO_OK) {
-        out->data = writer.buffer;
-        out->size = writer.size;
-    } else {
-        free(writer.buffer);
-    }
-    return status;
+    return caec_imageio_hand_over(status, writer.buffer, writer.size, out);
 }

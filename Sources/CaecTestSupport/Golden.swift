@@ -25,7 +25,7 @@ public enum Golden {
         if isRecording {
             try? FileManager.default.createDirectory(
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: url.path, contents: Data(actual()))
+            _ = FileManager.default.createFile(atPath: url.path, contents: Data(actual()))
             Issue.record(
                 "recorded golden \(relativePath); run again without CAEC_RECORD_GOLDENS", sourceLocation: sourceLocation
             )

@@ -188,6 +188,18 @@ import Testing
         let three = try Self.encode([Self.odd, Self.horse, directory.path("x.cae")])
         #expect(three.status == 64)
         #expect(try directory.contents().sorted() == ["made", "odd-97x61.jpg"])
+        // Several inputs and -o an existing file: the file is not a folder (it is not missing), and stays as it was.
+        let file = directory.path("odd-97x61.jpg")
+        let before = try Data(contentsOf: URL(fileURLWithPath: file))
+        let onFile = try Self.encode([Self.odd, Self.horse, "-o", file])
+        #expect(onFile.status == 73)
+        #expect(
+            onFile.stderr == "caec: error: \(file): is a file, not a folder: several inputs need an output folder\n")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == before)
+        // A classifier is a model caec knows, but not one that codes images.
+        let classifier = try Self.encode([Self.odd, directory.path("c.cae"), "--model", "lenet5"])
+        #expect(classifier.status == 64)
+        #expect(classifier.stderr.contains("'lenet5' is a classifier, not a codec; codec models: "))
     }
 
     /// -o FILE is the positional output; --quiet prints nothing; decode -v prints size, model, bytes, bpp, time.

@@ -37,7 +37,11 @@ enum FileJobs {
         if !isDirectory(output) {
             // A name ending in / asks for a folder: make it (its parent must exist), as `mkdir` would.
             guard output.hasSuffix("/") else {
-                throw CLIFailure(.cannotCreateOutput, path: output, "output folder does not exist")
+                let problem =
+                    POSIX.exists(output)
+                    ? "is a file, not a folder: several inputs need an output folder"
+                    : "output folder does not exist"
+                throw CLIFailure(.cannotCreateOutput, path: output, problem)
             }
             if let reason = POSIX.makeDirectory(output, mode: 0o777) {
                 throw CLIFailure(.cannotCreateOutput, path: output, "cannot create the output folder: \(reason)")

@@ -18,7 +18,7 @@ package enum CAEFormatError: Error, Equatable, CustomStringConvertible {
 
     package var description: String {
         switch self {
-        case .empty: "empty file"
+        case .empty: "empty input (0 bytes)"
         case .badSignature: "not a .cae file (bad signature)"
         case .unsupportedVersion(let major, let newest):
             ".cae version \(major).x is newer than this caec reads (\(newest).x): upgrade caec"

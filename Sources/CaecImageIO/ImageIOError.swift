@@ -41,8 +41,10 @@ public enum ImageIOError: Error, Equatable, CustomStringConvertible {
         case .unsupportedProcess(let format, let process):
             "unsupported \(format) process: \(process)"
         case .tooLarge(let width, let height, let limits):
-            "image is \(width)x\(height), over the limit of \(limits.maxWidth)x\(limits.maxHeight) and "
-                + "\(limits.maxPixels) pixels (see --max-pixels)"
+            width > limits.maxWidth || height > limits.maxHeight
+                ? "image is \(width)x\(height), over the limit of \(limits.maxWidth)x\(limits.maxHeight) (see --max-side)"
+                : "image is \(width)x\(height) = \(width * height) pixels, over the limit of \(limits.maxPixels) pixels "
+                    + "(see --max-pixels)"
         case .unsupportedColorSpace(let name):
             "unsupported colour space (\(name))"
         case .outOfMemory(let detail):

@@ -177,6 +177,10 @@ import Testing
         let clash = try Self.encode([Self.odd, jpeg, "-o", directory.path("")])
         #expect(clash.status == 64)
         #expect(clash.stderr.contains("would both be written to"))
+        // Refused the same way with a folder to create: the folder is not left behind.
+        let clashNew = try Self.encode([Self.odd, jpeg, "-o", directory.path("clash") + "/"])
+        #expect(clashNew.status == 64)
+        #expect(!FileManager.default.fileExists(atPath: directory.path("clash")))
         // A name ending in / is created when its parent exists; a missing parent is an output error.
         let created = try Self.encode([Self.odd, "-o", directory.path("made") + "/"])
         #expect(created.status == 0, "\(created.stderr)")

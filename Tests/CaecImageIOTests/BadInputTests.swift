@@ -98,7 +98,11 @@ import Testing
         (.corrupt(format: .jpeg, detail: "Bogus marker length"), "corrupt JPEG data: Bogus marker length"),
         (
             .tooLarge(width: 100_000, height: 100_000, limits: .default),
-            "image is 100000x100000, over the limit of 16384x16384 and 67108864 pixels (see --max-pixels)"
+            "image is 100000x100000, over the limit of 16384x16384 (see --max-side)"
+        ),
+        (
+            .tooLarge(width: 10_000, height: 10_000, limits: .default),
+            "image is 10000x10000 = 100000000 pixels, over the limit of 67108864 pixels (see --max-pixels)"
         ),
         (.unsupportedColorSpace("2 components"), "unsupported colour space (2 components)"),
         (.outOfMemory(detail: "cannot allocate 9x9 pixels"), "out of memory: cannot allocate 9x9 pixels"),

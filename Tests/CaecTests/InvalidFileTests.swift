@@ -33,7 +33,7 @@ import Testing
         let headerLength = try CAEReader.peek(good).payloadOffset
         var bytes = good
         switch name {
-        case "empty": return ([], .invalidFile, "empty file")
+        case "empty": return ([], .invalidFile, "empty input (0 bytes)")
         case "truncated-1": return ([0xCA], .invalidFile, "truncated header")
         case "truncated-header": return (Array(good[0..<6]), .invalidFile, "truncated header")
         case "truncated-payload": return (Array(good[0..<headerLength + 10]), .invalidFile, "truncated payload")

@@ -34,18 +34,13 @@ enum FileJobs {
         guard output != "-" else {
             throw CLIFailure(.usage, path: nil, "several inputs cannot all be written to standard output")
         }
-        if !isDirectory(output) {
-            // A name ending in / asks for a folder: make it (its parent must exist), as `mkdir` would.
-            guard output.hasSuffix("/") else {
-                let problem =
-                    POSIX.exists(output)
-                    ? "is a file, not a folder: several inputs need an output folder"
-                    : "output folder does not exist"
-                throw CLIFailure(.cannotCreateOutput, path: output, problem)
-            }
-            if let reason = POSIX.makeDirectory(output, mode: 0o777) {
-                throw CLIFailure(.cannotCreateOutput, path: output, "cannot create the output folder: \(reason)")
-            }
+        let folderExists = isDirectory(output)
+        if !folderExists && !output.hasSuffix("/") {
+            let problem =
+                POSIX.exists(output)
+                ? "is a file, not a folder: several inputs need an output folder"
+                : "output folder does not exist"
+            throw CLIFailure(.cannotCreateOutput, path: output, problem)
         }
         var jobs: [FileJob] = []
         var inputOf: [String: String] = [:]
@@ -60,6 +55,11 @@ enum FileJobs {
             }
             inputOf[target] = input
             jobs.append(FileJob(input: input, output: target))
+        }
+        // A name ending in / asks for a folder: make it (its parent must exist), as `mkdir` would; only once the
+        // jobs are known to be valid, so that a refused command leaves nothing behind.
+        if !folderExists, let reason = POSIX.makeDirectory(output, mode: 0o777) {
+            throw CLIFailure(.cannotCreateOutput, path: output, "cannot create the output folder: \(reason)")
         }
         return jobs
     }

@@ -3,7 +3,9 @@ import ArgumentParser
 /// `--models DIR`: the folder of `<model-id>.caew` files, shared by every command that loads models.
 struct ModelsOption: ParsableArguments {
     @Option(
-        help: "Models folder (default: $CAEC_MODELS, else Models/ beside the executable or here).",
+        help: ArgumentHelp(
+            "Models folder (default: $CAEC_MODELS, else Models/ or share/caec/Models/ beside or above the "
+                + "executable, as PREFIX/share/caec/Models/ after scripts/install, else ./Models/)."),
         completion: .directory)
     var models: String?
 

@@ -21,6 +21,11 @@ typedef char *(*string_fn)(void);
 
 static caec_blas_info blas_info;
 static sgemm_fn blas_sgemm;
+// LAPACK's dsyev from the same library (OpenBLAS ships LAPACK); the two trailing arguments are the hidden lengths
+// of the character arguments that gfortran-built LAPACK expects (ignored by a C-built one).
+typedef void (*dsyev_fn)(const char *, const char *, const int *, double *, const int *, double *, double *,
+                         const int *, int *, size_t, size_t);
+static dsyev_fn lapack_dsyev;
 static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
 
 static void copy_string(char *destination, size_t capacity, const char *source) {
@@ -148,6 +153,7 @@ static void load_once(void) {
         }
     }
     blas_sgemm = (sgemm_fn)dlsym(handle, "cblas_sgemm");
+    lapack_dsyev = (dsyev_fn)dlsym(handle, "dsyev_");
     set_threads_fn set_num_threads = (set_threads_fn)dlsym(handle, "openblas_set_num_threads");
     string_fn corename = (string_fn)dlsym(handle, "openblas_get_corename");
     string_fn config = (string_fn)dlsym(handle, "openblas_get_config");
@@ -176,4 +182,18 @@ void caec_blas_sgemm(int transpose_a, int transpose_b, int m, int n, int k, floa
                      const float *b, int ldb, float beta, float *c, int ldc) {
     blas_sgemm(CBLAS_ROW_MAJOR, transpose_a ? CBLAS_TRANS : CBLAS_NO_TRANS, transpose_b ? CBLAS_TRANS : CBLAS_NO_TRANS,
                m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+int caec_lapack_dsyev(int n, double *a, double *eigenvalues) {
+    if (!caec_blas_load()->loaded || !lapack_dsyev) return CAEC_LAPACK_MISSING;
+    int info = 0, query_size = -1;
+    double query = 0;
+    lapack_dsyev("V", "U", &n, a, &n, eigenvalues, &query, &query_size, &info, 1, 1);
+    if (info != 0) return info;
+    int work_size = (int)query > 3 * n ? (int)query : 3 * n;
+    double *work = malloc(sizeof(double) * (size_t)work_size);
+    if (!work) return CAEC_LAPACK_MISSING - 1;
+    lapack_dsyev("V", "U", &n, a, &n, eigenvalues, work, &work_size, &info, 1, 1);
+    free(work);
+    return info;
 }

@@ -35,6 +35,21 @@ enum BLAS {
     }
 }
 
+/// LAPACK routines from the same OpenBLAS (caec_lapack_dsyev in Sources/CCaecBLAS).
+package enum LAPACK {
+    /// The eigen-decomposition of the symmetric `n` x `n` matrix `matrix` (row-major; symmetric, so the layout does
+    /// not matter) by LAPACK's dsyev: eigenvalues in ascending order and the unit eigenvector of each, in the same
+    /// order. Nil if OpenBLAS or its dsyev cannot be loaded or dsyev does not converge.
+    package static func symmetricEigen(_ matrix: [Double], n: Int) -> (values: [Double], vectors: [[Double]])? {
+        precondition(n > 0 && matrix.count == n * n, "symmetricEigen: \(matrix.count) values for \(n) x \(n)")
+        var a = matrix
+        var values = [Double](repeating: 0, count: n)
+        let info = caec_lapack_dsyev(Int32(n), &a, &values)
+        guard info == 0 else { return nil }
+        return (values, (0..<n).map { Array(a[$0 * n..<($0 + 1) * n]) })
+    }
+}
+
 /// The BLAS caec runs on and the processor it runs on, as `caec --version` and `caec bench` print them.
 ///
 /// caec loads OpenBLAS itself at first use (Sources/CCaecBLAS/include/caec_blas.h): it reads the instruction sets

@@ -14,7 +14,9 @@ package protocol Optimizer: Sendable {
 /// `Adam` lives in CaecModel (the encoder's latent search uses it too); here it is one of the optimisers.
 extension Adam: Optimizer {}
 
-/// SGD with momentum (PyTorch's convention: `b = mu b + g + wd p`, `p -= lr b`; Nesterov uses `g + mu b`).
+/// SGD with momentum (PyTorch's convention: `b = mu b + g + wd p`, `p -= lr b`; Nesterov uses `g + mu b`). A mask
+/// value `k` other than 1 scales the float's rate by `k` and its weight decay by `1 / k`, so that the decay's pull
+/// `lr wd p` stays that of the other parameters (airbench's "bias scaler"); `k = 0` leaves the float as it is.
 package struct SGD: Optimizer {
     package var momentum: Float
     package var weightDecay: Float
@@ -38,9 +40,9 @@ package struct SGD: Optimizer {
                 mask.withUnsafeBufferPointer { k in
                     velocity.withUnsafeMutableBufferPointer { b in
                         for i in 0..<p.count where k[i] != 0 {
-                            let gradient = g[i] + decay * p[i]
+                            let gradient = g[i] + (k[i] == 1 ? decay : decay / k[i]) * p[i]
                             b[i] = mu * b[i] + gradient
-                            p[i] -= learningRate * (nesterov ? gradient + mu * b[i] : b[i])
+                            p[i] -= learningRate * k[i] * (nesterov ? gradient + mu * b[i] : b[i])
                         }
                     }
                 }

@@ -17,11 +17,37 @@ package struct TrainingConfiguration: Sendable, Equatable {
     package var seed: UInt64 = 1
     /// Mean training loss is reported every this many steps.
     package var logEvery: Int = 20
+    /// Learning-rate factors of parameter groups: every parameter whose name ends with a group's suffix steps at
+    /// `factor` times the rate (0 keeps it at its initial value); the first matching group applies.
+    package var parameterScales: [ParameterScale] = []
 
     package init(epochs: Int, batchSize: Int, learningRate: Float) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
+    }
+}
+
+/// A learning-rate factor for the parameters whose names end with `suffix` (`TrainingConfiguration.parameterScales`).
+package struct ParameterScale: Sendable, Equatable {
+    package var suffix: String
+    package var factor: Float
+
+    package init(suffix: String, factor: Float) {
+        self.suffix = suffix
+        self.factor = factor
+    }
+
+    /// `parameters`' trainable mask with each group's factor applied: the optimiser's per-float rate factors.
+    package static func mask(_ parameters: Parameters, scales: [ParameterScale]) -> [Float] {
+        var mask = parameters.trainableMask
+        guard !scales.isEmpty else { return mask }
+        for spec in parameters.specs where spec.kind == .parameter {
+            guard let scale = scales.first(where: { spec.name.hasSuffix($0.suffix) }) else { continue }
+            let offset = parameters.offset(of: spec.name)
+            for i in offset..<offset + spec.count { mask[i] *= scale.factor }
+        }
+        return mask
     }
 }
 
@@ -83,7 +109,7 @@ package struct Trainer {
         var state = state
         let plan = BatchPlan(count: data.count, batchSize: configuration.batchSize, seed: configuration.seed)
         let totalSteps = plan.batchesPerEpoch * configuration.epochs
-        let mask = state.parameters.trainableMask
+        let mask = ParameterScale.mask(state.parameters, scales: configuration.parameterScales)
         while state.epoch < configuration.epochs {
             let epoch = state.epoch
             let order = plan.order(epoch: epoch)

@@ -59,7 +59,7 @@ import Testing
         #expect(abs(mse - recorded) <= recorded * 0.01, "MSE \(mse), recorded \(recorded)")
     }
 
-    @Test(arguments: ["lenet5", "resnet9-cifar", "resnet9-cifar-task"])
+    @Test(arguments: ["lenet5", "resnet9-cifar", "resnet9-cifar-task", "airbench-cifar"])
     func classifierReproducesItsRecordedAccuracy(id: String) throws {
         let (file, parameters) = try Self.load(id)
         let recorded = try #require(file.metadata("test1000_accuracy").flatMap(Double.init))

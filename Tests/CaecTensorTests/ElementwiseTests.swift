@@ -44,6 +44,22 @@ import Testing
         expectGradient(dx, of: forward, at: [x], which: 0, weights: dy)
     }
 
+    @Test func gelu() {
+        var random = SeededRandom(seed: 1250)
+        let x = randomTensor([2, 3, 5, 7], &random, in: -5..<5)
+        let y = Tensor.gelu(x, path: .reference)
+        // erff and expf against erf and exp in Float64: a few ulps.
+        expectClose(Tensor.gelu(x, path: .fast).data, y.data, maxAbs: 2e-6)
+        // x Phi(x) at 1 and -1: Phi(1) = 0.841344746.
+        let known = Tensor.gelu(Tensor(shape: [3], data: [1, -1, 0]), path: .fast).data
+        expectClose(known, [0.841_344_7, -0.158_655_25, 0], maxAbs: 1e-6)
+        let dy = randomTensor(x.shape, &random)
+        let dx = Tensor.geluBackward(dy, input: x, path: .reference)
+        expectClose(Tensor.geluBackward(dy, input: x, path: .fast).data, dx.data, maxAbs: 2e-6)
+        let forward = { (t: [Tensor]) in Tensor.gelu(t[0], path: .reference) }
+        expectGradient(dx, of: forward, at: [x], which: 0, weights: dy)
+    }
+
     @Test(arguments: [[4, 7], [3, 2, 3, 2], [1, 1]])
     func linear(inputShape: [Int]) {
         var random = SeededRandom(seed: 1300 + UInt64(inputShape.count))

@@ -9,7 +9,7 @@ import Testing
     ///   dec 16 x 32 x 32 + 64 x 16 x 32 + 256 x 16 x 16 + 1024 x 3 x 16;
     /// - bmshj-f-vr (N = 64, M = 128, 5x5 stride 2): analysis 256 x 64 x 3 x 25 + 64 x 64 x 64 x 25
     ///   + 16 x 64 x 64 x 25 + 4 x 128 x 64 x 25 and GDN 64^2 x (256 + 64 + 16); synthesis the same mirrored;
-    /// - resnet9-cifar: the formula of `Classifier.cifarResNet`.
+    /// - resnet9-cifar: the formula of `Classifier.cifarResNet`; airbench-cifar that of `Classifier.airbench`.
     @Test(arguments: [
         ("lenet5", 28 * 28 * 6 * 3 * 25 + 10 * 10 * 16 * 6 * 25 + 400 * 120 + 120 * 84 + 84 * 10),
         (
@@ -21,6 +21,12 @@ import Testing
         ("bmshj-f-vr", 2 * (25 * (256 * 64 * 3 + 64 * 64 * 64 + 16 * 64 * 64 + 4 * 128 * 64) + 4096 * (256 + 64 + 16))),
         ("resnet9-cifar", 95_259_136),
         ("resnet9-cifar-task", 24_036_608),
+        // Classifier.airbench's formula at widths (64, 256, 256).
+        (
+            "airbench-cifar",
+            961 * (12 * 24 + 9 * 24 * 64) + 225 * (9 * 64 * 64 + 9 * 64 * 256) + 49 * (9 * 256 * 256 + 9 * 256 * 256)
+                + 9 * (9 * 256 * 256) + 10 * 256
+        ),
     ])
     func perImage(id: String, expected: Int) {
         #expect(MultiplyAccumulates.perImage(modelID: id) == expected)

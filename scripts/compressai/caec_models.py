@@ -493,6 +493,22 @@ class _ConvBN(nn.Module):
         return F.relu(self.bn(F.max_pool2d(x, 2) if self.pool else x))
 
 
+class _AirbenchGroup(nn.Module):
+    """conv3x3 (no bias) -> maxpool2 -> BatchNorm -> GELU -> conv3x3 -> BatchNorm -> GELU, keys `conv1.weight`,
+    `bn1.*`, `conv2.weight`, `bn2.*` (BatchNorm eps 1e-12; caec's momentum 0.4 is PyTorch's momentum 0.4)."""
+
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout, eps=1e-12, momentum=0.4)
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout, eps=1e-12, momentum=0.4)
+
+    def forward(self, x):
+        x = F.gelu(self.bn1(F.max_pool2d(self.conv1(x), 2)))
+        return F.gelu(self.bn2(self.conv2(x)))
+
+
 class CifarClassifier(_CifarInterchange):
     """caec's CIFAR-10 classifiers (Sources/CaecModel/Models/Classifier.swift), pixels in [0, 1] to 10 logits:
 
@@ -502,10 +518,13 @@ class CifarClassifier(_CifarInterchange):
       added to their input), layer2 (+pool), layer3 (+pool), res3, maxpool4, fc, x 0.125 (keys `prep.conv.weight`,
       `prep.bn.{weight,bias,running_mean,running_var}`, `res1.0.conv.weight`, ..., `fc.weight`); BatchNorm as
       PyTorch's (`eval()` uses the running statistics, as caec's inference does). Its recorded accuracy uses the
-      test-time flip: `evaluation_logits`."""
+      test-time flip: `evaluation_logits`.
+    - `airbench-cifar`: Jordan's airbench94 network at widths (64, 256, 256): `whiten` (conv2x2 3->24, no padding,
+      bias) and GELU, then `block1`..`block3` (`_AirbenchGroup`), maxpool3, fc, x 1/9; test-time flip."""
 
     FAMILY = "classifier"
     RESNET9_WIDTHS = (32, 64, 128, 256)
+    AIRBENCH_WIDTHS = (64, 256, 256)
 
     def __init__(self, arch="lenet5"):
         super().__init__()
@@ -525,6 +544,13 @@ class CifarClassifier(_CifarInterchange):
             self.res3 = nn.Sequential(_ConvBN(w3, w3), _ConvBN(w3, w3))
             self.fc = nn.Linear(w3, 10)
             self.test_time_flip = True
+        elif arch == "airbench-cifar":
+            w1, w2, w3 = self.AIRBENCH_WIDTHS
+            self.whiten = nn.Conv2d(3, 24, 2, bias=True)
+            self.block1, self.block2 = _AirbenchGroup(24, w1), _AirbenchGroup(w1, w2)
+            self.block3 = _AirbenchGroup(w2, w3)
+            self.fc = nn.Linear(w3, 10)
+            self.test_time_flip = True
         else:
             raise ValueError(f"unknown classifier {arch!r}")
 
@@ -534,6 +560,9 @@ class CifarClassifier(_CifarInterchange):
             x = F.max_pool2d(F.relu(self.conv2(x)), 2)
             x = F.relu(self.fc1(x.flatten(1)))
             return self.fc3(F.relu(self.fc2(x)))
+        if self.ARCH == "airbench-cifar":
+            x = self.block3(self.block2(self.block1(F.gelu(self.whiten(x)))))
+            return self.fc(F.max_pool2d(x, 3).flatten(1)) * (1.0 / 9)
         x = self.layer1(self.prep(x))
         x = x + self.res1(x)
         x = self.layer3(self.layer2(x))
@@ -550,7 +579,7 @@ FAMILIES = {
     "bmshj-f-vr": BmshjFactorizedVR, "bmshj2018-factorized": BmshjFactorizedVR,
     "bmshj-hp-vr": BmshjHyperpriorVR, "bmshj2018-hyperprior": BmshjHyperpriorVR,
     **{arch: CaeAutoencoder for arch in CaeAutoencoder.CHANNELS},
-    "lenet5": CifarClassifier, "resnet9-cifar": CifarClassifier,
+    "lenet5": CifarClassifier, "resnet9-cifar": CifarClassifier, "airbench-cifar": CifarClassifier,
 }
 
 

@@ -2,7 +2,7 @@
 """Checks caec_models.py's CIFAR-10 families against caec (issue #20) and writes the fixture the Swift test
 `CIFARInterchangeTests` compares caec's own forward with.
 
-    for m in cae-r2 cae-r4 cae-r8 cae-r16 lenet5 resnet9-cifar; do caec export $m --out DIR/$m.safetensors; done
+    for m in cae-r2 cae-r4 cae-r8 cae-r16 lenet5 resnet9-cifar airbench-cifar; do caec export $m --out DIR/$m.safetensors; done
     python3 scripts/compressai/check_cifar.py DIR [--fixture Tests/Fixtures/cifar-interchange/torch-outputs.safetensors]
 
 For each exported model: loads it with `from_safetensors`, runs it in eval mode (float32, CPU) on the first images
@@ -25,7 +25,7 @@ import caec_models  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
 AUTOENCODERS = ["cae-r2", "cae-r4", "cae-r8", "cae-r16"]
-CLASSIFIERS = ["lenet5", "resnet9-cifar"]
+CLASSIFIERS = ["lenet5", "resnet9-cifar", "airbench-cifar"]
 RECONSTRUCTED = 4
 LOGIT = 16
 

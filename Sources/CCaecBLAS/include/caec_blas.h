@@ -69,6 +69,13 @@ void caec_blas_sgemm(
     int transpose_a, int transpose_b, int m, int n, int k, float alpha, const float *a, int lda, const float *b,
     int ldb, float beta, float *c, int ldc);
 
+// LAPACK dsyev through the loaded OpenBLAS: the eigenvalues (ascending, into `eigenvalues`, n of them) and
+// eigenvectors of the symmetric n x n matrix `a` (column-major, upper triangle read); on return eigenvector k is
+// a[k * n ..< (k + 1) * n]. Returns 0, LAPACK's info, or CAEC_LAPACK_MISSING if OpenBLAS or dsyev is not loaded
+// (CAEC_LAPACK_MISSING - 1: out of memory).
+#define CAEC_LAPACK_MISSING (-1000)
+int caec_lapack_dsyev(int n, double *a, double *eigenvalues);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,6 +13,19 @@ package struct ReLU: Layer {
     }
 }
 
+/// `y = x * Phi(x)`, Phi the standard normal CDF: the exact GELU (`Tensor.gelu`), as PyTorch's `nn.GELU()`.
+package struct GELU: Layer {
+    package init() {}
+
+    package func forward(_ input: Tensor, _ parameters: Parameters) -> Tensor { Tensor.gelu(input) }
+
+    package func forwardTraining(_ input: Tensor, _ parameters: inout Parameters) -> (
+        output: Tensor, pullback: Pullback
+    ) {
+        (Tensor.gelu(input), { gradOutput, _ in Tensor.geluBackward(gradOutput, input: input) })
+    }
+}
+
 /// `y = 1 / (1 + exp(-x))`: maps the decoder's output into [0, 1] pixel values.
 package struct Sigmoid: Layer {
     package init() {}

@@ -107,4 +107,57 @@ package struct Classifier: Sendable {
             + [MaxPool(size: 4), Flatten(), Linear("fc", inFeatures: w3, outFeatures: 10), Scale(0.125)]
         return Classifier(id: id, network: Sequential(layers), testTimeFlip: true)
     }
+
+    /// The evaluation classifier `airbench-cifar`: Jordan's airbench94 network ("94% on CIFAR-10 in 3.29 seconds on
+    /// a single GPU", 2024; after Page 2018 and hlb-CIFAR10) at block widths `widths` = (block1, block2, block3),
+    /// `[64, 256, 256]` as published. A 2x2 whitening convolution (24 channels: the 12 whitened patch directions
+    /// and their negatives, fixed after initialisation, `ClassifierInitialization`) and three convolution groups:
+    /// ```
+    /// x (3, 32, 32) -> whiten: conv2x2 3->24 (no padding, bias), GELU                          (24, 31, 31)
+    ///   -> block1: conv 24->w1, maxpool2, BN, GELU, conv w1->w1, BN, GELU                     (w1, 15, 15)
+    ///   -> block2: conv w1->w2, maxpool2, BN, GELU, conv w2->w2, BN, GELU                     (w2,  7,  7)
+    ///   -> block3: conv w2->w3, maxpool2, BN, GELU, conv w3->w3, BN, GELU                     (w3,  3,  3)
+    ///   -> maxpool3 -> flatten (w3) -> fc w3->10 -> x 1/9 -> logits (10)
+    /// ```
+    /// Block convolutions are 3x3, padding 1, no bias; batch normalisation uses momentum 0.4 (batch statistics'
+    /// weight) and epsilon 1e-12, and its scale stays 1 in training (the recipe freezes `*.weight` of every BN).
+    /// Keys: `whiten.weight`, `whiten.bias`, `block{1,2,3}.conv{1,2}.weight`, `block{1,2,3}.bn{1,2}.{weight,bias,
+    /// running_mean,running_var}`, `fc.weight`, `fc.bias`. Predictions use the test-time flip.
+    ///
+    /// Multiply-accumulates per 32x32 image: `961 (12 * 24 + 9 * 24 w1) + 225 (9 w1^2 + 9 w1 w2) + 49 (9 w2^2 + 9 w2 w3)
+    /// + 9 (9 w3^2) + 10 w3` (each group's first convolution runs before its pooling): 118,147,360 at (64, 256, 256).
+    package static func airbench(id: String, widths: [Int], frozenBatchNorm: Bool = false) -> Classifier {
+        precondition(widths.count == 3, "airbench: widths are (block1, block2, block3)")
+        func group(_ key: String, _ inChannels: Int, _ outChannels: Int) -> [any Layer] {
+            [
+                Conv2D(
+                    "\(key).conv1", inChannels: inChannels, outChannels: outChannels, kernelSize: 3, padding: 1,
+                    bias: false, pytorchDefaultInit: true),
+                MaxPool(size: 2),
+                BatchNorm2D(
+                    "\(key).bn1", channels: outChannels, momentum: 0.4, epsilon: 1e-12, frozen: frozenBatchNorm),
+                GELU(),
+                Conv2D(
+                    "\(key).conv2", inChannels: outChannels, outChannels: outChannels, kernelSize: 3, padding: 1,
+                    bias: false, pytorchDefaultInit: true),
+                BatchNorm2D(
+                    "\(key).bn2", channels: outChannels, momentum: 0.4, epsilon: 1e-12, frozen: frozenBatchNorm),
+                GELU(),
+            ]
+        }
+        let layers: [any Layer] =
+            [
+                Conv2D(
+                    "whiten", inChannels: 3, outChannels: airbenchWhiteningChannels, kernelSize: 2, bias: true,
+                    pytorchDefaultInit: true),
+                GELU(),
+            ]
+            + group("block1", airbenchWhiteningChannels, widths[0]) + group("block2", widths[0], widths[1])
+            + group("block3", widths[1], widths[2])
+            + [MaxPool(size: 3), Flatten(), Linear("fc", inFeatures: widths[2], outFeatures: 10), Scale(1.0 / 9)]
+        return Classifier(id: id, network: Sequential(layers), testTimeFlip: true)
+    }
+
+    /// Output channels of `airbench`'s whitening convolution: the 3 x 2 x 2 = 12 patch directions and their negatives.
+    package static let airbenchWhiteningChannels = 24
 }

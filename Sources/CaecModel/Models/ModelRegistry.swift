@@ -14,7 +14,13 @@ package enum ModelRegistry {
     package static let classifierIDs = judgeClassifierIDs + [taskClassifierID]
     /// The classifiers that judge reconstructions (`caec experiment`, `caec compare --classifier`): no codec trains
     /// against them.
-    package static let judgeClassifierIDs = ["lenet5", "resnet9-cifar"]
+    package static let judgeClassifierIDs = ["lenet5", "resnet9-cifar", airbenchCIFARID]
+    /// The strongest evaluation classifier: Jordan's airbench94 network (`Classifier.airbench`) at its published
+    /// widths, 1,972,802 parameters (whitening filters and batch-norm scales included, fixed in training) and
+    /// 118,147,360 multiply-accumulates per 32x32 image (a quarter more than `resnet9-cifar`).
+    package static let airbenchCIFARID = "airbench-cifar"
+    /// Block widths of `airbench-cifar`, as published.
+    package static let airbenchCIFARWidths = [64, 256, 256]
     /// The classifier whose outputs train task-aware codecs (`cifar-task-vr`): a separate, cheaper network than the
     /// judges (`resnet9-cifar`, `lenet5`), which never see a reconstruction in training.
     package static let taskClassifierID = "resnet9-cifar-task"
@@ -125,6 +131,8 @@ package enum ModelRegistry {
             Classifier.cifarResNet(id: id, widths: resnet9CIFARWidths, frozenBatchNorm: frozenBatchNorm)
         case taskClassifierID:
             Classifier.cifarResNet(id: id, widths: resnet9CIFARTaskWidths, frozenBatchNorm: frozenBatchNorm)
+        case airbenchCIFARID:
+            Classifier.airbench(id: id, widths: airbenchCIFARWidths, frozenBatchNorm: frozenBatchNorm)
         default: nil
         }
     }

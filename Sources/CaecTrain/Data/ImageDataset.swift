@@ -42,14 +42,20 @@ package struct Augmentation: Sendable, Equatable {
     package var cropPadding: Int
     /// Mirror left-right with probability 1/2.
     package var horizontalFlip: Bool
+    /// Pad by mirroring the image about its edge pixels (PyTorch's "reflect" padding) instead of with zeros.
+    package var reflectPadding: Bool
 
     package static let none = Augmentation(cropPadding: 0, horizontalFlip: false)
     /// The standard CIFAR-10 recipe: pad 4, random 32x32 crop, random flip.
     package static let cifar = Augmentation(cropPadding: 4, horizontalFlip: true)
+    /// airbench's: reflect-pad 2, random 32x32 crop (a translation by up to 2 pixels), random flip.
+    package static let cifarTranslate2 = Augmentation(cropPadding: 2, horizontalFlip: true, reflectPadding: true)
 
-    package init(cropPadding: Int, horizontalFlip: Bool) {
+    package init(cropPadding: Int, horizontalFlip: Bool, reflectPadding: Bool = false) {
+        precondition(cropPadding >= 0, "Augmentation: negative padding")
         self.cropPadding = cropPadding
         self.horizontalFlip = horizontalFlip
+        self.reflectPadding = reflectPadding
     }
 
     /// Augments each image of `batch` (N, C, H, W) with draws from `generator`.
@@ -65,10 +71,10 @@ package struct Augmentation: Sendable, Equatable {
             let base = n * C * H * W
             for c in 0..<C {
                 for y in 0..<H {
-                    let sy = y + dy
+                    let sy = reflectPadding ? Self.reflect(y + dy, H) : y + dy
                     for x in 0..<W {
                         let sx0 = flip ? W - 1 - x : x
-                        let sx = sx0 + dx
+                        let sx = reflectPadding ? Self.reflect(sx0 + dx, W) : sx0 + dx
                         let inside = sy >= 0 && sy < H && sx >= 0 && sx < W
                         scratch[(c * H + y) * W + x] = inside ? batch.data[base + (c * H + sy) * W + sx] : 0
                     }
@@ -77,6 +83,10 @@ package struct Augmentation: Sendable, Equatable {
             batch.data.replaceSubrange(base..<base + C * H * W, with: scratch)
         }
     }
+
+    /// Index `i` of a padded row reflected into `0..<n` about the edge pixels (-1 -> 1, n -> n - 2); `i` is at
+    /// most n - 1 outside.
+    static func reflect(_ i: Int, _ n: Int) -> Int { i < 0 ? -i : i >= n ? 2 * n - 2 - i : i }
 }
 
 /// Splits a dataset into shuffled mini-batches, reproducibly: epoch `e` of seed `s` always yields the same order.

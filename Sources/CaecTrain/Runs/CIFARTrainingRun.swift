@@ -70,6 +70,12 @@ package struct CIFARTrainingRun {
     ) throws(TrainingRunError) -> Result {
         let trainer = Trainer(objective: objective, configuration: configuration)
         var state = trainer.initialState()
+        if checkpoint == nil
+            && !TrainingRecipe.initialize(options.modelID, &state.parameters, training: ImageDataset(training))
+        {
+            throw .badInitialWeights(
+                "cannot initialise \(options.modelID): LAPACK's dsyev is missing from the loaded OpenBLAS or failed")
+        }
         if let checkpoint {
             do throws(WeightsError) {
                 state = try Checkpoint.restore(

@@ -45,6 +45,9 @@ import Testing
             #expect(exported.tensor("codec.q8.tables") != nil)
         } else {
             #expect(!exported.tensors.contains { CodecTensors.isCodecTensor($0.name) })
+            // The epsilon the PyTorch module must use: the network's own.
+            let epsilon = ["lenet5": nil, "resnet9-cifar": "1e-05", "airbench-cifar": "1e-12"][id] ?? nil
+            #expect(exported.metadata["batchnorm_epsilon"] == epsilon)
         }
     }
 

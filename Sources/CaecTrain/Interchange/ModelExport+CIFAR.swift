@@ -3,7 +3,7 @@ import CaecTensor
 
 /// caec's CIFAR-10 families in the interchange layout (Spec/safetensors.md §4.2): the paper's autoencoders
 /// (`cae-r2` ... `cae-r16`) with their calibrated codec tables carried as they are, and the classifiers (`lenet5`,
-/// `resnet9-cifar`) with their BatchNorm running statistics.
+/// `resnet9-cifar`, `airbench-cifar`) with their BatchNorm running statistics.
 extension ModelExport {
     /// Metadata key giving a CIFAR family's kind: `autoencoder` or `classifier`.
     package static let familyKey = "family"
@@ -56,10 +56,20 @@ extension ModelExport {
             let parameters = try load(file, specs: classifier.parameterSpecs)
             metadata[familyKey] = "classifier"
             metadata["test_time_flip"] = classifier.testTimeFlip ? "true" : "false"
-            if classifier.parameterSpecs.contains(where: { $0.name.hasSuffix(".running_var") }) {
-                metadata["batchnorm_epsilon"] = "1e-05"
+            if let epsilon = batchNormEpsilon(classifier.network) {
+                metadata["batchnorm_epsilon"] = epsilon == 1e-5 ? "1e-05" : epsilon == 1e-12 ? "1e-12" : "\(epsilon)"
             }
             return parameters.safeTensors(metadata: metadata)
+        }
+        return nil
+    }
+
+    /// The epsilon of the first batch normalisation in `network` (every classifier uses one value throughout), as
+    /// PyTorch prints it for the two caec uses; nil without batch normalisation.
+    static func batchNormEpsilon(_ network: Sequential) -> Float? {
+        for layer in network.layers {
+            if let norm = layer as? BatchNorm2D { return norm.epsilon }
+            if let residual = layer as? Residual, let epsilon = batchNormEpsilon(residual.body) { return epsilon }
         }
         return nil
     }

@@ -64,6 +64,13 @@ struct SeedExperimentCommand: FailableCommand {
             weightsPath = { "\(out)/runs/\($0)/\($0).caew" }
             lossPath = { "\(out)/runs/\($0)/loss.csv" }
         }
+        // Fig. 3 reads the training logs after the long evaluation: refuse at once if one is missing.
+        for id in Self.autoencoderIDs where !FileSystem.exists(lossPath(id)) {
+            throw CLIFailure(
+                .missingInput, path: lossPath(id),
+                "training log missing (Fig. 3 is drawn from it; it ships in Models/logs, and scripts/install "
+                    + "copies it to PREFIX/share/caec/Models/logs; --retrain makes new ones)")
+        }
         let test = try DataLocator.loadCIFAR(dataDirectory, files: [CIFAR10.testFile]).prefix(images)
         warmUpBLAS()
         var autoencoders: [(model: Autoencoder, parameters: Parameters)] = []

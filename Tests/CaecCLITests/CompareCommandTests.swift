@@ -144,4 +144,22 @@ import Testing
         let usage = try CaecProcess.run(["experiment", "ratio", directory.path("plain"), "--measure", "psnr"])
         #expect(usage.status == 64)
     }
+
+    /// `caec experiment seed` draws Fig. 3 from the training logs after a long evaluation: a models folder without
+    /// them (an install before they were installed) is refused at once, naming the missing log, with no figures.
+    @Test func seedExperimentRefusesAtOnceWithoutTrainingLogs() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try FileManager.default.createDirectory(atPath: directory.path("models"), withIntermediateDirectories: true)
+        let result = try CaecProcess.run([
+            "experiment", "seed", "--models", directory.path("models"), "--data", directory.path(""),
+            "--out", directory.path("out"), "--images", "10",
+        ])
+        #expect(result.status == 66)
+        #expect(
+            result.stderr.hasPrefix(
+                "caec: error: \(directory.path("models"))/logs/cae-r2.loss.csv: training log missing (Fig. 3"),
+            "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path("out/fig4-ratio.svg")))
+    }
 }

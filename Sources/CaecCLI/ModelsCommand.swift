@@ -22,6 +22,9 @@ struct ModelsCommand: FailableCommand {
     func execute() throws(CLIFailure) {
         let store = modelsOption.store
         print("models folder: \(store.directory)")
+        if !POSIX.isDirectory(store.directory) {
+            printWarning(path: store.directory, "no such folder: every model below is missing (see --models)")
+        }
         print(
             "id".padding(Self.idWidth) + "kind            rate  params   " + "qualities".padding(Self.qualitiesWidth)
                 + "weights")

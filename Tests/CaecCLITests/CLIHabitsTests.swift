@@ -177,6 +177,11 @@ import Testing
         let clash = try Self.encode([Self.odd, jpeg, "-o", directory.path("")])
         #expect(clash.status == 64)
         #expect(clash.stderr.contains("would both be written to"))
+        // Two files and -o a new name: both are inputs, and the error says so.
+        let twoAndO = try Self.encode([Self.odd, directory.path("q15.cae"), "-o", directory.path("q16.cae")])
+        #expect(twoAndO.status == 73)
+        #expect(
+            twoAndO.stderr.contains("output folder does not exist (with -o, every other file is an input: 2 inputs"))
         // Refused the same way with a folder to create: the folder is not left behind.
         let clashNew = try Self.encode([Self.odd, jpeg, "-o", directory.path("clash") + "/"])
         #expect(clashNew.status == 64)

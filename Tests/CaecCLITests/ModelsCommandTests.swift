@@ -24,4 +24,12 @@ import Testing
                 == "default model (caec encode without --model): bmshj-hp-vr (bmshj-f-vr for images under 96x96 pixels)",
             "\(lines)")
     }
+
+    /// A models folder that does not exist still lists every model (as missing), and says why on standard error.
+    @Test func missingFolderIsNamed() throws {
+        let result = try CaecProcess.run(["models", "--models", "/nonexistent-caec-models"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("/nonexistent-caec-models: no such folder"), "\(result.stderr)")
+        #expect(result.stdoutText.contains("missing"))
+    }
 }

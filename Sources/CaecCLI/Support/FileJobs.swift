@@ -39,7 +39,8 @@ enum FileJobs {
             let problem =
                 POSIX.exists(output)
                 ? "is a file, not a folder: several inputs need an output folder"
-                : "output folder does not exist"
+                : "output folder does not exist (with -o, every other file is an input: \(files.count) inputs need an "
+                    + "existing folder or a name ending in /)"
             throw CLIFailure(.cannotCreateOutput, path: output, problem)
         }
         var jobs: [FileJob] = []

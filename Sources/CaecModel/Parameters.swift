@@ -127,11 +127,17 @@ package struct Parameters: Sendable {
     }
 
     /// A 0/1 mask over `values`: 1 where the float is a trainable parameter.
-    package var trainableMask: [Float] {
+    package var trainableMask: [Float] { trainableMask { _ in nil } }
+
+    /// The optimisers' per-float rate factors: 0 for buffers; for each trainable entry, `factor(name)` where that is
+    /// not nil (0 freezes the entry), else 1. The trainers' parameter groups (`--lr-scale`, frozen prefixes, a
+    /// recipe's `parameterScales`) are all made this way.
+    package func trainableMask(factor: (String) -> Float?) -> [Float] {
         var mask = [Float](repeating: 0, count: count)
         for spec in specs where spec.kind == .parameter {
             let offset = offsets[spec.name]!
-            for i in 0..<spec.count { mask[offset + i] = 1 }
+            let value = factor(spec.name) ?? 1
+            for i in 0..<spec.count { mask[offset + i] = value }
         }
         return mask
     }

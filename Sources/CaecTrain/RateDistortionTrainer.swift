@@ -210,16 +210,10 @@ package struct RateDistortionTrainer {
     /// Per float: 0 for buffers and `frozenPrefixes`, the factor of `learningRateScales` for its first matching
     /// prefix, else 1.
     package func trainingMask(_ parameters: Parameters) -> [Float] {
-        var mask = parameters.trainableMask
-        for spec in parameters.specs {
-            let offset = parameters.offset(of: spec.name)
-            if configuration.frozenPrefixes.contains(where: spec.name.hasPrefix) {
-                for i in offset..<offset + spec.count { mask[i] = 0 }
-            } else if let scale = configuration.learningRateScales.first(where: { spec.name.hasPrefix($0.prefix) }) {
-                for i in offset..<offset + spec.count where mask[i] != 0 { mask[i] = scale.factor }
-            }
+        parameters.trainableMask { name in
+            configuration.frozenPrefixes.contains(where: name.hasPrefix)
+                ? 0 : configuration.learningRateScales.first { name.hasPrefix($0.prefix) }?.factor
         }
-        return mask
     }
 
     /// Mean bpp and PSNR (of the mean MSE), and the mean task term and agreement where the objective has them,

@@ -40,14 +40,7 @@ package struct ParameterScale: Sendable, Equatable {
 
     /// `parameters`' trainable mask with each group's factor applied: the optimiser's per-float rate factors.
     package static func mask(_ parameters: Parameters, scales: [ParameterScale]) -> [Float] {
-        var mask = parameters.trainableMask
-        guard !scales.isEmpty else { return mask }
-        for spec in parameters.specs where spec.kind == .parameter {
-            guard let scale = scales.first(where: { spec.name.hasSuffix($0.suffix) }) else { continue }
-            let offset = parameters.offset(of: spec.name)
-            for i in offset..<offset + spec.count { mask[i] *= scale.factor }
-        }
-        return mask
+        parameters.trainableMask { name in scales.first { name.hasSuffix($0.suffix) }?.factor }
     }
 }
 

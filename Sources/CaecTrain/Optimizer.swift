@@ -40,7 +40,7 @@ package struct SGD: Optimizer {
                 mask.withUnsafeBufferPointer { k in
                     velocity.withUnsafeMutableBufferPointer { b in
                         for i in 0..<p.count where k[i] != 0 {
-                            let gradient = g[i] + (k[i] == 1 ? decay : decay / k[i]) * p[i]
+                            let gradient = g[i] + decay / k[i] * p[i]
                             b[i] = mu * b[i] + gradient
                             p[i] -= learningRate * k[i] * (nesterov ? gradient + mu * b[i] : b[i])
                         }

@@ -57,15 +57,15 @@ extension ModelExport {
             metadata[familyKey] = "classifier"
             metadata["test_time_flip"] = classifier.testTimeFlip ? "true" : "false"
             if let epsilon = batchNormEpsilon(classifier.network) {
-                metadata["batchnorm_epsilon"] = epsilon == 1e-5 ? "1e-05" : epsilon == 1e-12 ? "1e-12" : "\(epsilon)"
+                metadata["batchnorm_epsilon"] = "\(epsilon)"  // Swift prints 1e-05 and 1e-12 as PyTorch does
             }
             return parameters.safeTensors(metadata: metadata)
         }
         return nil
     }
 
-    /// The epsilon of the first batch normalisation in `network` (every classifier uses one value throughout), as
-    /// PyTorch prints it for the two caec uses; nil without batch normalisation.
+    /// The epsilon of the first batch normalisation in `network` (every classifier uses one value throughout); nil
+    /// without batch normalisation.
     static func batchNormEpsilon(_ network: Sequential) -> Float? {
         for layer in network.layers {
             if let norm = layer as? BatchNorm2D { return norm.epsilon }

@@ -9,7 +9,9 @@ struct ConvertCommand: FailableCommand {
         discussion: """
             The input format is detected from its bytes, not its name. The output format comes from --format, \
             or else from the output's extension (.png, .jpg, .jpeg). Transparent pixels are composited over \
-            --background; EXIF orientation is applied. The output is written to a temporary file and moved into \
+            --background; EXIF orientation is applied to the pixels and reset to 1 in the kept EXIF. The ICC \
+            profile (a PNG's gAMA/cHRM as an equivalent one), EXIF and XMP are written to the output (PNG iCCP, \
+            eXIf, iTXt; JPEG APP2, APP1; --strip drops them), and gray input gives a gray PNG or JPEG. The output is written to a temporary file and moved into \
             place only when complete: an existing output is never replaced without --force.
             """
     )
@@ -36,6 +38,9 @@ struct ConvertCommand: FailableCommand {
     @Option(help: "PNG zlib compression level, 0-9.")
     var pngLevel: Int = 6
 
+    @Flag(help: "Drop the input's ICC profile, EXIF and XMP instead of writing them to the output.")
+    var strip = false
+
     @Flag(help: "Replace the output if it exists.")
     var force = false
 
@@ -53,12 +58,18 @@ struct ConvertCommand: FailableCommand {
     func execute() throws(CLIFailure) {
         let destination = SafeOutput(path: output, force: force)
         try destination.checkWritable(inputs: [input])
-        let image = try inputOptions.readImage(input)
+        let chosen = format ?? OutputImageFormat(path: output)!
+        if let warning = chosen.mismatchWarning(path: output) { printWarning(path: output, warning) }
+        let decoded = try inputOptions.readDecoded(input)
+        let (image, metadata) = (decoded.image, ImageMetadata(keeping: decoded.metadata, strip: strip))
         let bytes: [UInt8]
         do {
-            switch format ?? OutputImageFormat(path: output)! {
-            case .png: bytes = try PNGWriter.encode(image, compressionLevel: pngLevel)
-            case .jpeg: bytes = try JPEGWriter.encode(image, quality: quality, subsampling: subsampling.value)
+            switch chosen {
+            case .png: bytes = try PNGWriter.encode(image, compressionLevel: pngLevel, metadata: metadata)
+            case .jpeg:
+                bytes = try JPEGWriter.encode(
+                    image, quality: quality, subsampling: subsampling.value,
+                    metadata: metadata.fittingJPEG(warningPath: input))
             }
         } catch {
             throw CLIFailure(.internalError, path: output, error.description)
@@ -71,6 +82,14 @@ struct ConvertCommand: FailableCommand {
 enum OutputImageFormat: String, ExpressibleByArgument, CaseIterable {
     case png
     case jpeg
+
+    /// The warning for writing this format to `path` when its extension names another image format (a JPEG in
+    /// `x.png`), or nil; `-` and names without such an extension get none.
+    func mismatchWarning(path: String) -> String? {
+        guard path != "-", let named = OutputImageFormat(path: path), named != self else { return nil }
+        let suffix = path[path.lastIndex(of: ".")!...].lowercased()
+        return "writing a \(self == .png ? "PNG" : "JPEG") file to a name ending in \(suffix)"
+    }
 
     /// The format named by a file's extension, if it names one.
     init?(path: String) {

@@ -91,6 +91,8 @@ struct DecodeCommand: ParsableCommand {
         let started = Clock.seconds()
         let destination = SafeOutput(path: job.output, force: coding.force)
         try destination.checkWritable(inputs: [job.input])
+        let chosen = format ?? OutputImageFormat(path: job.output) ?? .png
+        if !quiet, let warning = chosen.mismatchWarning(path: job.output) { printWarning(path: job.output, warning) }
         let bytes = try FileInput.read(job.input)
         let info: CaecFileInfo
         do { info = try Caec.peek(bytes) } catch { throw CLIFailure(.badInput, path: job.input, error.message) }
@@ -116,11 +118,11 @@ struct DecodeCommand: ParsableCommand {
         let (image, metadata) = (decoded.image, ImageMetadata(decoded.metadata))
         let encoded: [UInt8]
         do {
-            switch format ?? OutputImageFormat(path: job.output) ?? .png {
+            switch chosen {
             case .png: encoded = try PNGWriter.encode(image, metadata: metadata)
             case .jpeg:
                 encoded = try JPEGWriter.encode(
-                    image, quality: jpegQuality, metadata: fittingJPEG(metadata, input: job.input))
+                    image, quality: jpegQuality, metadata: metadata.fittingJPEG(warningPath: job.input))
             }
         } catch { throw CLIFailure(.internalError, path: job.output, error.description) }
         try destination.write(encoded, inputs: [job.input])
@@ -130,20 +132,5 @@ struct DecodeCommand: ParsableCommand {
             "\(job.output == "-" ? "stdout" : job.output): \(image.width)x\(image.height), \(modelID) quality "
                 + "\(info.exactQuality), \(bytes.count) bytes, \(NumberFormat.fixed(bpp, 3)) bpp, "
                 + "\(NumberFormat.fixed(Clock.seconds() - started, 3)) s")
-    }
-
-    /// `metadata` without the EXIF or XMP that one JPEG APP1 segment cannot hold (64 KiB), each left out with a
-    /// warning: PNG output keeps them whatever their size.
-    private func fittingJPEG(_ metadata: ImageMetadata, input: String) -> ImageMetadata {
-        var fitting = metadata
-        if let exif = metadata.exif, exif.count > JPEGWriter.maxEXIFBytes {
-            printWarning(path: input, "EXIF of \(exif.count) bytes does not fit in JPEG; left out (use PNG output)")
-            fitting.exif = nil
-        }
-        if let xmp = metadata.xmp, xmp.count > JPEGWriter.maxXMPBytes {
-            printWarning(path: input, "XMP of \(xmp.count) bytes does not fit in JPEG; left out (use PNG output)")
-            fitting.xmp = nil
-        }
-        return fitting
     }
 }

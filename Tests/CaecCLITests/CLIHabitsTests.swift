@@ -128,6 +128,22 @@ import Testing
         #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
     }
 
+    /// `caec decode --format jpeg x.png` writes a JPEG and says the name does not fit; --quiet silences it.
+    @Test func decodeFormatAgainstTheExtensionWarns() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let cae = directory.path("h.cae")
+        #expect(try Self.encode([Self.horse, cae]).status == 0)
+        let named = directory.path("h.PNG")
+        let result = try CaecProcess.run(["decode", cae, named, "--format", "jpeg", "--models", Self.models])
+        #expect(result.status == 0)
+        #expect(result.stderr == "caec: warning: \(named): writing a JPEG file to a name ending in .png\n")
+        #expect(try Self.bytes(named).starts(with: [0xFF, 0xD8, 0xFF]))
+        let quiet = try CaecProcess.run(
+            ["decode", cae, directory.path("q.jpg"), "--format", "png", "--quiet", "--models", Self.models])
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+    }
+
     /// Several inputs with -o DIR: outputs named after the inputs, one line per file, a bad file reported and the
     /// others still done, and the exit status is the first failure's.
     @Test func severalInputsGoToAFolderAndOneFailureDoesNotStopTheOthers() throws {

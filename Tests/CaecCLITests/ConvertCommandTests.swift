@@ -72,6 +72,20 @@ import Testing
         #expect(try directory.contents() == ["back.png", "out.jpg"])
     }
 
+    /// `--format` that contradicts the output's extension writes what it says, with a warning naming the file.
+    @Test func formatAgainstTheExtensionWarns() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let output = directory.path("really-jpeg.png")
+        let result = try CaecProcess.run(["convert", Self.sample("basn2c08.png"), output, "--format", "jpeg"])
+        #expect(result.status == 0)
+        #expect(result.stderr == "caec: warning: \(output): writing a JPEG file to a name ending in .png\n")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: output)).starts(with: [0xFF, 0xD8, 0xFF]))
+        let agreeing = try CaecProcess.run(
+            ["convert", Self.sample("basn2c08.png"), directory.path("b.jpeg"), "--format", "jpeg"])
+        #expect(agreeing.status == 0 && agreeing.stderr.isEmpty)
+    }
+
     @Test func existingOutputIsRefusedWithoutForceAndReplacedWithIt() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

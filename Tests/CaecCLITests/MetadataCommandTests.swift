@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// `caec encode` keeps the input's colour profile, EXIF and XMP (or drops them with --strip), `caec decode` writes
-/// them back, and gray stays gray, through the built binary.
+/// them back, `caec convert` carries them over, and gray stays gray, through the built binary.
 @Suite struct MetadataCommandTests {
     static let models = EncodeCommandTests.models
     static let xmp = Array("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><caec/></x:xmpmeta>".utf8)
@@ -90,6 +90,31 @@ import Testing
         let jpeg = try CaecProcess.run(["decode", cae, directory.path("out.jpg"), "--models", Self.models])
         #expect(jpeg.status == 0)
         #expect(jpeg.stderr.contains("caec: warning: \(cae): EXIF of \(exif.count) bytes does not fit in JPEG"))
+    }
+
+    /// `caec convert` writes what it read: profile, EXIF (orientation applied and reset), XMP and gray, to PNG and
+    /// JPEG; `--strip` drops all but gray.
+    @Test(arguments: ["png", "jpg"])
+    func convertKeepsProfileExifXMPAndGray(format: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let gray = TestPNG.grayPNG(width: 9, height: 7, samples: (0..<63).map { UInt8($0 * 4) })
+        for (name, input) in [("colour", Self.input()), ("gray", gray)] {
+            let source = directory.path("\(name).png")
+            try Data(input).write(to: URL(fileURLWithPath: source))
+            for strip in [false, true] {
+                let output = directory.path("\(name)-\(strip).\(format)")
+                let result = try CaecProcess.run(["convert", source, output] + (strip ? ["--strip"] : []))
+                #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+                let original = try ImageReader.decode(input)
+                let written = try ImageReader.decode(Array(Data(contentsOf: URL(fileURLWithPath: output))))
+                #expect(written.image.width == original.image.width && written.image.height == original.image.height)
+                #expect(written.metadata.isGray == original.metadata.isGray)
+                #expect(written.metadata.iccProfile == (strip ? nil : original.metadata.iccProfile))
+                #expect(written.metadata.exif == (strip ? nil : original.metadata.exif))
+                #expect(written.metadata.xmp == (strip ? nil : original.metadata.xmp))
+            }
+        }
     }
 
     @Test func infoListsTheMetadata() throws {

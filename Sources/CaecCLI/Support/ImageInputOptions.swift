@@ -79,6 +79,27 @@ extension ImageMetadata {
     init(_ metadata: CaecMetadata) {
         self.init(iccProfile: metadata.iccProfile, exif: metadata.exif, xmp: metadata.xmp, isGray: metadata.isGray)
     }
+
+    /// What `caec convert` writes of a read file: everything, or with `strip` only the gray flag.
+    init(keeping metadata: ImageMetadata, strip: Bool) {
+        self = strip ? ImageMetadata(isGray: metadata.isGray) : metadata
+    }
+
+    /// This metadata without the EXIF or XMP that one JPEG APP1 segment cannot hold (64 KiB), each left out with a
+    /// warning naming `warningPath`: PNG output keeps them whatever their size.
+    func fittingJPEG(warningPath: String) -> ImageMetadata {
+        var fitting = self
+        if let exif, exif.count > JPEGWriter.maxEXIFBytes {
+            printWarning(
+                path: warningPath, "EXIF of \(exif.count) bytes does not fit in JPEG; left out (use PNG output)")
+            fitting.exif = nil
+        }
+        if let xmp, xmp.count > JPEGWriter.maxXMPBytes {
+            printWarning(path: warningPath, "XMP of \(xmp.count) bytes does not fit in JPEG; left out (use PNG output)")
+            fitting.xmp = nil
+        }
+        return fitting
+    }
 }
 
 extension CaecMetadata {

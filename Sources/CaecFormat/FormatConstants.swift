@@ -33,6 +33,7 @@ package enum CAEConstants {
     package static let modelCodes: [(code: UInt8, id: String)] = [
         (1, "cae-r2"), (2, "cae-r4"), (3, "cae-r8"), (4, "cae-r16"), (16, "bmshj-f-vr"), (17, "bmshj-hp-vr"),
         (18, "bmshj2018-factorized"), (19, "bmshj2018-hyperprior"), (20, "cifar-task-vr"), (21, "bmshj-hp-vr-n128"),
+        (22, "cifar-task-vr8"),
     ]
 
     package static func modelID(code: UInt8) -> String? { modelCodes.first { $0.code == code }?.id }

@@ -51,13 +51,16 @@ import Testing
         #expect(one == two)
     }
 
-    /// Strips equal one pass for two geometries of the family: four stages (`bmshj-f-vr`, rate 16, analysis halo
-    /// 32) and three (rate 8, halo 16); the analysis budget is one strip row of the input's width.
-    @Test(arguments: [(4, 16 * 7, 32), (3, 8 * 9, 24)])
-    func stripsEqualOnePass(stages: Int, height H: Int, width W: Int) {
+    /// Strips equal one pass for three geometries of the family: four stages (`bmshj-f-vr`, rate 16, analysis halo
+    /// 32), three (rate 8, halo 16) and four with a stride-1 first stage (`cifar-task-vr8`, rate 8, halo 16); the
+    /// analysis budget is one strip row of the input's width.
+    @Test(arguments: [(4, 2, 16 * 7, 32), (3, 2, 8 * 9, 24), (4, 1, 8 * 9, 24)])
+    func stripsEqualOnePass(stages: Int, firstStride: Int, height H: Int, width W: Int) {
         let model = RateDistortionModel(
-            id: "bmshj-f-vr", n: 8, m: 12, lambdas: [0.001, 0.01, 0.1], stages: stages, analysisPath: .portable)
-        #expect(model.rate == 1 << stages && model.analysisHalo == 2 << stages)
+            id: "bmshj-f-vr", n: 8, m: 12, lambdas: [0.001, 0.01, 0.1], stages: stages, firstStride: firstStride,
+            analysisPath: .portable)
+        let rate = firstStride == 2 ? 1 << stages : 1 << (stages - 1)
+        #expect(model.rate == rate && model.analysisHalo == 2 * rate)
         let parameters = model.initialParameters(seed: 5)
         var random = SeededRandom(seed: 4)
         let x = Tensor(shape: [1, 3, H, W], data: random.floats(3 * H * W, in: 0..<1))

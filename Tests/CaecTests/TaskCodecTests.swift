@@ -5,28 +5,30 @@ import CaecTestSupport
 import CaecTrain
 import Testing
 
-/// `CaecCodec` on `cifar-task-vr` (`bmshj-f-vr`'s shapes, its own ladder), untrained: any size round-trips at every
-/// quality with model code 20 in the header; training starts from `bmshj-f-vr`'s weights moved to its ladder.
+/// `CaecCodec` on `cifar-task-vr` (`bmshj-f-vr`'s shapes, its own ladder) and `cifar-task-vr8` (the same with a
+/// stride-1 first stage), untrained: any size round-trips at every quality with model code 20 or 22 in the header;
+/// training starts from `bmshj-f-vr`'s weights moved to its ladder.
 @Suite struct TaskCodecTests {
-    static let codec: CaecCodec = {
-        let model = ModelRegistry.rateDistortion("cifar-task-vr")!
+    static func codec(_ id: String) -> CaecCodec {
+        let model = ModelRegistry.rateDistortion(id)!
         let parameters = model.initialParameters(seed: 6)
         var file = parameters.weightsFile(modelID: model.id)
         file.tensors += RateDistortionTables.codecTensors(model: model, parameters: parameters).tensors
         return try! CaecCodec(weights: file.serialized())
-    }()
+    }
 
-    @Test func roundTripsEveryQualityAtAnySize() throws {
-        let codec = Self.codec
-        #expect(codec.modelID == "cifar-task-vr" && codec.rate == 16 && codec.qualities == 1...8)
+    @Test(arguments: [("cifar-task-vr", 16, UInt8(20)), ("cifar-task-vr8", 8, UInt8(22))])
+    func roundTripsEveryQualityAtAnySize(id: String, rate: Int, code: UInt8) throws {
+        let codec = Self.codec(id)
+        #expect(codec.modelID == id && codec.rate == rate && codec.qualities == 1...8)
         for (w, h) in [(1, 1), (32, 32), (33, 17), (45, 70)] {
             let image = RateDistortionCodecTests.image(width: w, height: h, seed: UInt64(w + h))
             var sizes: [Int] = []
             for quality in codec.qualities {
                 let file = try codec.encode(image, quality: quality)
-                #expect(file[2] == 20)
+                #expect(file[2] == code)
                 let info = try Caec.peek(file)
-                #expect(info.modelID == "cifar-task-vr" && info.quality == quality)
+                #expect(info.modelID == id && info.quality == quality)
                 let back = try codec.decode(file)
                 #expect(back.width == w && back.height == h)
                 sizes.append(file.count)
@@ -63,5 +65,39 @@ import Testing
         let other = RateDistortionModel(id: "bmshj-f-vr", n: 8, m: 12, lambdas: [0.01])
         let small = other.initialParameters(seed: 1).weightsFile(modelID: "cae-r8", metadata: [("lambdas", "0.01")])
         #expect(throws: WeightsError.self) { try task.parameters(adapting: small) }
+    }
+
+    /// `cifar-task-vr8` has `cifar-task-vr`'s key table but codes a 32x32 image in a (128, 4, 4) latent, 2,048
+    /// numbers instead of 512: its first convolution is stride 1 and its last transposed one stride 1 (the image
+    /// comes back at 32x32).
+    @Test func strideOneFirstStageQuadruplesTheLatent() {
+        let wide = ModelRegistry.rateDistortion("cifar-task-vr8")!
+        let plain = ModelRegistry.rateDistortion("cifar-task-vr")!
+        #expect(wide.parameterSpecs.map(\.name) == plain.parameterSpecs.map(\.name))
+        #expect(wide.parameterSpecs.map(\.shape) == plain.parameterSpecs.map(\.shape))
+        let parameters = wide.initialParameters(seed: 2)
+        let x = PixelConversion.paddedTensor(
+            RateDistortionCodecTests.image(width: 32, height: 32, seed: 9), multiple: 8)
+        let y = wide.analysis.forward(x, parameters)
+        #expect(y.shape == [1, 128, 4, 4])
+        #expect(plain.analysis.forward(x, parameters).shape == [1, 128, 2, 2])
+        #expect(
+            wide.decode(wide.quantizedLatent(x, quality: 3, parameters), quality: 3, parameters).shape == [
+                1, 3, 32, 32,
+            ])
+        #expect(wide.rate == 8 && plain.rate == 16 && wide.widestActivation == 64 && plain.widestActivation == 16)
+    }
+
+    /// `cifar-task-vr8` starts from a trained `bmshj-f-vr` (stride 2 first) as `cifar-task-vr` does: the same
+    /// transforms, the same rows per quality.
+    @Test func strideOneModelStartsFromAStrideTwoFile() throws {
+        let photo = ModelRegistry.rateDistortion("bmshj-f-vr")!
+        let trained = photo.initialParameters(seed: 4)
+        let file = trained.weightsFile(
+            modelID: photo.id, metadata: [("lambdas", photo.lambdas.map { "\($0)" }.joined(separator: " "))])
+        let wide = try ModelRegistry.rateDistortion("cifar-task-vr8")!.parameters(adapting: file)
+        let plain = try ModelRegistry.rateDistortion("cifar-task-vr")!.parameters(adapting: file)
+        #expect(wide.values == plain.values)
+        #expect(wide.tensor("g_a.0.weight").data == trained.tensor("g_a.0.weight").data)
     }
 }

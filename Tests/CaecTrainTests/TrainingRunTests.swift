@@ -194,7 +194,7 @@ import Testing
         } throws: { error in
             if case .badClassifier = error as? TrainingRunError { true } else { false }
         }
-        #expect(throws: TrainingRunError.unknownModel("bmshj-f-vr", known: ["cifar-task-vr"])) {
+        #expect(throws: TrainingRunError.unknownModel("bmshj-f-vr", known: ModelRegistry.taskCodecIDs)) {
             _ = try CIFARCodecTrainingRun(
                 CIFARCodecTrainingOptions(
                     modelID: "bmshj-f-vr", budget: .steps(1), classifierID: ModelRegistry.taskClassifierID, beta: 0))

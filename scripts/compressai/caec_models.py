@@ -6,7 +6,8 @@ Two families (Spec/models.md), any widths, qualities and density filters (read f
 - `bmshj-f-vr`, `BmshjFactorizedVR`: Ballé 2018's factorized prior, 5x5 stride-2 convolutions with GDN, transposed
   ones with inverse GDN, a per-channel factorized density per quality and, for variable-rate models, per-quality
   gain vectors (Cui et al. 2021). Also runs a CompressAI `bmshj2018-factorized` converted by `convert_checkpoint.py`
-  (one quality, no gains, filters 3,3,3,3).
+  (one quality, no gains, filters 3,3,3,3). `CifarTaskVR` and `CifarTaskVR8` are caec's task-aware CIFAR-10 codecs
+  of this family (`cifar-task-vr8`: g_a.0 and g_s.6 at stride 1, a latent of H/8 x W/8).
 
       x (B, 3, H, W) -> g_a -> y * gain.analysis[q] -> round (noise when training) -> y_hat
       y_hat -> density of quality q -> likelihoods
@@ -175,12 +176,12 @@ class Gain(nn.Module):
         self.synthesis = nn.Parameter(torch.ones(qualities, channels))
 
 
-def conv(cin, cout):
-    return nn.Conv2d(cin, cout, 5, stride=2, padding=2)
+def conv(cin, cout, stride=2):
+    return nn.Conv2d(cin, cout, 5, stride=stride, padding=2)
 
 
-def deconv(cin, cout):
-    return nn.ConvTranspose2d(cin, cout, 5, stride=2, padding=2, output_padding=1)
+def deconv(cin, cout, stride=2):
+    return nn.ConvTranspose2d(cin, cout, 5, stride=stride, padding=2, output_padding=stride - 1)
 
 
 def conv3(cin, cout):
@@ -277,10 +278,13 @@ class _Interchange(nn.Module):
         return model
 
 
-def _transforms(module, N, M):
-    module.g_a = nn.Sequential(conv(3, N), GDN(N), conv(N, N), GDN(N), conv(N, N), GDN(N), conv(N, M))
+def _transforms(module, N, M, first_stride=2):
+    """g_a and g_s; `first_stride` 1 (caec's `cifar-task-vr8`) makes g_a.0 and g_s.6 stride 1."""
+    module.g_a = nn.Sequential(
+        conv(3, N, first_stride), GDN(N), conv(N, N), GDN(N), conv(N, N), GDN(N), conv(N, M))
     module.g_s = nn.Sequential(
-        deconv(M, N), GDN(N, True), deconv(N, N), GDN(N, True), deconv(N, N), GDN(N, True), deconv(N, 3))
+        deconv(M, N), GDN(N, True), deconv(N, N), GDN(N, True), deconv(N, N), GDN(N, True),
+        deconv(N, 3, first_stride))
 
 
 def _quantize(v, training):
@@ -292,11 +296,12 @@ class BmshjFactorizedVR(_Interchange):
     """caec's `bmshj-f-vr` (N = 64, M = 128, 8 qualities, filters 3,3,3 when shipped), any widths."""
 
     ARCH = "bmshj-f-vr"
+    FIRST_STRIDE = 2
 
     def __init__(self, N=64, M=128, qualities=8, filters=(3, 3, 3), gains=True):
         super().__init__()
         self.N, self.M, self.qualities, self.filters = N, M, qualities, tuple(filters)
-        _transforms(self, N, M)
+        _transforms(self, N, M, self.FIRST_STRIDE)
         self.entropy_bottleneck = FactorizedDensity(M, qualities, filters)
         self.gain = Gain(qualities, M) if gains else None
         self.metadata = {}
@@ -313,6 +318,19 @@ class BmshjFactorizedVR(_Interchange):
         likelihoods = self.entropy_bottleneck.likelihood(y_hat, quality)
         z = y_hat * self.gain.synthesis[quality].reshape(1, -1, 1, 1) if self.gain is not None else y_hat
         return {"x_hat": self.g_s(z), "likelihoods": likelihoods, "y": y, "y_hat": y_hat}
+
+
+class CifarTaskVR(BmshjFactorizedVR):
+    """caec's `cifar-task-vr`: `bmshj-f-vr`'s network with its own ladder and weights (trained on CIFAR-10)."""
+
+    ARCH = "cifar-task-vr"
+
+
+class CifarTaskVR8(BmshjFactorizedVR):
+    """caec's `cifar-task-vr8`: `cifar-task-vr` with g_a.0 and g_s.6 at stride 1, a (M, H/8, W/8) latent."""
+
+    ARCH = "cifar-task-vr8"
+    FIRST_STRIDE = 1
 
 
 def gaussian_likelihood(v, scales):
@@ -577,6 +595,7 @@ class CifarClassifier(_CifarInterchange):
 
 FAMILIES = {
     "bmshj-f-vr": BmshjFactorizedVR, "bmshj2018-factorized": BmshjFactorizedVR,
+    "cifar-task-vr": CifarTaskVR, "cifar-task-vr8": CifarTaskVR8,
     "bmshj-hp-vr": BmshjHyperpriorVR, "bmshj2018-hyperprior": BmshjHyperpriorVR,
     **{arch: CaeAutoencoder for arch in CaeAutoencoder.CHANNELS},
     "lenet5": CifarClassifier, "resnet9-cifar": CifarClassifier, "airbench-cifar": CifarClassifier,

@@ -37,7 +37,7 @@ package enum ModelRegistry {
     package static let rateDistortionIDs = ["bmshj-f-vr"] + taskCodecIDs
     /// Task-aware rate-distortion models for 32x32 images, trained on CIFAR-10 with a classifier's task term
     /// (`caec train cifar --model cifar-task-vr --classifier resnet9-cifar-task`).
-    package static let taskCodecIDs = ["cifar-task-vr"]
+    package static let taskCodecIDs = ["cifar-task-vr", "cifar-task-vr8"]
     /// Scale-hyperprior models for photographs (`caec train photos --init-from` a factorized model, or the narrower
     /// hyperprior for `bmshj-hp-vr-n128`).
     package static let hyperpriorIDs = ["bmshj-hp-vr", "bmshj-hp-vr-n128"]
@@ -62,12 +62,17 @@ package enum ModelRegistry {
     /// `bmshj-f-vr`: Ballé 2018 factorized prior, N = 64, M = 128, eight qualities in one model (gain vectors).
     /// `cifar-task-vr`: the same family and widths (so `caec train cifar --init-from` starts it from
     /// `bmshj-f-vr`'s weights), eight qualities of its own (`taskCodecLambdas`).
+    /// `cifar-task-vr8`: `cifar-task-vr` with a stride-1 first convolution (and last synthesis one): a latent of
+    /// (128, H/8, W/8), 2,048 numbers for a 32x32 image instead of 512; started from either model's weights.
     package static func rateDistortion(_ id: String, analysisPath: KernelPath = .fast) -> RateDistortionModel? {
         switch id {
         case "bmshj-f-vr":
             RateDistortionModel(id: id, n: 64, m: 128, lambdas: rateDistortionLambdas, analysisPath: analysisPath)
         case "cifar-task-vr":
             RateDistortionModel(id: id, n: 64, m: 128, lambdas: taskCodecLambdas, analysisPath: analysisPath)
+        case "cifar-task-vr8":
+            RateDistortionModel(
+                id: id, n: 64, m: 128, lambdas: taskCodecLambdas, firstStride: 1, analysisPath: analysisPath)
         default: nil
         }
     }

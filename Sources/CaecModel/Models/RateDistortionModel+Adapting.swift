@@ -16,8 +16,9 @@ extension RateDistortionModel {
     }
 
     /// Parameters for this model taken from `file`, a trained model of this family with the same widths and stages
-    /// (this model, or another one of that shape: `cifar-task-vr` starts from `bmshj-f-vr`) whose qualities may
-    /// have other lambdas (`lambdas(of:)`), to continue training with this model's ladder.
+    /// (this model, or another one of that shape: `cifar-task-vr` starts from `bmshj-f-vr`; the first stride may
+    /// differ, so `cifar-task-vr8` starts from either) whose qualities may have other lambdas (`lambdas(of:)`), to
+    /// continue training with this model's ladder.
     ///
     /// Each quality q takes the per-quality rows (gains and densities) of the file's quality whose lambda is
     /// nearest in log, `src`, moved to its own lambda as the gains' initialisation assumes (quantisation step
@@ -39,7 +40,9 @@ extension RateDistortionModel {
             }
         }
         let sourceLambdas = try Self.lambdas(of: file)
-        let source = RateDistortionModel(id: sourceID, n: n, m: m, lambdas: sourceLambdas, stages: stages)
+        let sourceStride = ModelRegistry.rateDistortion(sourceID)?.firstStride ?? firstStride
+        let source = RateDistortionModel(
+            id: sourceID, n: n, m: m, lambdas: sourceLambdas, stages: stages, firstStride: sourceStride)
         let trained = try Parameters(loading: file, modelID: sourceID, specs: source.parameterSpecs)
         var parameters = Parameters(specs: parameterSpecs, seed: 0)
         let nearest = lambdas.map { lambda in

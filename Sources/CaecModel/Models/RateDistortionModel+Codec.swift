@@ -3,11 +3,13 @@ import CaecTensor
 /// The rate-distortion models as a codec family: symbols = round(latent x gain.analysis[q]); the synthesis
 /// multiplies by gain.synthesis[q] (Spec/model-weights.md §7.1); tables from the learned densities.
 extension RateDistortionModel: CodecNetwork {
-    package var rate: Int { 1 << stages }
+    package var rate: Int { 1 << (firstStride == 2 ? stages : stages - 1) }
     package var latentChannels: Int { m }
-    package var widestActivation: Int { n / 4 }
+    /// N channels at half resolution, or at full resolution with a stride-1 first convolution.
+    package var widestActivation: Int { firstStride == 2 ? n / 4 : n }
 
-    /// k 5x5 stride-2 convolutions reach 2 (2^k - 1) pixels on each side (30 for four): two rates cover it.
+    /// k 5x5 stride-2 convolutions reach 2 (2^k - 1) pixels on each side (30 for four; 16 with a stride-1 first
+    /// convolution, 2 (1 + 1 + 2 + 4)): two rates cover it.
     package var analysisHalo: Int { 2 * rate }
 
     /// The 5x5 stride-2 transposed convolutions reach less than 3 latent rows; 4 are read.

@@ -24,41 +24,56 @@ import CaecTensor
 /// The number of stride-2 stages is a parameter (`stages`, 4 above): with 3, for 32x32 images (`cifar-task-vr`),
 /// g_a is conv GDN conv GDN conv (keys `g_a.0` ... `g_a.4`), g_s likewise, the latent is (M, H/8, W/8) and H and W
 /// must be multiples of 8.
+///
+/// `firstStride` 1 (`cifar-task-vr8`) keeps four stages and their keys but makes the first analysis convolution and
+/// the last synthesis transposed convolution stride 1 (output padding 0): the latent is (M, H/8, W/8), four times
+/// as many numbers as with stride 2, for images so small (32x32) that a 2x2 latent caps the quality. The weights
+/// have the same shapes, so a four-stage model of the same widths starts it (`parameters(adapting:)`).
 package struct RateDistortionModel: Sendable {
     package let id: String
     package let n: Int
     package let m: Int
     package let lambdas: [Float]
-    /// Stride-2 stages of each transform: the latent is 2^stages times smaller in width and height.
+    /// Stages of each transform (a convolution and, between two, a GDN).
     package let stages: Int
+    /// Stride of the first analysis convolution and of the last synthesis one (2, or 1 for small images); the others
+    /// are stride 2, so the latent is 2^stages (or 2^(stages - 1)) times smaller in width and height.
+    package let firstStride: Int
     package let analysis: Sequential
     package let synthesis: Sequential
     package let bottleneck: EntropyBottleneck
 
     /// - Parameters:
-    ///   - stages: stride-2 convolutions of each transform (2...6), with a GDN between two.
+    ///   - stages: convolutions of each transform (2...6), with a GDN between two.
+    ///   - firstStride: 2, or 1 for the first analysis and last synthesis convolutions at full resolution.
     ///   - analysisPath: the kernels of the analysis transform; the codec encodes with `.portable` so the quantised
     ///     latent (and so the bytes) are the same on every machine.
-    package init(id: String, n: Int, m: Int, lambdas: [Float], stages: Int = 4, analysisPath: KernelPath = .fast) {
+    package init(
+        id: String, n: Int, m: Int, lambdas: [Float], stages: Int = 4, firstStride: Int = 2,
+        analysisPath: KernelPath = .fast
+    ) {
         precondition(!lambdas.isEmpty && lambdas.allSatisfy { $0 > 0 }, "RateDistortionModel: lambdas")
         precondition((2...6).contains(stages), "RateDistortionModel: stages")
+        precondition(firstStride == 1 || firstStride == 2, "RateDistortionModel: first stride")
         self.id = id
         self.n = n
         self.m = m
         self.lambdas = lambdas
         self.stages = stages
+        self.firstStride = firstStride
         var analysisLayers: [any Layer] = []
         var synthesisLayers: [any Layer] = []
         for stage in 0..<stages {
             let last = stage == stages - 1
+            let outputStride = last ? firstStride : 2
             analysisLayers.append(
                 Conv2D(
                     "g_a.\(2 * stage)", inChannels: stage == 0 ? 3 : n, outChannels: last ? m : n, kernelSize: 5,
-                    stride: 2, padding: 2, path: analysisPath, pytorchDefaultInit: true))
+                    stride: stage == 0 ? firstStride : 2, padding: 2, path: analysisPath, pytorchDefaultInit: true))
             synthesisLayers.append(
                 ConvTranspose2D(
                     "g_s.\(2 * stage)", inChannels: stage == 0 ? m : n, outChannels: last ? 3 : n, kernelSize: 5,
-                    stride: 2, padding: 2, outputPadding: 1))
+                    stride: outputStride, padding: 2, outputPadding: outputStride - 1))
             if !last {
                 analysisLayers.append(GDNLayer("g_a.\(2 * stage + 1)", channels: n, path: analysisPath))
                 synthesisLayers.append(GDNLayer("g_s.\(2 * stage + 1)", channels: n, inverse: true))

@@ -105,6 +105,10 @@ static int caec_png_decode(caec_png_reader *reader, const caec_read_options *opt
     png_set_chunk_cache_max(png, caec_png_chunk_cache_max);
     // Benign errors (extra image data, misplaced chunks, ...) fail the read unless the caller is lenient.
     png_set_benign_errors(png, options->lenient ? 1 : 0);
+    // A lenient read feeds zlib 256 bytes of image data at a time (libpng 1.6's default is 8 KiB): a file cut
+    // inside its image data then loses at most 256 compressed bytes before the cut, not a whole 8 KiB read, so a
+    // short file keeps the rows that arrived.
+    if (options->lenient) png_set_compression_buffer_size(png, 256);
     png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, NULL, 0);
     png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, caec_png_ignored_chunks,
                                 (int)(sizeof caec_png_ignored_chunks / 5));

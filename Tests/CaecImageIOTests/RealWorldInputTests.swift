@@ -50,23 +50,24 @@ import Testing
     }
 
     /// A file cut inside its image data (a partial download): strict reads fail and offer --lenient; lenient reads
-    /// keep the rows that arrived, repeat the last one below them, and say so in two warnings.
-    @Test func fileCutInsideTheImageDataIsRecoverable() throws {
+    /// keep the rows that arrived, repeat the last one below them, and say so in two warnings. Image data in 64-byte
+    /// IDAT chunks, and in one chunk cut inside the first 8 KiB (libpng's default read of image data).
+    @Test(arguments: [64, 1 << 20])
+    func fileCutInsideTheImageDataIsRecoverable(chunkBytes: Int) throws {
         let (width, height) = (4, 40)
         let pixels = (0..<width * height * 3).map { UInt8(truncatingIfNeeded: $0 * 37 + 11) }
         let image = RGBImage(width: width, height: height, pixels: pixels)
-        // Image data in 64-byte IDAT chunks, as encoders split it (libpng asks for one chunk's data at a time).
         var raw: [UInt8] = []
         for y in 0..<height { raw += [0] + pixels[(y * width * 3)..<((y + 1) * width * 3)] }
         let zlib = TestFiles.storedZlib(raw)
         let header = TestFiles.be32(UInt32(width)) + TestFiles.be32(UInt32(height)) + [8, 2, 0, 0, 0]
         var whole: [UInt8] = [137, 80, 78, 71, 13, 10, 26, 10] + TestFiles.chunk("IHDR", header)
-        for start in stride(from: 0, to: zlib.count, by: 64) {
-            whole += TestFiles.chunk("IDAT", Array(zlib[start..<min(start + 64, zlib.count)]))
+        for start in stride(from: 0, to: zlib.count, by: chunkBytes) {
+            whole += TestFiles.chunk("IDAT", Array(zlib[start..<min(start + chunkBytes, zlib.count)]))
         }
         whole += TestFiles.chunk("IEND", [])
         #expect(try ImageReader.decode(whole).image == image)
-        let bytes = Array(whole.prefix(whole.count / 2))
+        let bytes = Array(whole.prefix(whole.count * 3 / 4))
         #expect(throws: ImageIOError.truncated(format: .png, recoverable: true)) { try ImageReader.read(bytes) }
         let decoded = try ImageReader.decode(bytes, options: .init(lenient: true))
         #expect(decoded.image.width == width && decoded.image.height == height)

@@ -61,6 +61,15 @@ struct RatioExperimentCommand: FailableCommand {
     func makeFigure(measure: RateRatioFigure.Measure) throws(CLIFailure) -> (RateRatioFigure, String, String) {
         let resultsPath = compareDirectory + "/" + CompareFiles.results
         let summaryPath = compareDirectory + "/" + CompareFiles.summary
+        if !FileSystem.exists(compareDirectory) {
+            throw CLIFailure(
+                .missingInput, path: compareDirectory, "no such folder (give a `caec compare` run's --out)")
+        }
+        if !FileSystem.exists(resultsPath) && !FileSystem.exists(summaryPath) {
+            throw CLIFailure(
+                .missingInput, path: compareDirectory,
+                "not a `caec compare` run: it has neither \(CompareFiles.results) nor \(CompareFiles.summary)")
+        }
         if !FileSystem.exists(resultsPath) && FileSystem.exists(summaryPath) {
             let text = String(decoding: try FileInput.read(summaryPath), as: UTF8.self)
             let stored: StoredCompareSummary

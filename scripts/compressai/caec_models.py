@@ -536,12 +536,15 @@ class CifarClassifier(_CifarInterchange):
       added to their input), layer2 (+pool), layer3 (+pool), res3, maxpool4, fc, x 0.125 (keys `prep.conv.weight`,
       `prep.bn.{weight,bias,running_mean,running_var}`, `res1.0.conv.weight`, ..., `fc.weight`); BatchNorm as
       PyTorch's (`eval()` uses the running statistics, as caec's inference does). Its recorded accuracy uses the
-      test-time flip: `evaluation_logits`.
+      test-time flip: `evaluation_logits`. `resnet9-cifar-task` (the task-aware codecs' training classifier) is the
+      same network at widths (16, 32, 64, 128).
     - `airbench-cifar`: Jordan's airbench94 network at widths (64, 256, 256): `whiten` (conv2x2 3->24, no padding,
       bias) and GELU, then `block1`..`block3` (`_AirbenchGroup`), maxpool3, fc, x 1/9; test-time flip."""
 
     FAMILY = "classifier"
     RESNET9_WIDTHS = (32, 64, 128, 256)
+    # `resnet9-cifar-task`, the training classifier of the task-aware codecs: the same network at quarter width.
+    RESNET9_TASK_WIDTHS = (16, 32, 64, 128)
     AIRBENCH_WIDTHS = (64, 256, 256)
 
     def __init__(self, arch="lenet5"):
@@ -552,8 +555,8 @@ class CifarClassifier(_CifarInterchange):
             self.conv1, self.conv2 = nn.Conv2d(3, 6, 5), nn.Conv2d(6, 16, 5)
             self.fc1, self.fc2, self.fc3 = nn.Linear(400, 120), nn.Linear(120, 84), nn.Linear(84, 10)
             self.test_time_flip = False
-        elif arch == "resnet9-cifar":
-            w0, w1, w2, w3 = self.RESNET9_WIDTHS
+        elif arch in ("resnet9-cifar", "resnet9-cifar-task"):
+            w0, w1, w2, w3 = self.RESNET9_WIDTHS if arch == "resnet9-cifar" else self.RESNET9_TASK_WIDTHS
             self.prep = _ConvBN(3, w0)
             self.layer1 = _ConvBN(w0, w1, pool=True)
             self.res1 = nn.Sequential(_ConvBN(w1, w1), _ConvBN(w1, w1))
@@ -598,7 +601,8 @@ FAMILIES = {
     "cifar-task-vr": CifarTaskVR, "cifar-task-vr8": CifarTaskVR8,
     "bmshj-hp-vr": BmshjHyperpriorVR, "bmshj2018-hyperprior": BmshjHyperpriorVR,
     **{arch: CaeAutoencoder for arch in CaeAutoencoder.CHANNELS},
-    "lenet5": CifarClassifier, "resnet9-cifar": CifarClassifier, "airbench-cifar": CifarClassifier,
+    "lenet5": CifarClassifier, "resnet9-cifar": CifarClassifier, "resnet9-cifar-task": CifarClassifier,
+    "airbench-cifar": CifarClassifier,
 }
 
 

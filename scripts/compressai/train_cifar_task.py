@@ -10,7 +10,7 @@ so that GPU time becomes weights caec ships:
     caec import safetensors runs/torch-vr8/cifar-task-vr8.safetensors --out runs/torch-vr8   # codec tables, .caew
 
 Per image i, drawn with quality q_i uniformly and mirrored with probability 1/2 (whole 32x32 training images, all
-but the last 500, which are held out for the curves; never the test set):
+but the last 500 of those loaded, which are held out for the curves; never the test set):
 
     loss_i = bits_i / (32 * 32) + lambda_(q_i) 255^2 (MSE_i + beta KL(softmax(f(x_i)) || softmax(f(x^_i))))
 
@@ -41,16 +41,24 @@ HELD_OUT = 500
 SIDE = 32
 
 
-def load_cifar_training(folder):
-    """The 50,000 training images as uint8 (N, 3, 32, 32), in file order (data_batch_1 ... 5)."""
+def load_cifar_training(folder, limit=None):
+    """The training images as uint8 (N, 3, 32, 32), in file order: data_batch_1 ... 5, those present (a machine
+    that cannot hold all five, such as a lent GPU with a 64 MiB upload, trains on fewer), then the first `limit`."""
     images = []
     for k in range(1, 6):
         path = os.path.join(folder, f"data_batch_{k}.bin")
+        if not os.path.exists(path):
+            continue
         raw = np.fromfile(path, dtype=np.uint8)
         if raw.size % 3073 != 0:
             sys.exit(f"train_cifar_task: {path}: {raw.size} bytes is not a whole number of 3,073-byte records")
         images.append(raw.reshape(-1, 3073)[:, 1:].reshape(-1, 3, SIDE, SIDE))
-    return np.concatenate(images)
+    if not images:
+        sys.exit(f"train_cifar_task: {folder}: no data_batch_1.bin ... data_batch_5.bin")
+    images = np.concatenate(images)[:limit]
+    if images.shape[0] <= 2 * HELD_OUT:
+        sys.exit(f"train_cifar_task: {folder}: {images.shape[0]} images; more than {2 * HELD_OUT} are needed")
+    return images
 
 
 def mixed_quality_forward(model, x, qualities, training):
@@ -100,6 +108,7 @@ def main():
     parser.add_argument("--classifier", required=True, help="safetensors of resnet9-cifar-task (caec export)")
     parser.add_argument("--data", required=True, help="CIFAR-10 binary folder (data_batch_1.bin ... 5)")
     parser.add_argument("--out", required=True, help="run folder")
+    parser.add_argument("--images", type=int, help="train on the first N images of the batch files (default: all)")
     budget = parser.add_mutually_exclusive_group(required=True)
     budget.add_argument("--minutes", type=float, help="training time (lr / 10 for the last 20%%)")
     budget.add_argument("--steps", type=int, help="training steps (instead of --minutes)")
@@ -128,7 +137,8 @@ def main():
     for p in classifier.parameters():
         p.requires_grad_(False)
 
-    images = torch.from_numpy(load_cifar_training(args.data)).to(device)
+    images = torch.from_numpy(load_cifar_training(args.data, args.images)).to(device)
+    print(f"{images.shape[0] - HELD_OUT} training images, {HELD_OUT} held out, on {device}", flush=True)
     training, held_out = images[:-HELD_OUT], images[-HELD_OUT:].float() / 255
     lambda_table = torch.tensor(lambdas, device=device) * 255**2
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)

@@ -131,7 +131,11 @@ static int caec_png_decode(caec_png_reader *reader, const caec_read_options *opt
     if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8) png_set_expand_gray_1_2_4_to_8(png);
     if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
     // 16-bit samples are sRGB-encoded like 8-bit ones: scale with rounding, (v * 255 + 32895) >> 16.
-    if (bit_depth == 16) png_set_scale_16(png);
+    if (bit_depth == 16) {
+        png_set_scale_16(png);
+        // Said once, so that nobody takes an 8-bit result for a lossless path of their 16-bit master.
+        caec_imageio_add_warning(reader->out, "16-bit samples rounded to 8 bits (caec works on 8-bit images)");
+    }
     if (color_type == PNG_COLOR_TYPE_GRAY || color_type == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
     int passes = png_set_interlace_handling(png);
     png_read_update_info(png, info);

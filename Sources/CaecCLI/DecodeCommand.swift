@@ -67,12 +67,12 @@ struct DecodeCommand: ParsableCommand {
                     command: "decode")
                 if jobs.count == 1 {
                     let job = jobs[0]
+                    try SafeOutput(path: job.output, force: coding.force).checkWritable(inputs: [job.input])
                     if format == nil && job.output != "-" && OutputImageFormat(path: job.output) == nil {
                         throw CLIFailure(
-                            .usage, path: nil,
-                            "cannot tell the output format from '\(job.output)': use --format png or --format jpeg")
+                            .usage, path: job.output,
+                            "cannot tell the output format from the name: use --format png or --format jpeg")
                     }
-                    try SafeOutput(path: job.output, force: coding.force).checkWritable(inputs: [job.input])
                 }
                 let store = coding.store
                 var codecs: [CaecCodec] = []

@@ -10,9 +10,10 @@ struct ExportCommand: FailableCommand {
         discussion: """
             MODEL is a model id (its weights are read from the models folder) or a path to a .caew file. Writes \
             the model's key table with GDN effective values and the raw density (Spec/safetensors.md §4): \
-            bmshj-f-vr, bmshj-hp-vr (codec tables not written: `caec import safetensors` rebuilds them), \
-            cae-r2 ... cae-r16 (calibrated codec tables written as they are), lenet5, resnet9-cifar (BatchNorm \
-            running statistics included). An imported CompressAI model of several qualities writes one \
+            the rate-distortion models (bmshj-f-vr, bmshj-hp-vr, bmshj-hp-vr-n128, cifar-task-vr, cifar-task-vr8; \
+            codec tables not written: `caec import safetensors` rebuilds them), cae-r2 ... cae-r16 (calibrated \
+            codec tables written as they are) and the classifiers (lenet5, resnet9-cifar, resnet9-cifar-task, \
+            airbench-cifar; BatchNorm running statistics included). An imported CompressAI model of several qualities writes one \
             checkpoint, chosen with --quality.
             """
     )

@@ -11,8 +11,9 @@ struct ImportCommand: FailableCommand {
             caec import compressai CKPT.safetensors [CKPT2 ...] --arch bmshj2018-factorized|bmshj2018-hyperprior \
             --out DIR: CompressAI state dicts converted by scripts/compressai/convert_checkpoint.py, one per \
             quality (lowest rate first), of the same widths; writes DIR/<arch>.caew with caec's own integer \
-            tables. caec import safetensors FILE --out DIR: a file written by `caec export` (bmshj-f-vr, \
-            bmshj-hp-vr, cae-r2 ... cae-r16, lenet5, resnet9-cifar), perhaps fine-tuned in PyTorch since. Then: caec encode \
+            tables. caec import safetensors FILE --out DIR: a file written by `caec export` (any model it \
+            writes: see `caec export --help`), perhaps fine-tuned or trained in PyTorch since \
+            (scripts/compressai/train_cifar_task.py). Then: caec encode \
             --models DIR --model <id> ..., caec decode --models DIR .... Exit status 65 for a malformed \
             safetensors file, 78 for a well-formed file that is not a usable model.
             """

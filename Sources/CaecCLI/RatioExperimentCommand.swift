@@ -2,6 +2,10 @@ import ArgumentParser
 import CaecCore
 import CaecEval
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `caec experiment ratio`: the seed paper's Fig. 4 (performance ratio against rate) for every codec of a
 /// `caec compare` run, from its results.csv and run.txt.
 struct RatioExperimentCommand: FailableCommand {
@@ -61,9 +65,12 @@ struct RatioExperimentCommand: FailableCommand {
     func makeFigure(measure: RateRatioFigure.Measure) throws(CLIFailure) -> (RateRatioFigure, String, String) {
         let resultsPath = compareDirectory + "/" + CompareFiles.results
         let summaryPath = compareDirectory + "/" + CompareFiles.summary
-        if !FileSystem.exists(compareDirectory) {
+        guard let info = POSIX.status(of: compareDirectory) else {
             throw CLIFailure(
                 .missingInput, path: compareDirectory, "no such folder (give a `caec compare` run's --out)")
+        }
+        if (info.st_mode & S_IFMT) != S_IFDIR {
+            throw CLIFailure(.missingInput, path: compareDirectory, "not a folder (give a `caec compare` run's --out)")
         }
         if !FileSystem.exists(resultsPath) && !FileSystem.exists(summaryPath) {
             throw CLIFailure(
@@ -89,6 +96,11 @@ struct RatioExperimentCommand: FailableCommand {
             }
         }
         let settingsPath = compareDirectory + "/" + CompareFiles.settings
+        if !FileSystem.exists(settingsPath) {
+            throw CLIFailure(
+                .missingInput, path: compareDirectory,
+                "has \(CompareFiles.results) but not \(CompareFiles.settings), which names the run's judge")
+        }
         let settings = String(decoding: try FileInput.read(settingsPath), as: UTF8.self)
         guard let judge = RateRatioFigure.judge(settings: settings) else {
             throw CLIFailure(.badInput, path: settingsPath, "the run used no classifier (classifier=none or missing)")

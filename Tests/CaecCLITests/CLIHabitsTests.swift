@@ -128,6 +128,29 @@ import Testing
         #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
     }
 
+    /// The problem to fix comes first: a missing input before an existing output; an existing folder or the input
+    /// itself as decode's output before the format its name does not give.
+    @Test func errorsNameTheProblemToFixFirst() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (cae, existing) = (directory.path("h.cae"), directory.path("exists.cae"))
+        #expect(try Self.encode([Self.horse, cae]).status == 0)
+        try Data([1]).write(to: URL(fileURLWithPath: existing))
+        let missing = directory.path("missing.png")
+        let encode = try Self.encode([missing, existing])
+        #expect(encode.status == 66 && encode.stderr == "caec: error: \(missing): no such file\n", "\(encode.stderr)")
+        try FileManager.default.createDirectory(atPath: directory.path("odir"), withIntermediateDirectories: true)
+        let folder = try CaecProcess.run(["decode", cae, directory.path("odir"), "--models", Self.models])
+        #expect(folder.status == 73 && folder.stderr.contains("odir: is a directory"), "\(folder.stderr)")
+        let itself = try CaecProcess.run(["decode", cae, cae, "--force", "--models", Self.models])
+        #expect(itself.status == 73 && itself.stderr.contains("output is the same file as the input"))
+        let unnamed = try CaecProcess.run(["decode", cae, directory.path("out.bin"), "--models", Self.models])
+        #expect(unnamed.status == 64)
+        #expect(
+            unnamed.stderr == "caec: error: \(directory.path("out.bin")): cannot tell the output format from the "
+                + "name: use --format png or --format jpeg\n")
+    }
+
     /// `caec decode --format jpeg x.png` writes a JPEG and says the name does not fit; --quiet silences it.
     @Test func decodeFormatAgainstTheExtensionWarns() throws {
         let directory = try TemporaryDirectory()

@@ -156,6 +156,15 @@ import Testing
         let empty = try CaecProcess.run(["experiment", "ratio", directory.path("empty")])
         #expect(empty.status == 66)
         #expect(empty.stderr.hasPrefix("caec: error: \(directory.path("empty")): not a `caec compare` run"))
+        try Data("x\n".utf8).write(to: URL(fileURLWithPath: directory.path("empty/results.csv")))
+        let noSettings = try CaecProcess.run(["experiment", "ratio", directory.path("empty")])
+        #expect(noSettings.status == 66)
+        #expect(
+            noSettings.stderr
+                == "caec: error: \(directory.path("empty")): has results.csv but not run.txt, which names the run's judge\n"
+        )
+        let file = try CaecProcess.run(["experiment", "ratio", directory.path("empty/results.csv")])
+        #expect(file.status == 66 && file.stderr.contains("results.csv: not a folder"))
         let usage = try CaecProcess.run(["experiment", "ratio", directory.path("plain"), "--measure", "psnr"])
         #expect(usage.status == 64)
     }

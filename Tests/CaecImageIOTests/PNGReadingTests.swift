@@ -27,4 +27,11 @@ import Testing
         #expect(zip(onBlack.pixels, onWhite.pixels).allSatisfy { $0 <= $1 })
         #expect(onBlack.pixels != onWhite.pixels)
     }
+
+    /// A 16-bit file is read at 8 bits with one warning saying so; an 8-bit one reads without warnings.
+    @Test(arguments: [("basn2c16", true), ("basn0g16", true), ("basi6a16", true), ("basn2c08", false)])
+    func sixteenBitSamplesAreRoundedWithAWarning(name: String, sixteen: Bool) throws {
+        let decoded = try ImageReader.decode(try Fixtures.bytes(name + ".png"))
+        #expect(decoded.warnings == (sixteen ? ["16-bit samples rounded to 8 bits (caec works on 8-bit images)"] : []))
+    }
 }

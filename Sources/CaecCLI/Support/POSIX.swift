@@ -209,6 +209,12 @@ struct SafeOutput {
 
     /// The checks of `checkWritable`, from one `stat` of the output path, and what that `stat` found.
     func target(inputs: [String]) throws(CLIFailure) -> Target {
+        // A missing input is the problem to fix first, before anything about the output.
+        for input in inputs where input != "-" {
+            if access(input, F_OK) != 0 && errno == ENOENT {
+                throw CLIFailure(.missingInput, path: input, "no such file")
+            }
+        }
         guard path != "-" else {
             if isatty(STDOUT_FILENO) == 1 {
                 throw CLIFailure(

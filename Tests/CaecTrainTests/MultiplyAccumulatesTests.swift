@@ -9,6 +9,7 @@ import Testing
     ///   dec 16 x 32 x 32 + 64 x 16 x 32 + 256 x 16 x 16 + 1024 x 3 x 16;
     /// - bmshj-f-vr (N = 64, M = 128, 5x5 stride 2): analysis 256 x 64 x 3 x 25 + 64 x 64 x 64 x 25
     ///   + 16 x 64 x 64 x 25 + 4 x 128 x 64 x 25 and GDN 64^2 x (256 + 64 + 16); synthesis the same mirrored;
+    ///   cifar-task-vr8 likewise at four times the positions;
     /// - resnet9-cifar: the formula of `Classifier.cifarResNet`; airbench-cifar that of `Classifier.airbench`.
     @Test(arguments: [
         ("lenet5", 28 * 28 * 6 * 3 * 25 + 10 * 10 * 16 * 6 * 25 + 400 * 120 + 120 * 84 + 84 * 10),
@@ -19,6 +20,12 @@ import Testing
                     + 1024 * 3 * 16)
         ),
         ("bmshj-f-vr", 2 * (25 * (256 * 64 * 3 + 64 * 64 * 64 + 16 * 64 * 64 + 4 * 128 * 64) + 4096 * (256 + 64 + 16))),
+        // cifar-task-vr8: the first convolution (and the last transposed one) at stride 1, every stage at twice the
+        // resolution of bmshj-f-vr's.
+        (
+            "cifar-task-vr8",
+            2 * (25 * (1024 * 64 * 3 + 256 * 64 * 64 + 64 * 64 * 64 + 16 * 128 * 64) + 4096 * (1024 + 256 + 64))
+        ),
         ("resnet9-cifar", 95_259_136),
         ("resnet9-cifar-task", 24_036_608),
         // Classifier.airbench's formula at widths (64, 256, 256).

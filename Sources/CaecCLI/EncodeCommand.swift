@@ -105,7 +105,7 @@ struct EncodeCommand: ParsableCommand {
             discussion: """
                 0 is the plain encoder, whose bytes are the same on every machine. 1-9 run 5, 10, 20, 30, \
                 45, 60, 80, 110, 150 steps of stochastic Gumbel annealing on the model's own rate + lambda x \
-                distortion (bmshj-hp-vr, bmshj-hp-vr-n128, bmshj-f-vr and cifar-task-vr; the autoencoders and imported models \
+                distortion (bmshj-hp-vr, bmshj-hp-vr-n128, bmshj-f-vr, cifar-task-vr and cifar-task-vr8; the autoencoders and imported models \
                 encode at effort 0 with a warning). The search lowers the model's own rate + lambda x distortion: at a fixed quality \
                 it mostly raises PSNR, with the same or slightly fewer bytes. Their bytes may differ between \
                 machines, and any caec decodes them. Images wider or taller than 1536 pixels are searched in tiles.

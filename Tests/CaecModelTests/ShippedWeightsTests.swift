@@ -91,13 +91,14 @@ import Testing
         #expect(task.metadata("seed") != nil && task.metadata("seed") != judge.metadata("seed"))
     }
 
-    /// `cifar-task-vr`'s shipped weights reproduce the figures recorded when it shipped (`caec train cifar
-    /// --codec-eval`: `TaskCodecFigures` on the first 1,000 test images, judged by `resnet9-cifar`): rate within
+    /// The task-aware codecs' shipped weights (`cifar-task-vr`, `cifar-task-vr8`) reproduce the figures recorded
+    /// when they shipped (`caec train cifar --codec-eval`: `TaskCodecFigures` on the first 1,000 test images, judged
+    /// by `resnet9-cifar`): rate within
     /// 0.5%, PSNR within 0.02 dB, agreement within 0.3 points (kernels may differ in the last bits between
     /// machines, moving a rounding or a near-tie). Four of the eight qualities, agreement at quality 3 only: each
     /// judged quality costs a pass of the judge over 1,000 images, about a minute in a debug build.
-    @Test func taskCodecReproducesItsRecordedFigures() throws {
-        let id = ModelRegistry.taskCodecIDs[0]
+    @Test(arguments: ModelRegistry.taskCodecIDs)
+    func taskCodecReproducesItsRecordedFigures(id: String) throws {
         let file = try WeightsFile(parsing: Golden.required("Models/\(id).caew"))
         let model = try #require(ModelRegistry.rateDistortion(id))
         let parameters = try Parameters(loading: file, modelID: id, specs: model.parameterSpecs)

@@ -9,7 +9,9 @@ import Testing
 
 /// The shipped autoencoder codecs, loaded once.
 enum ShippedCodecs {
-    static let ids = ["cae-r2", "cae-r4", "cae-r8", "cae-r16", "bmshj-f-vr", "bmshj-hp-vr", "cifar-task-vr"]
+    static let ids = [
+        "cae-r2", "cae-r4", "cae-r8", "cae-r16", "bmshj-f-vr", "bmshj-hp-vr", "cifar-task-vr", "cifar-task-vr8",
+    ]
 
     static func codec(_ id: String) throws -> CaecCodec {
         try CaecCodec(weights: Golden.required("Models/\(id).caew"))

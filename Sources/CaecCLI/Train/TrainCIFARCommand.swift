@@ -15,7 +15,7 @@ struct TrainCIFARCommand: FailableCommand {
             MSE on the first 1,000 test images in its metadata), checkpoint.caew after every epoch, loss.csv \
             (mean training loss every 20 steps) and epochs.csv (per-epoch training and test figures). The same \
             seed, data and settings give the same weights. Copy <model>.caew into Models/ to ship it. \
-            A task-aware codec (cifar-task-vr) trains for --minutes or --steps on all but the last 500 training \
+            A task-aware codec (cifar-task-vr, cifar-task-vr8) trains for --minutes or --steps on all but the last 500 training \
             images with loss = bpp + lambda 255^2 (MSE + beta KL), KL between the --classifier's answers on the \
             original and the reconstruction; heldout.csv has bpp, PSNR, task term and the classifier's agreement \
             per quality on the 500 held-out images, at every checkpoint.
@@ -24,7 +24,7 @@ struct TrainCIFARCommand: FailableCommand {
 
     @OptionGroup var run: TrainRunOptions
     @OptionGroup var cifar: CIFAROptions
-    @OptionGroup(title: "Task-aware codecs (cifar-task-vr)") var task: TaskCodecOptions
+    @OptionGroup(title: "Task-aware codecs (cifar-task-vr, cifar-task-vr8)") var task: TaskCodecOptions
 
     func validate() throws {
         if PhotoModel(run.model) != nil {

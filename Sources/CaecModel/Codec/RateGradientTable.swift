@@ -1,7 +1,7 @@
 import CaecTensor
 
 /// d(-log2 p(v))/dv of a factorized density, tabulated per channel on a fine grid, for the encoder's latent search
-/// (`LatentRefining`) with the factorized models (`bmshj-f-vr`, `cifar-task-vr`).
+/// (`LatentRefining`) with the factorized models (`bmshj-f-vr`, `cifar-task-vr`, `cifar-task-vr8`).
 ///
 /// The search needs the rate's gradient at every latent element at every step; the density network
 /// (`EntropyBottleneck`, 1-3-3-3-1 with tanh per channel) evaluated twice forward and twice backward per element was

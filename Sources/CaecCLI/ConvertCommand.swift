@@ -86,20 +86,24 @@ enum OutputImageFormat: String, ExpressibleByArgument, CaseIterable {
     /// The warning for writing this format to `path` when its extension names another image format (a JPEG in
     /// `x.png`), or nil; `-` and names without such an extension get none.
     func mismatchWarning(path: String) -> String? {
-        guard path != "-", let named = OutputImageFormat(path: path), named != self else { return nil }
-        let suffix = path[path.lastIndex(of: ".")!...].lowercased()
+        guard path != "-", let suffix = Self.imageSuffix(path), OutputImageFormat(path: path) != self else {
+            return nil
+        }
         return "writing a \(self == .png ? "PNG" : "JPEG") file to a name ending in \(suffix)"
+    }
+
+    /// The extension of `path` that names an image format (`.png`, `.jpg`, `.jpeg`, lower-cased), or nil.
+    static func imageSuffix(_ path: String) -> String? {
+        let lower = path.lowercased()
+        return [".png", ".jpg", ".jpeg"].first(where: lower.hasSuffix)
     }
 
     /// The format named by a file's extension, if it names one.
     init?(path: String) {
-        let lower = path.lowercased()
-        if lower.hasSuffix(".png") {
-            self = .png
-        } else if lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") {
-            self = .jpeg
-        } else {
-            return nil
+        switch Self.imageSuffix(path) {
+        case ".png": self = .png
+        case ".jpg", ".jpeg": self = .jpeg
+        default: return nil
         }
     }
 }

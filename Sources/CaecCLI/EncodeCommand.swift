@@ -218,8 +218,7 @@ struct EncodeCommand: ParsableCommand {
     ) throws(CLIFailure) {
         let destination = SafeOutput(path: job.output, force: coding.force)
         try destination.checkWritable(inputs: [job.input])
-        let lowered = job.output.lowercased()
-        if let suffix = [".png", ".jpg", ".jpeg"].first(where: lowered.hasSuffix), !quiet {
+        if let suffix = OutputImageFormat.imageSuffix(job.output), !quiet {
             printError("caec: warning: \(job.output): writing a .cae file to a name ending in \(suffix)")
         }
         let decoded = try inputOptions.readDecoded(job.input)

@@ -2,10 +2,6 @@ import ArgumentParser
 import CaecCore
 import CaecEval
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `caec experiment ratio`: the seed paper's Fig. 4 (performance ratio against rate) for every codec of a
 /// `caec compare` run, from its results.csv and run.txt.
 struct RatioExperimentCommand: FailableCommand {
@@ -65,11 +61,11 @@ struct RatioExperimentCommand: FailableCommand {
     func makeFigure(measure: RateRatioFigure.Measure) throws(CLIFailure) -> (RateRatioFigure, String, String) {
         let resultsPath = compareDirectory + "/" + CompareFiles.results
         let summaryPath = compareDirectory + "/" + CompareFiles.summary
-        guard let info = POSIX.status(of: compareDirectory) else {
+        if !POSIX.exists(compareDirectory) {
             throw CLIFailure(
                 .missingInput, path: compareDirectory, "no such folder (give a `caec compare` run's --out)")
         }
-        if (info.st_mode & S_IFMT) != S_IFDIR {
+        if !POSIX.isDirectory(compareDirectory) {
             throw CLIFailure(.missingInput, path: compareDirectory, "not a folder (give a `caec compare` run's --out)")
         }
         if !FileSystem.exists(resultsPath) && !FileSystem.exists(summaryPath) {

@@ -36,7 +36,7 @@ struct CompareRunCommand: FailableCommand {
             classifier's top-1 agreement with the original and its accuracy when labels are known. Results go to \
             <out>/results.csv, summary.json, report.md and rate-*.svg. An interrupted run resumes from results.csv \
             (run with --restart to start over); --shard K/N runs every N-th image, and `caec compare merge` joins \
-            the shards.
+            shards and runs of other methods.
             """
     )
 
@@ -277,40 +277,51 @@ struct CompareRunCommand: FailableCommand {
 struct CompareMergeCommand: FailableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Join the output folders of `caec compare --shard K/N` runs into one set of results and reports."
+        abstract: "Join the output folders of `caec compare run` runs on the same inputs into one set of reports.",
+        discussion: """
+            The runs may split the images (--shard K/N), the methods (--only), or both, e.g. the baselines once and \
+            a retrained model later. They must share the inputs and classifier; every image of the result must \
+            have every method that any run has.
+            """
     )
 
-    @Argument(help: ArgumentHelp("Output folders of the shards.", valueName: "shard-dir"))
-    var shards: [String]
+    @Argument(help: ArgumentHelp("Output folders of the runs.", valueName: "run-dir"))
+    var runs: [String]
 
     @Option(help: "Output folder for the merged results.")
     var out: String
 
     func validate() throws {
-        guard !shards.isEmpty else { throw ValidationError("give the shards' output folders") }
+        guard !runs.isEmpty else { throw ValidationError("give the runs' output folders") }
     }
 
     func execute() throws(CLIFailure) {
-        var settings: String?
+        var lines: [String] = []
         var all: [[CompareRow]] = []
-        for shard in shards {
-            let runPath = shard + "/" + CompareFiles.settings
-            let text = String(decoding: try FileInput.read(runPath), as: UTF8.self)
-            let first = String(text.split(separator: "\n").first ?? "")
-            if let settings, settings != first {
-                throw CLIFailure(.badInput, path: runPath, "shard was made with other settings than \(shards[0])")
+        for run in runs {
+            let text = String(decoding: try FileInput.read(run + "/" + CompareFiles.settings), as: UTF8.self)
+            lines.append(String(text.split(separator: "\n").first ?? ""))
+            do { _ = try ComparePlan.mergedSettings(lines) } catch {
+                throw CLIFailure(
+                    .badInput, path: run + "/" + CompareFiles.settings,
+                    "made with other inputs or classifier than \(runs[0]): \(error.description)")
             }
-            settings = first
-            all.append(try readRows(shard + "/" + CompareFiles.results))
+            all.append(try readRows(run + "/" + CompareFiles.results))
         }
+        let settings: String
         let rows: [CompareRow]
-        do { rows = try CompareResults.merge(all) } catch { throw CLIFailure(.badInput, path: out, error.description) }
+        do throws(CompareDataError) {
+            settings = try ComparePlan.mergedSettings(lines)
+            rows = try CompareResults.merge(all)
+        } catch {
+            throw CLIFailure(.badInput, path: out, error.description)
+        }
         try RunDirectory.create(out)
-        try writeText(settings! + "\nshard=merged\n", out + "/" + CompareFiles.settings)
+        try writeText(settings + "\nshard=merged\n", out + "/" + CompareFiles.settings)
         try writeText(CompareResults.csv(rows), out + "/" + CompareFiles.results)
-        let classifier = settings!.split(separator: " ").first { $0.hasPrefix("classifier=") }
+        let classifier = settings.split(separator: " ").first { $0.hasPrefix("classifier=") }
             .map { String($0.dropFirst("classifier=".count)) }
-        try writeReports(rows: rows, settings: settings!, classifier: classifier == "none" ? nil : classifier, out: out)
+        try writeReports(rows: rows, settings: settings, classifier: classifier == "none" ? nil : classifier, out: out)
     }
 }
 

@@ -67,7 +67,29 @@ import Testing
         // Merging a shard twice is refused.
         let twice = try CaecProcess.run(
             ["compare", "merge", "--out", directory.path("bad"), directory.path("shard1"), directory.path("shard1")])
-        #expect(twice.status == 65 && twice.stderr.contains("more than one shard"))
+        #expect(twice.status == 65 && twice.stderr.contains("more than one run"))
+    }
+
+    @Test func merged_runs_of_other_methods_equal_one_run() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try Self.makeCIFAR(in: directory, count: 4)
+        #expect(try CaecProcess.run(Self.arguments(directory, out: "whole")).status == 0)
+        func only(_ method: String, out: String, _ extra: [String] = []) throws -> CaecProcess.Result {
+            try CaecProcess.run(Self.arguments(directory, out: out).map { $0 == "jpeg,webp" ? method : $0 } + extra)
+        }
+        #expect(try only("jpeg", out: "jpeg").status == 0)
+        #expect(try only("webp", out: "webp").status == 0)
+        let merged = try CaecProcess.run(
+            ["compare", "merge", "--out", directory.path("merged"), directory.path("jpeg"), directory.path("webp")])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(try Self.contents(directory, "merged") == Self.contents(directory, "whole"))
+        // WebP on fewer images than JPEG: refused, naming an image without it.
+        #expect(try only("webp", out: "webp2", ["--limit", "2"]).status == 0)
+        let short = try CaecProcess.run(
+            ["compare", "merge", "--out", directory.path("bad"), directory.path("jpeg"), directory.path("webp2")])
+        #expect(short.status == 65 && short.stderr.contains("other inputs"), "\(short.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path("bad")))
     }
 
     @Test func resumed_run_equals_uninterrupted() throws {

@@ -122,7 +122,53 @@ import Testing
         let even = rows.filter { $0.index % 2 == 0 }
         let odd = rows.filter { $0.index % 2 == 1 }
         #expect(try CompareResults.merge([odd, even]) == rows)
-        #expect(throws: CompareDataError.duplicateImage(index: 1)) { try CompareResults.merge([odd, odd]) }
+        #expect(throws: CompareDataError.duplicateImage(index: 1, method: "jpeg")) {
+            try CompareResults.merge([odd, odd])
+        }
+    }
+
+    @Test func merge_joins_runs_of_other_methods_in_first_appearance_order() throws {
+        let plan = ComparePlan(methods: [.jpeg(qualities: [30, 60]), .webp(qualities: [50])], classifier: nil)
+        let rows = try (0..<4).flatMap {
+            try CompareRunner.evaluate(
+                CompareItem(
+                    index: $0, name: "\($0)", image: TestImages.gradient(width: 8, height: 8, seed: $0), label: nil),
+                plan: plan)
+        }
+        let jpeg = rows.filter { $0.method == "jpeg" }
+        let webp = rows.filter { $0.method == "webp" }
+        // The JPEG rows of one run and the WebP rows split into two shards, given in any order.
+        let webpEven = webp.filter { $0.index % 2 == 0 }
+        let webpOdd = webp.filter { $0.index % 2 == 1 }
+        #expect(try CompareResults.merge([jpeg, webpOdd, webpEven]) == rows)
+        #expect(
+            try CompareResults.merge([webpEven, jpeg, webpOdd]).map(\.method).prefix(3) == ["webp", "jpeg", "jpeg"])
+        // WebP for half of the images only: those without it are reported.
+        #expect(throws: CompareDataError.incompleteImage(index: 1, missing: "webp q50")) {
+            try CompareResults.merge([jpeg, webpEven])
+        }
+        // The same index naming another image: other inputs.
+        var renamed = webp
+        for i in renamed.indices { renamed[i].image = "other-\(renamed[i].index)" }
+        #expect(throws: CompareDataError.imageMismatch(index: 0, names: ["0", "other-0"])) {
+            try CompareResults.merge([jpeg, renamed])
+        }
+    }
+
+    @Test func merged_settings_join_methods_and_require_the_same_inputs() throws {
+        let a = "methods=m1:1/2,jpeg:5/10 classifier=resnet9-cifar inputs=cifar-test:10000"
+        let b = "methods=webp:5,m1:1/2 classifier=resnet9-cifar inputs=cifar-test:10000"
+        #expect(
+            try ComparePlan.mergedSettings([a, b])
+                == "methods=m1:1/2,jpeg:5/10,webp:5 classifier=resnet9-cifar inputs=cifar-test:10000")
+        #expect(try ComparePlan.mergedSettings([a, a]) == a)
+        #expect(throws: CompareDataError.self) {
+            try ComparePlan.mergedSettings([a, "methods=webp:5 classifier=lenet5 inputs=cifar-test:10000"])
+        }
+        #expect(throws: CompareDataError.self) {
+            try ComparePlan.mergedSettings([a, "methods=jpeg:5 classifier=resnet9-cifar inputs=cifar-test:10000"])
+        }
+        #expect(throws: CompareDataError.self) { try ComparePlan.mergedSettings([a, "not a settings line"]) }
     }
 }
 

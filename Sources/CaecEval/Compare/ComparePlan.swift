@@ -69,6 +69,35 @@ package struct ComparePlan: Sendable {
     }
 }
 
+extension ComparePlan {
+    /// The settings line of several runs merged into one (`caec compare merge`): their methods together, in the
+    /// order they first appear in `lines`; the rest of each line (classifier, inputs) must be the same.
+    /// - Parameter lines: the settings lines (`CompareRun.settings`, the first line of `run.txt`) of the runs.
+    /// - Throws: `.settingsMismatch` when two lines differ in more than their methods, or give one method other
+    ///   qualities.
+    package static func mergedSettings(_ lines: [String]) throws(CompareDataError) -> String {
+        var rest: String?
+        var methods: [Substring] = []
+        for line in lines {
+            guard line.hasPrefix("methods="), let space = line.firstIndex(of: " ") else {
+                throw .settingsMismatch(expected: "methods=... classifier=...", found: line)
+            }
+            let tail = String(line[space...])
+            if let rest, rest != tail { throw .settingsMismatch(expected: rest, found: tail) }
+            rest = tail
+            for item in line[line.index(line.startIndex, offsetBy: 8)..<space].split(separator: ",") {
+                let name = item.prefix { $0 != ":" }
+                if let other = methods.first(where: { $0.prefix { $0 != ":" } == name }) {
+                    if other != item { throw .settingsMismatch(expected: String(other), found: String(item)) }
+                } else {
+                    methods.append(item)
+                }
+            }
+        }
+        return "methods=" + methods.joined(separator: ",") + (rest ?? "")
+    }
+}
+
 /// A row's method and quality.
 package struct RowKey: Hashable, Sendable {
     package var method: String

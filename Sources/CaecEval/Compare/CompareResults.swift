@@ -43,21 +43,57 @@ package enum CompareResults {
         return (kept, done)
     }
 
-    /// The rows of several shards as one run: sorted by image index (stable within an image).
-    package static func merge(_ shards: [[CompareRow]]) throws(CompareDataError) -> [CompareRow] {
-        var groups: [(index: Int, rows: [CompareRow])] = []
-        var seen = Set<Int>()
-        for shard in shards {
-            var start = 0
-            while start < shard.count {
-                var end = start
-                while end < shard.count && shard[end].index == shard[start].index { end += 1 }
-                guard seen.insert(shard[start].index).inserted else { throw .duplicateImage(index: shard[start].index) }
-                groups.append((shard[start].index, Array(shard[start..<end])))
-                start = end
+    /// The rows of several runs on the same inputs as one run. The runs may split the images (`--shard K/N`), the
+    /// methods (`--only`), or both; every image of the result must have every method and quality some run has.
+    /// Rows are sorted by image index, and within an image by method, in the order the methods first appear in
+    /// `runs` (qualities keep their order).
+    /// - Throws: `.duplicateImage` if two runs hold the same method for the same image, `.incompleteImage` if an
+    ///   image lacks a method/quality another image has (the runs cover different images), `.imageMismatch` if two
+    ///   runs name the same index differently (other inputs).
+    package static func merge(_ runs: [[CompareRow]]) throws(CompareDataError) -> [CompareRow] {
+        var methodRank: [String: Int] = [:]
+        var images: [Int: [CompareRow]] = [:]
+        var seen = Set<ImageMethod>()
+        for run in runs {
+            var inRun = Set<ImageMethod>()
+            for row in run {
+                if methodRank[row.method] == nil { methodRank[row.method] = methodRank.count }
+                let pair = ImageMethod(index: row.index, method: row.method)
+                if seen.contains(pair) { throw .duplicateImage(index: row.index, method: row.method) }
+                inRun.insert(pair)
+                if let first = images[row.index]?.first, first.image != row.image {
+                    throw .imageMismatch(index: row.index, names: [first.image, row.image])
+                }
+                images[row.index, default: []].append(row)
+            }
+            seen.formUnion(inRun)
+        }
+        var allKeys: [RowKey] = []
+        var known = Set<RowKey>()
+        for group in images.values {
+            for row in group where known.insert(RowKey(method: row.method, quality: row.quality)).inserted {
+                allKeys.append(RowKey(method: row.method, quality: row.quality))
             }
         }
-        return groups.sorted { $0.index < $1.index }.flatMap(\.rows)
+        var merged: [CompareRow] = []
+        for index in images.keys.sorted() {
+            var group = images[index]!
+            // A stable sort by method rank: Swift's sort is not guaranteed stable, so rank ties by position.
+            group = group.enumerated().sorted {
+                (methodRank[$0.element.method]!, $0.offset) < (methodRank[$1.element.method]!, $1.offset)
+            }.map(\.element)
+            let present = Set(group.map { RowKey(method: $0.method, quality: $0.quality) })
+            if let missing = allKeys.first(where: { !present.contains($0) }) {
+                throw .incompleteImage(index: index, missing: "\(missing.method) q\(missing.quality)")
+            }
+            merged += group
+        }
+        return merged
+    }
+
+    private struct ImageMethod: Hashable {
+        var index: Int
+        var method: String
     }
 
     /// The CSV text of `rows`, header first.

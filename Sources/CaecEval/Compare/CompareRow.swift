@@ -110,8 +110,12 @@ package enum CompareDataError: Error, Equatable, CustomStringConvertible {
     case wrongHeader(found: String)
     /// The results were made with other settings than this run's.
     case settingsMismatch(expected: String, found: String)
-    /// Two shards hold the same image.
-    case duplicateImage(index: Int)
+    /// Two merged runs hold the same method for the same image.
+    case duplicateImage(index: Int, method: String)
+    /// After a merge, an image lacks a method/quality that other images have.
+    case incompleteImage(index: Int, missing: String)
+    /// Two merged runs give the same image index to other images.
+    case imageMismatch(index: Int, names: [String])
     /// A summary.json that cannot be read back.
     case malformedSummary(reason: String)
 
@@ -121,7 +125,11 @@ package enum CompareDataError: Error, Equatable, CustomStringConvertible {
         case .wrongHeader(let found): "not a caec compare CSV (header: \(found.prefix(80)))"
         case .settingsMismatch(let expected, let found):
             "results were made with other settings (\(found)); this run has \(expected)"
-        case .duplicateImage(let index): "image \(index) appears in more than one shard"
+        case .duplicateImage(let index, let method): "image \(index) has \(method) results in more than one run"
+        case .incompleteImage(let index, let missing):
+            "image \(index) has no \(missing) results, which other images have (the runs cover other images)"
+        case .imageMismatch(let index, let names):
+            "image \(index) is \(names.joined(separator: " in one run and ")) in another (other inputs)"
         case .malformedSummary(let reason): "not a caec compare summary.json (\(reason))"
         }
     }

@@ -38,13 +38,14 @@ extension CaecCodec {
             case .unreadable(let reason):
                 throw CaecError(.invalidModel, "\(path): cannot read weights: \(reason)")
             case .bytes(let bytes):
-                let codec: CaecCodec
+                var codec: CaecCodec
                 do { codec = try CaecCodec(weights: bytes) } catch {
                     throw CaecError(.invalidModel, "\(path): \(error.message)")
                 }
                 guard codec.modelID == modelID else {
                     throw CaecError(.invalidModel, "\(path): holds the weights of '\(codec.modelID)', not '\(modelID)'")
                 }
+                try codec.attachTaskClassifier(from: base)
                 return (codec, base)
             }
         }
@@ -52,6 +53,26 @@ extension CaecCodec {
             .modelNotFound,
             "weights for model '\(modelID)' not found; tried "
                 + (tried.isEmpty ? "no folder (the search path is empty)" : tried.joined(separator: ", ")))
+    }
+
+    /// Attaches the task classifier (`taskClassifierID`) from `<folder>/<id>.caew` when the model has one and the
+    /// file is there.
+    ///
+    /// - Throws: `CaecError` `.invalidModel` (naming the file) when the file is there but cannot be read or is not
+    ///   that classifier's weights.
+    package mutating func attachTaskClassifier(from folder: String) throws(CaecError) {
+        guard let id = taskClassifierID else { return }
+        let path = Self.join(folder, id + ".caew")
+        switch WeightsFileReader.contents(of: path) {
+        case .absent:
+            return
+        case .unreadable(let reason):
+            throw CaecError(.invalidModel, "\(path): cannot read weights: \(reason)")
+        case .bytes(let bytes):
+            do { try attachTaskClassifier(weights: bytes) } catch {
+                throw CaecError(.invalidModel, "\(path): \(error.message)")
+            }
+        }
     }
 
     /// Ids are file names without a folder: `..`, `/` and the empty string never reach `open`.

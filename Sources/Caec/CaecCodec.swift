@@ -18,7 +18,7 @@ import CaecTensor
 /// let back = try codec.decode(file)
 /// ```
 public struct CaecCodec: Sendable {
-    package let model: CodecModel
+    package var model: CodecModel
 
     /// Worker threads each `encode` and `decode` of this codec may use, at least 1; nil (the default) leaves the
     /// choice to the caller's `TensorParallelism` scope, which is one worker per online processor unless the
@@ -153,6 +153,14 @@ public struct CaecCodec: Sendable {
         progress: (_ done: Int, _ total: Int) -> Void
     ) throws(CaecError) -> [UInt8] {
         let total = Self.iterations(effort: effort)
+        if let (id, _) = model.taskClassifier, model.taskTerm == nil, image.width == SearchTaskTerm.side,
+            image.height == SearchTaskTerm.side
+        {
+            throw CaecError(
+                .modelNotFound,
+                "the effort search of \(modelID) on a 32x32 image needs its training classifier '\(id)': load the "
+                    + "codec from a folder that has \(id).caew, or call attachTaskClassifier(weights:)")
+        }
         let refined = model.refinedSymbols(
             PixelConversion.paddedTensor(image, multiple: rate), width: image.width, height: image.height,
             latent: latent, quality: quality, iterations: total, progress: { progress($0, total) })
@@ -169,6 +177,25 @@ public struct CaecCodec: Sendable {
 
     /// Whether this model's encoder can search (`effort` above 0 changes its files).
     public var supportsEffort: Bool { model.supportsRefinement }
+
+    /// The training classifier of a task-aware codec (`cifar-task-vr`, `cifar-task-vr8`: `resnet9-cifar-task`),
+    /// whose task term the effort search adds on 32x32 images, as the codec's training did; nil for other models.
+    /// `init(modelID:searchPaths:)` attaches it from the folder the codec's weights came from when it is there;
+    /// `attachTaskClassifier(weights:)` does so for a codec loaded from bytes.
+    public var taskClassifierID: String? { model.taskClassifier?.id }
+
+    /// Whether the task classifier's weights are attached (always false when `taskClassifierID` is nil).
+    public var hasTaskClassifier: Bool { model.taskTerm != nil }
+
+    /// Attaches the weights of `taskClassifierID` (its `.caew` file's bytes), so that `encode` with `effort` above
+    /// 0 searches this task-aware codec's own loss, `bits / pixels + lambda * 255^2 * (MSE + beta * KL(softmax(f(x))
+    /// || softmax(f(x^))))` with `f` that classifier, on 32x32 images (Spec/models.md, "Encoder effort").
+    ///
+    /// - Throws: `CaecError` `.invalidArgument` when the model has no task classifier, `.invalidModel` when `weights`
+    ///   are not that classifier's weights file.
+    public mutating func attachTaskClassifier(weights: [UInt8]) throws(CaecError) {
+        try model.attachTaskClassifier(weights: weights)
+    }
 
     /// The latent of `image`, padded to multiples of the rate: the one network pass of an encode. With `quality`,
     /// the latent of that quality (a model with one network per quality has one latent per quality); without it,

@@ -15,6 +15,11 @@ package struct CodecModel: Sendable {
     package let modelCode: UInt8
     /// The conditional tables of a hyperprior model (`HyperpriorCoding`); nil for the other families.
     package let conditional: ConditionalTables?
+    /// A task-aware codec's training classifier (its weights' `task_classifier`, such as `resnet9-cifar-task`) and
+    /// the weight of its term (`task_beta`); nil for the other models.
+    package let taskClassifier: (id: String, beta: Float)?
+    /// The task term its latent search adds (`SearchTaskTerm`), once the classifier's weights are attached.
+    package var taskTerm: SearchTaskTerm?
 
     package var id: String { network.id }
     /// How many times the latent is smaller than the image in width and height.
@@ -92,6 +97,11 @@ package struct CodecModel: Sendable {
         precondition(contains(quality), "CodecModel: quality \(quality) is not one of \(id)'s")
         // Sides are at most 2^16, so the fraction's 8 bits sit between the width's and the index's.
         let seed = UInt64(quality.index) << 48 ^ UInt64(quality.fraction) << 40 ^ UInt64(width) << 24 ^ UInt64(height)
+        if let taskTerm, let model = network as? RateDistortionModel {
+            return model.refinedSymbols(
+                image: input, width: width, height: height, latent: latent, quality: quality, iterations: iterations,
+                seed: seed, task: taskTerm, parameters, progress: progress)
+        }
         return refining.refinedSymbols(
             image: input, width: width, height: height, latent: latent, quality: quality, iterations: iterations,
             seed: seed, parameters, progress: progress)
@@ -169,6 +179,35 @@ package struct CodecModel: Sendable {
         self.weightsCRC = (try? reader.readUInt32()) ?? 0
         self.modelCode = code
         self.conditional = conditional
+        if let id = file.metadata("task_classifier"), let beta = file.metadata("task_beta").flatMap(Float.init),
+            beta > 0, beta.isFinite
+        {
+            self.taskClassifier = (id, beta)
+        } else {
+            self.taskClassifier = nil
+        }
+        self.taskTerm = nil
+    }
+
+    /// Attaches the training classifier named by `taskClassifier` from its weights file `bytes`.
+    ///
+    /// - Throws: `CaecError` `.invalidArgument` when this model has no task classifier, `.invalidModel` when
+    ///   `bytes` are not a weights file of that classifier.
+    package mutating func attachTaskClassifier(weights bytes: [UInt8]) throws(CaecError) {
+        guard let (id, beta) = taskClassifier else {
+            throw CaecError(.invalidArgument, "\(self.id) has no task classifier")
+        }
+        do {
+            let file = try WeightsFile(parsing: bytes)
+            guard file.modelID == id else {
+                throw CaecError(.invalidModel, "holds the weights of '\(file.modelID)', not '\(id)'")
+            }
+            taskTerm = SearchTaskTerm(term: try ClassifierTaskTerm(classifierID: id, file: file), beta: beta)
+        } catch let error as CaecError {
+            throw error
+        } catch {
+            throw CaecError(.invalidModel, "\(error)")
+        }
     }
 
     /// A strip's widest intermediate tensor stays under this many floats (128 MiB).

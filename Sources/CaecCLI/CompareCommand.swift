@@ -79,6 +79,12 @@ struct CompareRunCommand: FailableCommand {
             discussion: "Slow: effort 9 runs 150 search steps per image and quality (caec encode --effort)."))
     var effort: String = ""
 
+    @Option(
+        help: ArgumentHelp(
+            "Qualities of the caec models, comma-separated (default: each model's all).",
+            discussion: "Each model runs the listed qualities it has; one it does not have is an error."))
+    var modelQualities: String = ""
+
     @Option(help: "Classifier id; its weights are <models>/<id>.caew (skipped with a note when absent).")
     var classifier: String = "lenet5"
 
@@ -116,6 +122,11 @@ struct CompareRunCommand: FailableCommand {
         }
         guard Self.qualities(effort, 1...CaecCodec.maxEffort) != nil else {
             throw ValidationError("--effort must be comma-separated numbers in 1...\(CaecCodec.maxEffort)")
+        }
+        guard let modelLadder = Self.qualities(modelQualities, 1...255), modelLadder == modelLadder.sorted(),
+            Set(modelLadder).count == modelLadder.count
+        else {
+            throw ValidationError("--model-qualities must be increasing comma-separated numbers (1, 2, ...)")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be positive") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be positive") }
@@ -199,7 +210,7 @@ struct CompareRunCommand: FailableCommand {
     /// Returns whether it wrote one.
     func writeGrid(plan: ComparePlan, source: CompareSource) throws(CLIFailure) -> Bool {
         let codecs = plan.methods.compactMap { method -> CaecCodec? in
-            if case .caec(let codec, 0) = method { return codec }
+            if case .caec(let codec, 0, _) = method { return codec }
             return nil
         }
         guard let codec = codecs.last(where: { $0.modelID.hasPrefix("bmshj") }) ?? codecs.last else { return false }
@@ -239,17 +250,27 @@ struct CompareRunCommand: FailableCommand {
                 only.map({ $0.contains(file.modelID) }) ?? true
             else { continue }
             do {
-                codecs.append(try CaecCodec(weights: bytes))
+                var codec = try CaecCodec(weights: bytes)
+                try codec.attachTaskClassifier(from: directory)
+                codecs.append(codec)
             } catch {
                 printError("caec: note: \(path): skipped: \(error.description)")
             }
         }
         codecs.sort { ($0.rate, $0.modelID) < ($1.rate, $1.modelID) }
-        methods += codecs.map { .caec($0) }
+        let ladder = Self.qualities(modelQualities, 1...255)!
+        for codec in codecs where !ladder.allSatisfy(codec.qualities.contains) {
+            throw CLIFailure(
+                .usage, path: nil,
+                "--model-qualities \(modelQualities): \(codec.modelID) has qualities "
+                    + "\(codec.qualities.lowerBound)-\(codec.qualities.upperBound) (choose models with --only)")
+        }
+        let qualities = ladder.isEmpty ? nil : ladder
+        methods += codecs.map { .caec($0, qualities: qualities) }
         let efforts = Self.qualities(effort, 1...CaecCodec.maxEffort)!
         if !efforts.isEmpty { KeepFreedMemory.apply() }
         for level in efforts {
-            methods += codecs.filter(\.supportsEffort).map { .caec($0, effort: level) }
+            methods += codecs.filter(\.supportsEffort).map { .caec($0, effort: level, qualities: qualities) }
         }
         methods += CompareMethod.baselines(
             only: only,

@@ -107,7 +107,10 @@ struct EncodeCommand: ParsableCommand {
                 45, 60, 80, 110, 150 steps of stochastic Gumbel annealing on the model's own rate + lambda x \
                 distortion (bmshj-hp-vr, bmshj-hp-vr-n128, bmshj-f-vr, cifar-task-vr and cifar-task-vr8; the autoencoders and imported models \
                 encode at effort 0 with a warning). The search lowers the model's own rate + lambda x distortion: at a fixed quality \
-                it mostly raises PSNR, with the same or slightly fewer bytes. Their bytes may differ between \
+                it mostly raises PSNR, with the same or slightly fewer bytes. On 32x32 images the task-aware codecs \
+                (cifar-task-vr, cifar-task-vr8) add their task term, as in their training: beta x the divergence of \
+                their training classifier resnet9-cifar-task (needed in the models folder) between original and \
+                reconstruction, so the search keeps what classifiers see. Their bytes may differ between \
                 machines, and any caec decodes them. Images wider or taller than 1536 pixels are searched in tiles.
                 """))
     var effort: Int = 0
@@ -162,6 +165,13 @@ struct EncodeCommand: ParsableCommand {
                         if effort > 0 && !codec.supportsEffort && !quiet {
                             printError(
                                 "caec: warning: --effort \(effort): \(id) has no latent search; encoding at effort 0")
+                        }
+                        if effort > 0, let classifier = codec.taskClassifierID, !codec.hasTaskClassifier {
+                            throw CLIFailure(
+                                .model, path: coding.store.path(classifier),
+                                "not found: --effort with \(id) searches with its training classifier "
+                                    + "'\(classifier)' (see `caec models`; --models DIR or CAEC_MODELS sets the folder)"
+                            )
                         }
                         let setting = try qualitySetting(codec, model: id)
                         codecs[id] = (codec, setting)

@@ -183,6 +183,27 @@ import Testing
         let decode = try CaecProcess.run(["decode", cae, png, "--models", EncodeCommandTests.models])
         #expect(decode.status == 0, "\(decode.stderr)")
     }
+
+    /// A task-aware codec searches with its training classifier, which must be in the models folder (78 naming it,
+    /// no output, when it is not); at effort 0 it is not needed.
+    @Test func taskCodecSearchNeedsItsTrainingClassifier() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try FileManager.default.createDirectory(atPath: directory.path("models"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: EncodeCommandTests.models + "/cifar-task-vr8.caew",
+            toPath: directory.path("models/cifar-task-vr8.caew"))
+        let arguments = ["encode", EncodeCommandTests.horse, directory.path("a.cae"), "--model", "cifar-task-vr8"]
+        let missing = try CaecProcess.run(arguments + ["--effort", "1", "--models", directory.path("models")])
+        #expect(missing.status == 78, "\(missing.stderr)")
+        #expect(missing.stderr.contains("resnet9-cifar-task.caew: not found: --effort with cifar-task-vr8"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path("a.cae")))
+        let plain = try CaecProcess.run(arguments + ["--models", directory.path("models")])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        let searched = try CaecProcess.run(
+            arguments + ["--effort", "1", "--force", "--models", EncodeCommandTests.models])
+        #expect(searched.status == 0, "\(searched.stderr)")
+    }
 }
 
 /// `caec decode IN -` writes PNG to standard output when no --format is given.

@@ -23,6 +23,16 @@ import Testing
         for quality in codec.qualities { #expect(ladder[quality - 1] == (try codec.encode(image, quality: quality))) }
     }
 
+    @Test func a_caec_model_at_some_of_its_qualities_gives_those_rows_of_the_whole_ladder() throws {
+        let codec = try CaecCodec(weights: TinyModels.codecWeights())
+        let item = CompareItem(
+            index: 0, name: "x", image: TestImages.gradient(width: 24, height: 16, seed: 5), label: nil)
+        let all = try CompareRunner.evaluate(item, plan: ComparePlan(methods: [.caec(codec)], classifier: nil))
+        let some = ComparePlan(methods: [.caec(codec, qualities: [2])], classifier: nil)
+        #expect(some.settings == "methods=\(codec.modelID):2 classifier=none")
+        #expect(try CompareRunner.evaluate(item, plan: some) == [all[1]])
+    }
+
     @Test func one_image_gets_a_row_per_operating_point() throws {
         let plan = try Self.plan()
         let image = TestImages.gradient(width: 32, height: 32, seed: 1)

@@ -147,6 +147,55 @@ import Testing
         #expect(abs(plainGradients[bias] - analyticAll[bias]) > 1e-3 * scale)
     }
 
+    /// The effort search's gradient of a task-aware codec, d(lambda 255^2 (MSE + beta KL))/d(gained latent), against
+    /// central differences of the same loss decoded with `decode`; the task term changes it.
+    @Test func searchGradientWithTheTaskTermMatchesFiniteDifferences() {
+        let model = RateDistortionModel(id: "cifar-task-vr", n: 4, m: 6, lambdas: [0.01, 0.1], stages: 3)
+        let parameters = model.initialParameters(seed: 3)
+        let (classifier, classifierParameters) = Self.classifier()
+        let task = SearchTaskTerm(
+            term: ClassifierTaskTerm(classifier: classifier, parameters: classifierParameters), beta: 0.5)
+        let image = Self.images(seed: 7, count: 1)
+        let bound = try! #require(SearchTaskTerm.Bound(task, image: image, width: 32, height: 32))
+        #expect(SearchTaskTerm.Bound(task, image: image, width: 31, height: 32) == nil)
+        let q = 1
+        let synthesisGains = Array(parameters.tensor("gain.synthesis").data[q * 6..<(q + 1) * 6])
+        var random = SeededRandom(seed: 8)
+        let gained = Tensor(shape: [1, 6, 4, 4], data: (0..<96).map { _ in random.float(in: -3..<3) })
+        func gradient(_ task: SearchTaskTerm.Bound?) -> Tensor {
+            var scratch = parameters
+            var unused = [Float](repeating: 0, count: parameters.count)
+            return GradientScope.$inputOnly.withValue(true) {
+                model.distortionGradient(
+                    gained, synthesisGains: synthesisGains, image: image, width: 32, height: 32,
+                    lambda: model.lambdas[q], task: task, &scratch, &unused)
+            }
+        }
+        // The search's loss before the decoder's clamp to [0, 1] (which its gradient, like training's, ignores).
+        func loss(_ latent: Tensor) -> Double {
+            let reconstruction = model.decode(latent, quality: q, parameters)
+            let mse = zip(reconstruction.data, image.data).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }
+            let kl = ClassifierTaskTerm.divergence(
+                bound.originalLogits, bound.term.logits(reconstruction), temperature: 1, weights: [0]
+            ).values[0]
+            return Double(model.lambdas[q]) * 255 * 255 * (mse / Double(image.count) + Double(bound.beta) * kl)
+        }
+        let analytic = gradient(bound)
+        var numeric: [Float] = []
+        let indices = [0, 5, 17, 40, 63, 95]
+        for i in indices {
+            var plus = gained
+            var minus = gained
+            plus.data[i] += 1e-2
+            minus.data[i] -= 1e-2
+            numeric.append(Float((loss(plus) - loss(minus)) / 2e-2))
+        }
+        let scale = numeric.reduce(1e-3) { max($0, abs($1)) }
+        expectClose(indices.map { analytic.data[$0] }, numeric, maxAbs: 3e-2 * scale)
+        let plain = gradient(nil)
+        #expect(zip(plain.data, analytic.data).contains { abs($0 - $1) > 1e-3 * scale })
+    }
+
     @Test func threeStageModelHasAFourByFourLatentForA32x32Image() {
         let model = RateDistortionModel(id: "cifar-task-vr", n: 4, m: 6, lambdas: [0.01, 0.1], stages: 3)
         let parameters = model.initialParameters(seed: 1)

@@ -3,9 +3,10 @@ import CaecCore
 
 /// A codec `caec compare` measures: a caec model at its qualities, or a baseline at a quality ladder.
 package enum CompareMethod: Sendable {
-    /// A caec model; with `effort` above 0 its encoder searches (`CaecCodec.encode(_:quality:effort:)`), and the
-    /// series is named `<model id>@e<effort>`.
-    case caec(CaecCodec, effort: Int = 0)
+    /// A caec model at `qualities` (nil: all of its qualities; else a subset of them, in increasing order); with
+    /// `effort` above 0 its encoder searches (`CaecCodec.encode(_:quality:effort:)`), and the series is named
+    /// `<model id>@e<effort>`.
+    case caec(CaecCodec, effort: Int = 0, qualities: [Int]? = nil)
     /// libjpeg-turbo, 4:2:0, optimised Huffman tables (see `JPEGBaseline`).
     case jpeg(qualities: [Int])
     /// libwebp lossy, method 6 (see `WebPCodec`).
@@ -18,7 +19,7 @@ package enum CompareMethod: Sendable {
     /// The name in the CSV: the model id, `jpeg`, `webp`, `avif` or `jxl`.
     package var name: String {
         switch self {
-        case .caec(let codec, let effort): effort > 0 ? "\(codec.modelID)@e\(effort)" : codec.modelID
+        case .caec(let codec, let effort, _): effort > 0 ? "\(codec.modelID)@e\(effort)" : codec.modelID
         case .jpeg: "jpeg"
         case .webp: "webp"
         case .avif: "avif"
@@ -28,7 +29,7 @@ package enum CompareMethod: Sendable {
 
     package var qualities: [Int] {
         switch self {
-        case .caec(let codec, _): Array(codec.qualities)
+        case .caec(let codec, _, let qualities): qualities ?? Array(codec.qualities)
         case .jpeg(let qualities), .webp(let qualities), .avif(let qualities), .jxl(let qualities): qualities
         }
     }

@@ -25,13 +25,13 @@ package enum CompareRunner {
         do {
             for method in plan.methods {
                 switch method {
-                case .caec(let codec, let effort):
+                case .caec(let codec, let effort, _):
+                    let qualities = method.qualities
                     let files =
-                        effort > 0
-                        ? try codec.qualities.map { try codec.encode(image, quality: $0, effort: effort) }
+                        effort > 0 || qualities.count < codec.qualities.count
+                        ? try qualities.map { try codec.encode(image, quality: $0, effort: effort) }
                         : try codec.encodeAllQualities(image)
-                    for quality in codec.qualities {
-                        let file = files[quality - 1]
+                    for (quality, file) in zip(qualities, files) {
                         let decoded = try codec.decode(file)
                         outputs.append((RowKey(method: method.name, quality: quality), file.count, nil, decoded))
                     }

@@ -11,9 +11,10 @@ import CaecTensor
 ///
 /// The gained latent `Y = y x gain.analysis[q]` is the variable. The loss is the model's own training loss on this
 /// image, `-sum log2 p_q(Y~) / pixels + lambda_q * 255^2 * MSE(g_s(Y~ x gain.synthesis[q]), x)`, the rate's
-/// gradient read from a per-channel table of the density (`RateGradientTable`) made once per search. The result is
-/// `round(Y)`, unless the encoder's own `round(y x gain)` has the lower loss (measured with hard rounding), so
-/// refinement never makes a file worse by the model's own measure.
+/// gradient read from a per-channel table of the density (`RateGradientTable`) made once per search; a task-aware
+/// codec's search adds its task term (`SearchTaskTerm`). The result is `round(Y)`, unless the encoder's own
+/// `round(y x gain)` has the lower loss (measured with hard rounding), so refinement never makes a file worse by
+/// the model's own measure.
 extension RateDistortionModel: LatentRefining {
     /// Adam's step size on the gained latent (symbol units).
     /// 0.01 was the most robust of 0.005 ... 0.15 on kodim23-crop256 at qualities 2, 4, 7 and 60-500 steps; from
@@ -25,12 +26,27 @@ extension RateDistortionModel: LatentRefining {
         image: Tensor, width: Int, height: Int, latent: Tensor, quality: ModelQuality, iterations: Int, seed: UInt64,
         _ parameters: Parameters, progress: (Int) -> Void
     ) -> RefinedSymbols {
+        refinedSymbols(
+            image: image, width: width, height: height, latent: latent, quality: quality, iterations: iterations,
+            seed: seed, task: nil, parameters, progress: progress)
+    }
+
+    /// `refinedSymbols` whose loss adds `task`'s term, `lambda_q * 255^2 * beta * KL(f(x) || f(x^))`, when the
+    /// image is the task classifier's 32x32 (unpadded: `width` = `height` = 32 and `image` (1, 3, 32, 32)); other
+    /// images are searched without it.
+    ///
+    /// - Precondition: `quality` is an integer (this family has no others).
+    package func refinedSymbols(
+        image: Tensor, width: Int, height: Int, latent: Tensor, quality: ModelQuality, iterations: Int, seed: UInt64,
+        task: SearchTaskTerm?, _ parameters: Parameters, progress: (Int) -> Void
+    ) -> RefinedSymbols {
         precondition(quality.isInteger, "RateDistortionModel: quality \(quality) is not an integer")
         let q = quality.index - 1
         let synthesisGains = Array(parameters.tensor("gain.synthesis").data[q * m..<(q + 1) * m])
         let start = Self.scale(latent, gains: parameters.tensor("gain.analysis"), qualities: [q])
         let initial = LatentSearch.symbols(start)
         guard iterations > 0 else { return RefinedSymbols(symbols: initial) }
+        let task = task.flatMap { SearchTaskTerm.Bound($0, image: image, width: width, height: height) }
 
         let rate = GradientScope.$inputOnly.withValue(true) {
             var (scratch, unused) = (parameters, [Float](repeating: 0, count: parameters.values.count))
@@ -42,15 +58,22 @@ extension RateDistortionModel: LatentRefining {
         let y = annealedLatent(
             from: start, synthesisGains: synthesisGains, lambda: lambdas[q], image: image, width: width,
             height: height, iterations: iterations, seed: seed, learningRate: Self.refinementLearningRate, parameters,
-            rateGradient: { sample, _, pixels, _, _ in rate.rateGradient(sample, pixels: pixels) },
+            rateGradient: { sample, _, pixels, _, _ in rate.rateGradient(sample, pixels: pixels) }, task: task,
             progress: progress)
         let chosen = LatentSearch.lowestLoss([initial, LatentSearch.symbols(y)]) { symbols in
             let latent = Tensor(shape: y.shape, data: symbols.map(Float.init))
             let bits = LatentSearch.bits(bottleneck.likelihoods(latent, quality: q, parameters))
-            let mse = tiledMeanSquaredError(latent, image: image, width: width, height: height) {
-                decode($0, quality: q, parameters)
+            var distortion = 0.0
+            if let task {
+                let reconstruction = decode(latent, quality: q, parameters)
+                distortion = LatentSearch.meanSquaredError(reconstruction, image: image, width: width, height: height)
+                distortion += Double(task.beta) * task.value(reconstruction)
+            } else {
+                distortion = tiledMeanSquaredError(latent, image: image, width: width, height: height) {
+                    decode($0, quality: q, parameters)
+                }
             }
-            return bits / Double(width * height) + Double(lambdas[q]) * 255 * 255 * mse
+            return bits / Double(width * height) + Double(lambdas[q]) * 255 * 255 * distortion
         }
         return RefinedSymbols(symbols: chosen)
     }
@@ -62,17 +85,19 @@ extension RateDistortionModel: LatentRefining {
     /// keeps its core. A latent within one tile is searched whole. `rateGradient(Y~, tile, pixels, &parameters,
     /// &parameterGradients)` is d rate/dY~ of the tile's sample, the rate in bits per pixel of its `pixels` own
     /// pixels. Only the latent moves: the backward kernels run under `GradientScope.inputOnly`, and the weights are
-    /// not changed. `progress` counts steps of a whole-image search (tiles share them).
+    /// not changed. `progress` counts steps of a whole-image search (tiles share them). With `task` (a 32x32
+    /// image, one tile), the distortion's gradient adds the task term's.
     package func annealedLatent(
         from start: Tensor, synthesisGains: [Float], lambda: Float, image: Tensor, width: Int, height: Int,
         iterations: Int, seed: UInt64, learningRate: Float, _ parameters: Parameters,
         rateGradient: (_ sample: Tensor, _ tile: LatentTilePlan.Tile, _ pixels: Int, inout Parameters, inout [Float])
             -> Tensor,
-        tileSide: Int = LatentTilePlan.defaultSide, progress: (Int) -> Void
+        task: SearchTaskTerm.Bound? = nil, tileSide: Int = LatentTilePlan.defaultSide, progress: (Int) -> Void
     ) -> Tensor {
         var scratch = parameters
         var parameterGradients = [Float](repeating: 0, count: parameters.values.count)
         let plan = LatentTilePlan(height: start.shape[2], width: start.shape[3], side: tileSide, halo: synthesisHalo)
+        precondition(task == nil || plan.tiles.count == 1, "RateDistortionModel: a task term searches one tile")
         var result = start
         for (index, tile) in plan.tiles.enumerated() {
             let whole = plan.tiles.count == 1
@@ -91,7 +116,7 @@ extension RateDistortionModel: LatentRefining {
                             sample, tile, ownWidth * ownHeight, &scratch, &parameterGradients)
                         var dSample = distortionGradient(
                             sample, synthesisGains: synthesisGains, image: tileImage, width: ownWidth,
-                            height: ownHeight, lambda: lambda, &scratch, &parameterGradients)
+                            height: ownHeight, lambda: lambda, task: task, &scratch, &parameterGradients)
                         dSample.addInPlace(dRate)
                         return dSample
                     }
@@ -131,17 +156,21 @@ extension RateDistortionModel: LatentRefining {
     }
 
     /// d(lambda * 255^2 * MSE(g_s(gained x synthesisGains), image))/dGained over the image's own pixels; `gained`
-    /// is (1, M, h, w), `synthesisGains` M values, `image` (1, 3, 16 h, 16 w). The weight gradients land in
+    /// is (1, M, h, w), `synthesisGains` M values, `image` (1, 3, rate h, rate w). With `task`, the gradient of
+    /// `lambda * 255^2 * beta * KL(f(image) || f(g_s(...)))` is added. The weight gradients land in
     /// `parameterGradients` unless `GradientScope.inputOnly` is set.
     package func distortionGradient(
         _ gained: Tensor, synthesisGains: [Float], image: Tensor, width: Int, height: Int, lambda: Float,
-        _ parameters: inout Parameters, _ parameterGradients: inout [Float]
+        task: SearchTaskTerm.Bound? = nil, _ parameters: inout Parameters, _ parameterGradients: inout [Float]
     ) -> Tensor {
         let gains = Tensor(shape: [1, m], data: synthesisGains)
         let decoderInput = Self.scale(gained, gains: gains, qualities: [0])
         let (reconstruction, synthesisPullback) = synthesis.forwardTraining(decoderInput, &parameters)
-        let dReconstruction = LatentSearch.distortionGradient(
+        var dReconstruction = LatentSearch.distortionGradient(
             reconstruction, image: image, width: width, height: height, weight: lambda * 255 * 255)
+        if let task {
+            dReconstruction.addInPlace(task.gradient(reconstruction, weight: lambda * 255 * 255 * task.beta))
+        }
         return Self.scale(synthesisPullback(dReconstruction, &parameterGradients), gains: gains, qualities: [0])
     }
 

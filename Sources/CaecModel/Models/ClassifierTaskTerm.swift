@@ -1,4 +1,3 @@
-import CaecModel
 import CaecTensor
 
 #if canImport(Glibc)

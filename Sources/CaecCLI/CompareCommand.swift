@@ -269,6 +269,14 @@ struct CompareRunCommand: FailableCommand {
         methods += codecs.map { .caec($0, qualities: qualities) }
         let efforts = Self.qualities(effort, 1...CaecCodec.maxEffort)!
         if !efforts.isEmpty { KeepFreedMemory.apply() }
+        for codec in codecs where !efforts.isEmpty && !codec.hasTaskClassifier {
+            if let classifier = codec.taskClassifierID {
+                throw CLIFailure(
+                    .model, path: directory + "/" + classifier + ".caew",
+                    "not found: --effort with \(codec.modelID) searches 32x32 images with its training classifier "
+                        + "'\(classifier)'; put it in the models folder, or leave \(codec.modelID) out with --only")
+            }
+        }
         for level in efforts {
             methods += codecs.filter(\.supportsEffort).map { .caec($0, effort: level, qualities: qualities) }
         }
@@ -319,13 +327,35 @@ struct CompareMergeCommand: FailableCommand {
     func execute() throws(CLIFailure) {
         var lines: [String] = []
         var all: [[CompareRow]] = []
+        var seen: [String: String] = [:]
         for run in runs {
-            let text = String(decoding: try FileInput.read(run + "/" + CompareFiles.settings), as: UTF8.self)
+            guard POSIX.isDirectory(run) else {
+                throw CLIFailure(
+                    POSIX.exists(run) ? .badInput : .missingInput, path: run,
+                    POSIX.exists(run) ? "not a folder" : "no such folder")
+            }
+            let canonical = POSIX.identity(run) ?? run
+            if let first = seen[canonical] {
+                throw CLIFailure(.usage, path: run, "the same run folder as \(first), given twice")
+            }
+            seen[canonical] = run
+            if canonical == POSIX.identity(out) {
+                throw CLIFailure(.cannotCreateOutput, path: out, "is one of the runs to merge; give another --out")
+            }
+            let runPath = run + "/" + CompareFiles.settings
+            guard POSIX.exists(runPath) else {
+                throw CLIFailure(.badInput, path: run, "not a caec compare run folder (no \(CompareFiles.settings))")
+            }
+            let text = String(decoding: try FileInput.read(runPath), as: UTF8.self)
             lines.append(String(text.split(separator: "\n").first ?? ""))
             do { _ = try ComparePlan.mergedSettings(lines) } catch {
-                throw CLIFailure(
-                    .badInput, path: run + "/" + CompareFiles.settings,
-                    "made with other inputs or classifier than \(runs[0]): \(error.description)")
+                let detail: String
+                if case .settingsMismatch(let expected, let found) = error {
+                    detail = "\(found.trimmingPrefix(" ")) here, \(expected.trimmingPrefix(" ")) in \(runs[0])"
+                } else {
+                    detail = error.description
+                }
+                throw CLIFailure(.badInput, path: runPath, "made with other settings than \(runs[0]): \(detail)")
             }
             all.append(try readRows(run + "/" + CompareFiles.results))
         }

@@ -159,22 +159,30 @@ struct EncodeCommand: ParsableCommand {
                 return FileJobs.runEach(jobs) { job throws(CLIFailure) in
                     try encode(job) { image throws(CLIFailure) in
                         let id = chosenModel(for: image)
-                        if let loaded = codecs[id] { return (id, loaded.0, loaded.1) }
-                        var codec = try coding.store.codec(id)
-                        codec.threads = coding.threads
-                        if effort > 0 && !codec.supportsEffort && !quiet {
-                            printError(
-                                "caec: warning: --effort \(effort): \(id) has no latent search; encoding at effort 0")
+                        let (codec, setting): (CaecCodec, QualitySetting)
+                        if let loaded = codecs[id] {
+                            (codec, setting) = loaded
+                        } else {
+                            var loading = try coding.store.codec(id)
+                            loading.threads = coding.threads
+                            if effort > 0 && !loading.supportsEffort && !quiet {
+                                printError(
+                                    "caec: warning: --effort \(effort): \(id) has no latent search; encoding at effort 0"
+                                )
+                            }
+                            (codec, setting) = (loading, try qualitySetting(loading, model: id))
+                            codecs[id] = (codec, setting)
                         }
-                        if effort > 0, let classifier = codec.taskClassifierID, !codec.hasTaskClassifier {
+                        // A task-aware codec searches 32x32 images with its training classifier.
+                        if effort > 0, image.width == 32, image.height == 32, let classifier = codec.taskClassifierID,
+                            !codec.hasTaskClassifier
+                        {
                             throw CLIFailure(
                                 .model, path: coding.store.path(classifier),
-                                "not found: --effort with \(id) searches with its training classifier "
-                                    + "'\(classifier)' (see `caec models`; --models DIR or CAEC_MODELS sets the folder)"
+                                "not found: --effort with \(id) searches 32x32 images with its training classifier "
+                                    + "'\(classifier)'; put it in the models folder (see `caec models`), or use --effort 0"
                             )
                         }
-                        let setting = try qualitySetting(codec, model: id)
-                        codecs[id] = (codec, setting)
                         return (id, codec, setting)
                     }
                 }

@@ -67,7 +67,41 @@ import Testing
         // Merging a shard twice is refused.
         let twice = try CaecProcess.run(
             ["compare", "merge", "--out", directory.path("bad"), directory.path("shard1"), directory.path("shard1")])
-        #expect(twice.status == 65 && twice.stderr.contains("more than one run"))
+        #expect(twice.status == 64 && twice.stderr.contains("given twice"), "\(twice.stderr)")
+        // Two shards holding one image: refused, naming it.
+        let overlap = try CaecProcess.run(
+            ["compare", "merge", "--out", directory.path("bad"), directory.path("shard1"), directory.path("whole")])
+        #expect(overlap.status == 65 && overlap.stderr.contains("more than one run"), "\(overlap.stderr)")
+        // The output may not be one of the runs; a folder without run.txt is not a run; a missing one is missing.
+        let onto = try CaecProcess.run(
+            ["compare", "merge", "--out", directory.path("shard2"), directory.path("shard1"), directory.path("shard2")])
+        #expect(onto.status == 73 && onto.stderr.contains("is one of the runs"), "\(onto.stderr)")
+        let notRun = try CaecProcess.run(
+            ["compare", "merge", "--out", directory.path("bad"), directory.path("shard1"), directory.path("models")])
+        #expect(notRun.status == 65 && notRun.stderr.contains("not a caec compare run folder"), "\(notRun.stderr)")
+        let missing = try CaecProcess.run(
+            ["compare", "merge", "--out", directory.path("bad"), directory.path("shard1"), directory.path("nowhere")])
+        #expect(missing.status == 66 && missing.stderr.contains("no such folder"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path("bad")))
+    }
+
+    /// `--effort` with a task-aware codec whose training classifier is not in the models folder: refused before any
+    /// image is run (78, naming the file), with no output folder.
+    @Test func effortWithoutTheTaskClassifierIsRefusedAtOnce() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try Self.makeCIFAR(in: directory, count: 2)
+        try FileManager.default.copyItem(
+            atPath: Golden.url("Models/cifar-task-vr.caew").path, toPath: directory.path("models/cifar-task-vr.caew"))
+        let result = try CaecProcess.run(
+            [
+                "compare", "run", "--cifar-test", directory.path("cifar"), "--out", directory.path("out"), "--models",
+                directory.path("models"), "--only", "cifar-task-vr", "--model-qualities", "3", "--effort", "1",
+                "--no-classifier",
+            ])
+        #expect(result.status == 78, "\(result.stderr)")
+        #expect(result.stderr.contains("resnet9-cifar-task.caew: not found: --effort with cifar-task-vr"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path("out")))
     }
 
     @Test func merged_runs_of_other_methods_equal_one_run() throws {
@@ -88,7 +122,10 @@ import Testing
         #expect(try only("webp", out: "webp2", ["--limit", "2"]).status == 0)
         let short = try CaecProcess.run(
             ["compare", "merge", "--out", directory.path("bad"), directory.path("jpeg"), directory.path("webp2")])
-        #expect(short.status == 65 && short.stderr.contains("other inputs"), "\(short.stderr)")
+        #expect(
+            short.status == 65 && short.stderr.contains("other settings than")
+                && short.stderr.contains("inputs=cifar-test:2 here, classifier=none inputs=cifar-test:4 in "),
+            "\(short.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.path("bad")))
     }
 

@@ -6,6 +6,7 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
         .standardized
     static let horse = root.appendingPathComponent("Samples/images/cifar-test-0001-horse.png").path
+    static let odd = root.appendingPathComponent("Samples/images/odd-97x61.png").path
     static let models = root.appendingPathComponent("Models").path
 
     static func size(_ path: String) throws -> Int {
@@ -200,6 +201,14 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.path("a.cae")))
         let plain = try CaecProcess.run(arguments + ["--models", directory.path("models")])
         #expect(plain.status == 0, "\(plain.stderr)")
+        // Other sizes are searched without the task term, so without the classifier.
+        let odd = try CaecProcess.run(
+            [
+                "encode", EncodeCommandTests.odd, directory.path("odd.cae"), "--model", "cifar-task-vr8", "--effort",
+                "1",
+                "--models", directory.path("models"),
+            ])
+        #expect(odd.status == 0, "\(odd.stderr)")
         let searched = try CaecProcess.run(
             arguments + ["--effort", "1", "--force", "--models", EncodeCommandTests.models])
         #expect(searched.status == 0, "\(searched.stderr)")

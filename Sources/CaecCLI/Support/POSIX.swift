@@ -30,6 +30,12 @@ enum POSIX {
         return stat(path, &info) == 0
     }
 
+    /// The device and inode of `path` (following links): equal for two names of one file or folder; nil when
+    /// `stat` fails.
+    static func identity(_ path: String) -> String? {
+        status(of: path).map { "\($0.st_dev):\($0.st_ino)" }
+    }
+
     /// Whether `path` is a folder (following links).
     static func isDirectory(_ path: String) -> Bool {
         var info = stat()

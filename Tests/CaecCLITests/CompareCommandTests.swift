@@ -64,24 +64,19 @@ import Testing
         #expect(try Self.contents(directory, "merged") == Self.contents(directory, "whole"))
         let csv = String(decoding: try Self.contents(directory, "whole")["results.csv"]!, as: UTF8.self)
         #expect(csv.split(separator: "\n").count == 1 + 7 * 5)
-        // Merging a shard twice is refused.
-        let twice = try CaecProcess.run(
-            ["compare", "merge", "--out", directory.path("bad"), directory.path("shard1"), directory.path("shard1")])
-        #expect(twice.status == 64 && twice.stderr.contains("given twice"), "\(twice.stderr)")
-        // Two shards holding one image: refused, naming it.
-        let overlap = try CaecProcess.run(
-            ["compare", "merge", "--out", directory.path("bad"), directory.path("shard1"), directory.path("whole")])
-        #expect(overlap.status == 65 && overlap.stderr.contains("more than one run"), "\(overlap.stderr)")
-        // The output may not be one of the runs; a folder without run.txt is not a run; a missing one is missing.
-        let onto = try CaecProcess.run(
-            ["compare", "merge", "--out", directory.path("shard2"), directory.path("shard1"), directory.path("shard2")])
-        #expect(onto.status == 73 && onto.stderr.contains("is one of the runs"), "\(onto.stderr)")
-        let notRun = try CaecProcess.run(
-            ["compare", "merge", "--out", directory.path("bad"), directory.path("shard1"), directory.path("models")])
-        #expect(notRun.status == 65 && notRun.stderr.contains("not a caec compare run folder"), "\(notRun.stderr)")
-        let missing = try CaecProcess.run(
-            ["compare", "merge", "--out", directory.path("bad"), directory.path("shard1"), directory.path("nowhere")])
-        #expect(missing.status == 66 && missing.stderr.contains("no such folder"), "\(missing.stderr)")
+        // Refused, each with its status and words: a shard twice; two runs holding one image; an output that is one
+        // of the runs; a folder without run.txt; a missing folder.
+        let refusals: [(out: String, runs: [String], status: Int32, words: String)] = [
+            ("bad", ["shard1", "shard1"], 64, "given twice"), ("bad", ["shard1", "whole"], 65, "more than one run"),
+            ("shard2", ["shard1", "shard2"], 73, "is one of the runs"),
+            ("bad", ["shard1", "models"], 65, "not a caec compare run folder"),
+            ("bad", ["shard1", "nowhere"], 66, "no such folder"),
+        ]
+        for refusal in refusals {
+            let result = try CaecProcess.run(
+                ["compare", "merge", "--out", directory.path(refusal.out)] + refusal.runs.map(directory.path))
+            #expect(result.status == refusal.status && result.stderr.contains(refusal.words), "\(result.stderr)")
+        }
         #expect(!FileManager.default.fileExists(atPath: directory.path("bad")))
     }
 

@@ -20,7 +20,9 @@ extension CaecCodec {
             throw CaecError(
                 .invalidArgument, "'\(modelID)' is not a model id (letters, digits, '-', '_' and '.' only)")
         }
-        self = try Self.load(modelID: modelID, searchPaths: searchPaths).codec
+        let (codec, folder) = try Self.load(modelID: modelID, searchPaths: searchPaths)
+        self = codec
+        try attachTaskClassifier(from: folder)
     }
 
     /// `init(modelID:searchPaths:)`, and the folder the weights came from.
@@ -32,22 +34,15 @@ extension CaecCodec {
             let base = folder.isEmpty ? "." : folder
             let path = join(base, modelID + ".caew")
             tried.append(path)
-            switch WeightsFileReader.contents(of: path) {
-            case .absent:
-                continue
-            case .unreadable(let reason):
-                throw CaecError(.invalidModel, "\(path): cannot read weights: \(reason)")
-            case .bytes(let bytes):
-                var codec: CaecCodec
-                do { codec = try CaecCodec(weights: bytes) } catch {
-                    throw CaecError(.invalidModel, "\(path): \(error.message)")
-                }
-                guard codec.modelID == modelID else {
-                    throw CaecError(.invalidModel, "\(path): holds the weights of '\(codec.modelID)', not '\(modelID)'")
-                }
-                try codec.attachTaskClassifier(from: base)
-                return (codec, base)
+            guard let bytes = try weightsBytes(at: path) else { continue }
+            let codec: CaecCodec
+            do { codec = try CaecCodec(weights: bytes) } catch {
+                throw CaecError(.invalidModel, "\(path): \(error.message)")
             }
+            guard codec.modelID == modelID else {
+                throw CaecError(.invalidModel, "\(path): holds the weights of '\(codec.modelID)', not '\(modelID)'")
+            }
+            return (codec, base)
         }
         throw CaecError(
             .modelNotFound,
@@ -63,15 +58,20 @@ extension CaecCodec {
     package mutating func attachTaskClassifier(from folder: String) throws(CaecError) {
         guard let id = taskClassifierID else { return }
         let path = Self.join(folder, id + ".caew")
+        guard let bytes = try Self.weightsBytes(at: path) else { return }
+        do { try attachTaskClassifier(weights: bytes) } catch {
+            throw CaecError(.invalidModel, "\(path): \(error.message)")
+        }
+    }
+
+    /// The bytes of the weights file at `path`, nil when there is none.
+    ///
+    /// - Throws: `CaecError` `.invalidModel` naming `path` when it is there but cannot be read.
+    private static func weightsBytes(at path: String) throws(CaecError) -> [UInt8]? {
         switch WeightsFileReader.contents(of: path) {
-        case .absent:
-            return
-        case .unreadable(let reason):
-            throw CaecError(.invalidModel, "\(path): cannot read weights: \(reason)")
-        case .bytes(let bytes):
-            do { try attachTaskClassifier(weights: bytes) } catch {
-                throw CaecError(.invalidModel, "\(path): \(error.message)")
-            }
+        case .absent: return nil
+        case .unreadable(let reason): throw CaecError(.invalidModel, "\(path): cannot read weights: \(reason)")
+        case .bytes(let bytes): return bytes
         }
     }
 
@@ -130,12 +130,7 @@ extension CaecCodec {
                 CodecModel.fingerprint(weightsCRC: crc, quality: info.exactQuality) == info.fingerprint
             else { continue }
             let path = Self.join(directory, name)
-            let bytes: [UInt8]
-            switch WeightsFileReader.contents(of: path) {
-            case .bytes(let read): bytes = read
-            case .absent: continue
-            case .unreadable(let reason): throw CaecError(.invalidModel, "\(path): cannot read weights: \(reason)")
-            }
+            guard let bytes = try Self.weightsBytes(at: path) else { continue }
             let codec: CaecCodec
             do { codec = try CaecCodec(weights: bytes) } catch {
                 throw CaecError(.invalidModel, "\(path): \(error.message)")

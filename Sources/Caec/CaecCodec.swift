@@ -153,9 +153,7 @@ public struct CaecCodec: Sendable {
         progress: (_ done: Int, _ total: Int) -> Void
     ) throws(CaecError) -> [UInt8] {
         let total = Self.iterations(effort: effort)
-        if let (id, _) = model.taskClassifier, model.taskTerm == nil, image.width == SearchTaskTerm.side,
-            image.height == SearchTaskTerm.side
-        {
+        if let id = missingTaskClassifier(width: image.width, height: image.height) {
             throw CaecError(
                 .modelNotFound,
                 "the effort search of \(modelID) on a 32x32 image needs its training classifier '\(id)': load the "
@@ -186,6 +184,14 @@ public struct CaecCodec: Sendable {
 
     /// Whether the task classifier's weights are attached (always false when `taskClassifierID` is nil).
     public var hasTaskClassifier: Bool { model.taskTerm != nil }
+
+    /// The training classifier an effort search of a `width` x `height` image needs and this codec lacks:
+    /// `taskClassifierID` for a 32x32 image when its weights are not attached, else nil.
+    package func missingTaskClassifier(width: Int, height: Int) -> String? {
+        guard let id = taskClassifierID, !hasTaskClassifier, SearchTaskTerm.applies(width: width, height: height)
+        else { return nil }
+        return id
+    }
 
     /// Attaches the weights of `taskClassifierID` (its `.caew` file's bytes), so that `encode` with `effort` above
     /// 0 searches this task-aware codec's own loss, `bits / pixels + lambda * 255^2 * (MSE + beta * KL(softmax(f(x))

@@ -326,13 +326,14 @@ struct CompareMergeCommand: FailableCommand {
 
     func execute() throws(CLIFailure) {
         var lines: [String] = []
+        var settings = ""
         var all: [[CompareRow]] = []
         var seen: [String: String] = [:]
         for run in runs {
             guard POSIX.isDirectory(run) else {
+                let exists = POSIX.exists(run)
                 throw CLIFailure(
-                    POSIX.exists(run) ? .badInput : .missingInput, path: run,
-                    POSIX.exists(run) ? "not a folder" : "no such folder")
+                    exists ? .badInput : .missingInput, path: run, exists ? "not a folder" : "no such folder")
             }
             let canonical = POSIX.identity(run) ?? run
             if let first = seen[canonical] {
@@ -348,7 +349,7 @@ struct CompareMergeCommand: FailableCommand {
             }
             let text = String(decoding: try FileInput.read(runPath), as: UTF8.self)
             lines.append(String(text.split(separator: "\n").first ?? ""))
-            do { _ = try ComparePlan.mergedSettings(lines) } catch {
+            do { settings = try ComparePlan.mergedSettings(lines) } catch {
                 let detail: String
                 if case .settingsMismatch(let expected, let found) = error {
                     detail = "\(found.trimmingPrefix(" ")) here, \(expected.trimmingPrefix(" ")) in \(runs[0])"
@@ -359,14 +360,8 @@ struct CompareMergeCommand: FailableCommand {
             }
             all.append(try readRows(run + "/" + CompareFiles.results))
         }
-        let settings: String
         let rows: [CompareRow]
-        do throws(CompareDataError) {
-            settings = try ComparePlan.mergedSettings(lines)
-            rows = try CompareResults.merge(all)
-        } catch {
-            throw CLIFailure(.badInput, path: out, error.description)
-        }
+        do { rows = try CompareResults.merge(all) } catch { throw CLIFailure(.badInput, path: out, error.description) }
         try RunDirectory.create(out)
         try writeText(settings + "\nshard=merged\n", out + "/" + CompareFiles.settings)
         try writeText(CompareResults.csv(rows), out + "/" + CompareFiles.results)

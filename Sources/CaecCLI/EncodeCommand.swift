@@ -174,8 +174,8 @@ struct EncodeCommand: ParsableCommand {
                             codecs[id] = (codec, setting)
                         }
                         // A task-aware codec searches 32x32 images with its training classifier.
-                        if effort > 0, image.width == 32, image.height == 32, let classifier = codec.taskClassifierID,
-                            !codec.hasTaskClassifier
+                        if effort > 0,
+                            let classifier = codec.missingTaskClassifier(width: image.width, height: image.height)
                         {
                             throw CLIFailure(
                                 .model, path: coding.store.path(classifier),

@@ -113,7 +113,7 @@ import Testing
             ["compare", "merge", "--out", directory.path("merged"), directory.path("jpeg"), directory.path("webp")])
         #expect(merged.status == 0, "\(merged.stderr)")
         #expect(try Self.contents(directory, "merged") == Self.contents(directory, "whole"))
-        // WebP on fewer images than JPEG: refused, naming an image without it.
+        // WebP on fewer images (another --limit): refused as other settings, naming both.
         #expect(try only("webp", out: "webp2", ["--limit", "2"]).status == 0)
         let short = try CaecProcess.run(
             ["compare", "merge", "--out", directory.path("bad"), directory.path("jpeg"), directory.path("webp2")])

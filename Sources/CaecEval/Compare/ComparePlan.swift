@@ -86,7 +86,7 @@ extension ComparePlan {
             let tail = String(line[space...])
             if let rest, rest != tail { throw .settingsMismatch(expected: rest, found: tail) }
             rest = tail
-            for item in line[line.index(line.startIndex, offsetBy: 8)..<space].split(separator: ",") {
+            for item in line[..<space].dropFirst("methods=".count).split(separator: ",") {
                 let name = item.prefix { $0 != ":" }
                 if let other = methods.first(where: { $0.prefix { $0 != ":" } == name }) {
                     if other != item { throw .settingsMismatch(expected: String(other), found: String(item)) }

@@ -54,10 +54,15 @@ package enum CompareResults {
         var methodRank: [String: Int] = [:]
         var images: [Int: [CompareRow]] = [:]
         var seen = Set<ImageMethod>()
+        // Every method/quality of any run, in the order the runs give them (so the one reported missing is too).
+        var allKeys: [RowKey] = []
+        var known = Set<RowKey>()
         for run in runs {
             var inRun = Set<ImageMethod>()
             for row in run {
                 if methodRank[row.method] == nil { methodRank[row.method] = methodRank.count }
+                let key = RowKey(method: row.method, quality: row.quality)
+                if known.insert(key).inserted { allKeys.append(key) }
                 let pair = ImageMethod(index: row.index, method: row.method)
                 if seen.contains(pair) { throw .duplicateImage(index: row.index, method: row.method) }
                 inRun.insert(pair)
@@ -67,13 +72,6 @@ package enum CompareResults {
                 images[row.index, default: []].append(row)
             }
             seen.formUnion(inRun)
-        }
-        var allKeys: [RowKey] = []
-        var known = Set<RowKey>()
-        for group in images.values {
-            for row in group where known.insert(RowKey(method: row.method, quality: row.quality)).inserted {
-                allKeys.append(RowKey(method: row.method, quality: row.quality))
-            }
         }
         var merged: [CompareRow] = []
         for index in images.keys.sorted() {

@@ -20,20 +20,25 @@ package struct SearchTaskTerm: Sendable {
     /// The side of the images the classifier takes.
     package static let side = 32
 
+    /// Whether the term applies to a `width` x `height` image: the classifier's own size, 32x32.
+    package static func applies(width: Int, height: Int) -> Bool { width == side && height == side }
+
     /// The term for one image: the classifier's logits on the original, computed once.
     package struct Bound: Sendable {
-        package let term: ClassifierTaskTerm
-        package let beta: Float
+        package let task: SearchTaskTerm
         /// (1, 10).
         package let originalLogits: Tensor
 
-        /// nil unless the image is the classifier's own size: `width` = `height` = 32 and `image` (1, 3, 32, 32),
-        /// pixels in [0, 1].
+        package var term: ClassifierTaskTerm { task.term }
+        package var beta: Float { task.beta }
+
+        /// nil unless the term `applies` to the image and `image` is (1, 3, 32, 32), pixels in [0, 1].
         package init?(_ task: SearchTaskTerm, image: Tensor, width: Int, height: Int) {
             let side = SearchTaskTerm.side
-            guard width == side, height == side, image.shape == [1, 3, side, side] else { return nil }
-            term = task.term
-            beta = task.beta
+            guard SearchTaskTerm.applies(width: width, height: height), image.shape == [1, 3, side, side] else {
+                return nil
+            }
+            self.task = task
             originalLogits = task.term.logits(image)
         }
 
